@@ -1,0 +1,185 @@
+"""Run the pipeline for one audience: config, entries, markdown, site, pages, themes, output."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from generator import feeds
+from generator.config import SiteConfig, load_config
+from generator.entries import Entry, load_entries
+from generator.errors import Problem, has_errors
+from generator.markdown import Audience, Rendered, render_entry
+from generator.output import Staging, UnsafePath
+from generator.pages import PlannedPage, plan_pages
+from generator.site import Site, build_site, find_url_collisions, is_visible
+from generator.themes import Theme, load_theme, make_environment, render_page, template_problem
+from generator.urls import output_path
+from generator.vocabulary import Vocabulary, load_vocabulary
+
+
+@dataclass
+class BuildResult:
+    """What a build did: problems found, files written, time per stage."""
+
+    audience: Audience
+    output_dir: Path | None = None  # the live build folder
+    problems: list[Problem] = field(default_factory=list)
+    entries: int = 0  # entries in this build
+    pages: int = 0  # HTML pages planned
+    written: int = 0  # files whose bytes changed
+    unchanged: int = 0  # files left as they were
+    removed: int = 0  # stale files deleted
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the build had no errors."""
+        return not has_errors(self.problems)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the time spent in a block to a stage's total."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything read from disk and validated, before any rendering."""
+
+    config: SiteConfig
+    theme: Theme
+    vocabulary: Vocabulary
+    entries: tuple[Entry, ...]
+
+
+def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
+    """Return the live folder of a build."""
+    return cfg.output_root / audience
+
+
+def read_inputs(root: Path, result: BuildResult) -> Inputs | None:
+    """Load and check config, theme, vocabulary and entries; None when there are errors."""
+    with result.timed("config"):
+        cfg, problems = load_config(root)
+        result.problems.extend(problems)
+        if cfg is None:
+            return None
+        theme, problems = load_theme(cfg)
+        result.problems.extend(problems)
+        vocabulary, problems = load_vocabulary(cfg.section("vocabulary"), cfg.path)
+        result.problems.extend(problems)
+    with result.timed("entries"):
+        entries, problems = load_entries(cfg)
+        result.problems.extend(problems)
+        result.problems.extend(find_url_collisions(entries, cfg))
+    if theme is None or has_errors(result.problems):
+        return None
+    return Inputs(cfg, theme, vocabulary, tuple(entries))
+
+
+def check(root: Path) -> BuildResult:
+    """Validate a site without writing anything."""
+    result = BuildResult("journal")
+    inputs = read_inputs(root, result)
+    if inputs is not None:
+        for entry in inputs.entries:
+            result.problems.extend(render_entry(entry, "journal").problems)
+        result.entries = len(inputs.entries)
+    return result
+
+
+def build(root: Path, audience: Audience) -> BuildResult:
+    """Build one audience's site into output/<audience>/; write nothing if there are errors."""
+    result = BuildResult(audience)
+    inputs = read_inputs(root, result)
+    if inputs is None:
+        return result
+    cfg = inputs.config
+    result.output_dir = output_dir(cfg, audience)
+    with result.timed("markdown"):
+        rendered = render_all(inputs.entries, audience)
+        for item in rendered.values():
+            result.problems.extend(item.problems)
+    with result.timed("site"):
+        site = build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
+        planned, problems = plan_pages(site)
+        result.problems.extend(problems)
+        result.entries, result.pages = len(site.posts), len(planned)
+    if has_errors(result.problems):
+        return result
+    write_site(site, planned, inputs, result)
+    return result
+
+
+def render_all(entries: tuple[Entry, ...], audience: Audience) -> dict[str, Rendered]:
+    """Render the body of every entry this audience may see."""
+    return {e.rel: render_entry(e, audience) for e in entries if is_visible(e, audience)}
+
+
+def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
+    """Render templates and stage every file, then swap them in, or drop them on error."""
+    assert result.output_dir is not None
+    staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
+    try:
+        staging.begin()
+        with result.timed("templates"):
+            _stage_pages(site, planned, inputs, staging, result)
+        with result.timed("files"):
+            _stage_files(site, planned, inputs, staging)
+    except UnsafePath as exc:
+        result.problems.append(Problem(None, None, str(exc)))
+    if has_errors(result.problems):
+        staging.abandon()
+        return
+    with result.timed("output"):
+        removed = staging.commit()
+    result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
+
+
+def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging,
+                 result: BuildResult) -> None:
+    """Render every planned page into the staging folder."""
+    env = make_environment(inputs.theme, inputs.config)
+    shared = {"site": site, "config": inputs.config}
+    for item in planned:
+        try:
+            html = render_page(env, item, shared)
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            result.problems.append(template_problem(exc, item))
+            if len(result.problems) > 50:
+                return
+            continue
+        staging.add(item.path, html.encode("utf-8"))
+
+
+def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging) -> None:
+    """Stage static files, images beside entries, robots.txt and the sitemap."""
+    for relpath, source in static_files(inputs.theme).items():
+        staging.add_copy(relpath, source)
+    for post in (*site.posts, *site.pages):
+        folder = output_path(post.url).rsplit("/", 1)[0]
+        for asset in post.assets:
+            staging.add_copy(f"{folder}/{asset.name}", asset.source)
+    staging.add("robots.txt", feeds.robots_txt(site))
+    if site.audience == "public":
+        staging.add("sitemap.xml", feeds.sitemap_xml(site, planned))
+
+
+def static_files(theme: Theme) -> dict[str, Path]:
+    """Return static/<path> -> source file; the site's own static/ wins over the theme's."""
+    files: dict[str, Path] = {}
+    for folder in reversed(theme.static_dirs):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
+                files[f"static/{path.relative_to(folder).as_posix()}"] = path
+    return files

@@ -1,0 +1,293 @@
+"""Find the journal's Markdown files, split front matter, validate it into frozen Entry values."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from generator import units
+from generator.config import VISIBILITIES, SiteConfig, closest
+from generator.errors import Problem, error, warning
+from generator.urls import SLUG_PATTERN, slugify
+
+KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", "mood_before",
+              "mood_after", "tags", "visibility", "slug", "summary")
+PAGES_DIR = "pages"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One validated Markdown file: a run entry or a standalone page."""
+
+    source: Path  # absolute path of the .md file
+    rel: str  # path relative to content/, with forward slashes
+    is_page: bool  # True for files under content/pages/
+    title: str  # from front matter, the first "# heading", or the date
+    date: datetime | None  # aware datetime; None only for pages without a date
+    distance_m: float | None  # metres
+    duration_s: int | None  # seconds
+    intention: str  # the intention set before the run
+    emotions: tuple[str, ...]  # emotions as written
+    mood_before: int | None  # 1..5
+    mood_after: int | None  # 1..5
+    tags: tuple[str, ...]  # tags as written
+    visibility: str  # private | unlisted | public
+    slug: str  # [a-z0-9-]+
+    summary: str  # from front matter; empty means "derive from the body"
+    body: str  # Markdown body (title heading removed when it became the title)
+    body_line: int  # 1-based file line where the body starts
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A discovered Markdown file."""
+
+    path: Path  # absolute path
+    rel: str  # relative to content/, forward slashes
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """A safe YAML loader that leaves dates and "45:12" as text for Footfall to read."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+][0-9]+)?$"),
+                              list("-+0123456789."))
+
+
+class _Handler(frontmatter.YAMLHandler):
+    """python-frontmatter handler using the loader above."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        """Parse front matter text."""
+        return yaml.load(fm, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+_HANDLER = _Handler()
+
+
+def discover(content_dir: Path) -> list[SourceFile]:
+    """Return every .md file under content_dir, sorted, skipping names starting with _ or ."""
+    found: list[SourceFile] = []
+    for folder, dirs, files in os.walk(content_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        for name in sorted(files):
+            if name.endswith(".md") and not name.startswith(("_", ".")):
+                path = Path(folder) / name
+                found.append(SourceFile(path, path.relative_to(content_dir).as_posix()))
+    return found
+
+
+def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
+    """Return the text of a UTF-8 file, or a problem naming the line of the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [error(path, line, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                            "re-save it with UTF-8 encoding")]
+
+
+def load_entry(source: SourceFile, cfg: SiteConfig) -> tuple[Entry | None, list[Problem]]:
+    """Read one file from disk and parse it."""
+    try:
+        raw = source.path.read_bytes()
+    except OSError as exc:
+        return None, [error(source.path, None, f"cannot read the file: {exc.strerror}")]
+    text, problems = decode(raw, source.path)
+    if text is None:
+        return None, problems
+    return parse_entry(text, source, cfg)
+
+
+def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry | None, list[Problem]]:
+    """Split and validate one file's text; return the Entry (None on errors) and all problems."""
+    path = source.path
+    if not _FM_START.match(text):
+        return None, [error(path, 1, "no front matter found",
+                            "start the file with a line `---`, the fields (at least `date:`), then `---`")]
+    try:
+        meta, body = frontmatter.parse(text, handler=_HANDLER)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        return None, [error(path, line, f"front matter is not valid YAML: {exc.problem}",
+                            "check the indentation, colons and quotes on that line")]
+    except yaml.YAMLError as exc:
+        return None, [error(path, None, f"front matter is not valid YAML: {exc}")]
+    if not isinstance(meta, Mapping):
+        return None, [error(path, 2, "front matter must be a list of `key: value` lines")]
+    lines = _key_lines(text)
+    body_line = _body_line(text)
+    return _validate(meta, body, body_line, lines, source, cfg)
+
+
+_FM_START = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Return the file line of each top-level front matter key."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines()[1:], start=2):
+        if re.match(r"^-{3,}\s*$", line):
+            break
+        match = re.match(r"^([\w-]+)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def _body_line(text: str) -> int:
+    """Return the 1-based line where the body starts (after the closing ---)."""
+    seen = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(r"^-{3,}\s*$", line):
+            seen += 1
+            if seen == 2:
+                return number + 1
+    return 1
+
+
+class _Fields:
+    """Collects validated fields and problems while checking one file's front matter."""
+
+    def __init__(self, meta: Mapping[str, Any], lines: dict[str, int], path: Path) -> None:
+        self.meta, self.lines, self.path = meta, lines, path
+        self.problems: list[Problem] = []
+
+    def fail(self, key: str, message: str, hint: str = "") -> None:
+        """Record an error at the line of `key`."""
+        self.problems.append(error(self.path, self.lines.get(key, 2), message, hint))
+
+    def text(self, key: str) -> str:
+        """Return a text field (numbers are read as text), or ''."""
+        value = self.meta.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (list, dict)):
+            self.fail(key, f"`{key}` must be a line of text, not a list")
+            return ""
+        return str(value).strip()
+
+    def words(self, key: str) -> tuple[str, ...]:
+        """Return a list field (a single text is a one-item list), spaces collapsed, empties dropped."""
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [part for part in value.split(",")]
+        if not isinstance(value, list) or any(isinstance(v, (list, dict)) or v is None for v in value):
+            self.fail(key, f"`{key}` must be a list like [one, two]")
+            return ()
+        names = (" ".join(str(v).split()) for v in value)
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    def parsed(self, key: str, parser: Any, *args: Any) -> Any:
+        """Return a field run through a units parser, or None (recording the problem)."""
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            return parser(value, *args)
+        except units.UnitError as exc:
+            self.fail(key, str(exc))
+            return None
+
+
+def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[str, int],
+              source: SourceFile, cfg: SiteConfig) -> tuple[Entry | None, list[Problem]]:
+    """Check every field and build the Entry."""
+    fields = _Fields(meta, lines, source.path)
+    for key in meta:
+        if key not in KNOWN_KEYS:
+            hint = closest(str(key), KNOWN_KEYS) or "remove it, or check the spelling"
+            fields.problems.append(warning(source.path, lines.get(str(key), 2), f"unknown field `{key}`", hint))
+    is_page = source.rel.startswith(PAGES_DIR + "/")
+    when = _read_date(fields, cfg, required=not is_page)
+    title, body = _title(fields.text("title"), body, when)
+    visibility = fields.text("visibility").lower() or cfg.default_visibility
+    if visibility not in VISIBILITIES:
+        fields.fail("visibility", f"`visibility` must be private, unlisted or public, not {visibility!r}",
+                    closest(visibility, VISIBILITIES))
+    slug = _slug(fields, title, source)
+    entry = Entry(
+        source=source.path, rel=source.rel, is_page=is_page, title=title, date=when,
+        distance_m=fields.parsed("distance", units.parse_distance, cfg.units),
+        duration_s=fields.parsed("duration", units.parse_duration),
+        intention=fields.text("intention"), emotions=fields.words("emotions"),
+        mood_before=fields.parsed("mood_before", units.parse_mood),
+        mood_after=fields.parsed("mood_after", units.parse_mood),
+        tags=fields.words("tags"), visibility=visibility, slug=slug,
+        summary=fields.text("summary"), body=body, body_line=body_line,
+    )
+    if any(p.is_error for p in fields.problems):
+        return None, fields.problems
+    return entry, fields.problems
+
+
+def _read_date(fields: _Fields, cfg: SiteConfig, *, required: bool) -> datetime | None:
+    """Return the entry's aware datetime; naive and date-only values use the site's time zone."""
+    value = fields.meta.get("date")
+    if value is None or value == "":
+        if required:
+            fields.problems.append(error(fields.path, 2, "the entry has no `date`",
+                                         "add a line like `date: 2026-03-14` or `date: 2026-03-14T07:10:00+01:00`"))
+        return None
+    text = str(value).strip()
+    try:
+        parsed = datetime.fromisoformat(text) if ("T" in text or " " in text) else date.fromisoformat(text)
+    except ValueError:
+        fields.fail("date", f"cannot read date {text!r}",
+                    "write it like 2026-03-14, 2026-03-14T07:10:00 or 2026-03-14T07:10:00+01:00")
+        return None
+    if not isinstance(parsed, datetime):
+        parsed = datetime.combine(parsed, time(0, 0))
+    return parsed.replace(tzinfo=cfg.tz) if parsed.tzinfo is None else parsed
+
+
+def _title(written: str, body: str, when: datetime | None) -> tuple[str, str]:
+    """Return the title and the body, taking a leading "# heading" as the title when none is set."""
+    if written:
+        return written, body
+    match = re.match(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)", body)
+    if match:
+        return match.group(1).strip(), body[match.end():]
+    if when is None:
+        return "Untitled", body
+    return f"Run on {when.day} {when.strftime('%B')} {when.year}", body
+
+
+def _slug(fields: _Fields, title: str, source: SourceFile) -> str:
+    """Return the written slug (checked) or one made from the title."""
+    written = fields.text("slug")
+    if not written:
+        return slugify(title, fallback_prefix="run")
+    if not SLUG_PATTERN.match(written):
+        fields.fail("slug", f"slug {written!r} may only use a-z, 0-9 and single hyphens",
+                    f"try `slug: {slugify(written, 'run')}`")
+    return written
+
+
+def load_entries(cfg: SiteConfig) -> tuple[list[Entry], list[Problem]]:
+    """Discover and parse every file under content/; return the entries and all problems."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for source in discover(cfg.content_dir):
+        entry, found = load_entry(source, cfg)
+        problems.extend(found)
+        if entry is not None:
+            entries.append(entry)
+    return entries, problems
+

@@ -1,0 +1,107 @@
+"""Write a build's files safely: stage everything, then swap it in only when the build succeeded.
+
+Files whose bytes did not change are left alone (same bytes, same times); stale files disappear;
+nothing is written outside the build folder, and never into content/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.urls import is_safe_relpath
+
+
+class UnsafePath(ValueError):
+    """A path that would leave the output folder or enter the content folder."""
+
+
+@dataclass
+class Staging:
+    """A build in progress: changed files go to a staging folder until commit()."""
+
+    target: Path  # the live build folder, e.g. output/public
+    protected: tuple[Path, ...] = ()  # folders never written (content/)
+    staged: set[str] = field(default_factory=set)  # paths written to staging
+    kept: set[str] = field(default_factory=set)  # paths whose live bytes are already right
+
+    @property
+    def folder(self) -> Path:
+        """Return the staging folder beside the live one."""
+        return self.target.parent / f".{self.target.name}.staging"
+
+    def begin(self) -> None:
+        """Start with an empty staging folder."""
+        self._check_target()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+
+    def _check_target(self) -> None:
+        """Refuse a target inside a protected folder."""
+        resolved = self.target.resolve()
+        for folder in self.protected:
+            if resolved == folder.resolve() or folder.resolve() in resolved.parents:
+                raise UnsafePath(f"refusing to write into {folder}")
+
+    def add(self, relpath: str, data: bytes) -> bool:
+        """Stage one file; return True when it differs from the live file."""
+        if not is_safe_relpath(relpath):
+            raise UnsafePath(f"refusing to write outside the output folder: {relpath!r}")
+        if _same_bytes(self.target / relpath, data):
+            self.kept.add(relpath)
+            return False
+        staged = self.folder / relpath
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(data)
+        self.staged.add(relpath)
+        return True
+
+    def add_copy(self, relpath: str, source: Path) -> bool:
+        """Stage a copy of a file (an image or a static asset)."""
+        return self.add(relpath, source.read_bytes())
+
+    def commit(self) -> list[str]:
+        """Move staged files into place, delete stale ones; return the removed paths."""
+        self.target.mkdir(parents=True, exist_ok=True)
+        for relpath in sorted(self.staged):
+            live = self.target / relpath
+            if live.is_dir():
+                shutil.rmtree(live)
+            live.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder / relpath, live)
+        removed = _remove_stale(self.target, self.staged | self.kept)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        return removed
+
+    def abandon(self) -> None:
+        """Drop everything staged; the live folder stays as it was."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Return True when a file exists with exactly these bytes."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
+def _remove_stale(target: Path, wanted: Iterable[str]) -> list[str]:
+    """Delete files under target that this build did not produce, then empty folders."""
+    keep = set(wanted)
+    removed: list[str] = []
+    for folder, dirs, files in os.walk(target, topdown=False):
+        base = Path(folder)
+        for name in files:
+            relpath = (base / name).relative_to(target).as_posix()
+            if relpath not in keep:
+                (base / name).unlink()
+                removed.append(relpath)
+        if base != target and not any(base.iterdir()):
+            base.rmdir()
+    return sorted(removed)

@@ -1,0 +1,125 @@
+"""Plan every page of a build: its URL, output path, template and context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.errors import Problem, error
+from generator.site import Post, Site, Term
+from generator.urls import is_safe_relpath, output_path, paginated
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where one page of a listing sits among its siblings."""
+
+    number: int  # 1-based
+    total: int  # number of pages
+    previous_url: str  # newer entries, "" on the first page
+    next_url: str  # older entries, "" on the last page
+    base_url: str  # URL of page 1
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPage:
+    """One HTML page to render."""
+
+    url: str  # site URL
+    path: str  # output path relative to the build folder
+    template: str  # template name, e.g. "entry.html"
+    context: dict[str, Any]  # what the template receives (besides `site` and `page_url`)
+    sources: tuple[str, ...] = ()  # keys of the posts whose content this page shows
+
+
+def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
+    """Return every page of the site, and an error for any two pages claiming one path."""
+    planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _archive(site), _not_found(site)]
+    return planned, _collisions(planned)
+
+
+def page(url: str, template: str, title: str, sources: Sequence[str] = (), **context: Any) -> PlannedPage:
+    """Return a PlannedPage with its output path derived from the URL."""
+    return PlannedPage(url, output_path(url), template, {"title": title, **context}, tuple(sources))
+
+
+def paginate(posts: Sequence[Post], per_page: int, base: str) -> Iterator[tuple[Pagination, tuple[Post, ...]]]:
+    """Yield each page of a listing with its slice of posts (at least one page, even if empty)."""
+    total = max(1, -(-len(posts) // per_page))
+    for number in range(1, total + 1):
+        chunk = tuple(posts[(number - 1) * per_page:number * per_page])
+        yield Pagination(
+            number=number, total=total, base_url=base,
+            previous_url=paginated(base, number - 1) if number > 1 else "",
+            next_url=paginated(base, number + 1) if number < total else "",
+        ), chunk
+
+
+def _keys(posts: Sequence[Post]) -> tuple[str, ...]:
+    """Return the source keys of posts."""
+    return tuple(p.key for p in posts)
+
+
+def _home(site: Site) -> Iterator[PlannedPage]:
+    """Plan the paginated home page."""
+    for pagination, chunk in paginate(site.listed, site.config.per_page, "/"):
+        title = "Home" if pagination.number == 1 else f"Page {pagination.number}"
+        yield page(paginated("/", pagination.number), "index.html", title, _keys(chunk),
+                   posts=chunk, pagination=pagination)
+
+
+def _posts(site: Site) -> Iterator[PlannedPage]:
+    """Plan one page per entry and per standalone page."""
+    for post in site.posts:
+        yield page(post.url, "entry.html", post.title, (post.key,), post=post,
+                   description=post.summary, noindex=not post.listed)
+    for post in site.pages:
+        yield page(post.url, "page.html", post.title, (post.key,), post=post,
+                   description=post.summary, noindex=post.visibility != "public")
+
+
+def _term_pages(term: Term, template: str, per_page: int, **extra: Any) -> Iterator[PlannedPage]:
+    """Plan the paginated pages of one tag or emotion."""
+    for pagination, chunk in paginate(term.posts, per_page, term.url):
+        yield page(paginated(term.url, pagination.number), template, term.name, _keys(chunk),
+                   term=term, posts=chunk, pagination=pagination, **extra)
+
+
+def _tags(site: Site) -> Iterator[PlannedPage]:
+    """Plan the tag index and one listing per tag."""
+    yield page("/tags/", "tags.html", "Tags", tags=site.tags)
+    for term in site.tags:
+        yield from _term_pages(term, "tag.html", site.config.per_page)
+
+
+def _emotions(site: Site) -> Iterator[PlannedPage]:
+    """Plan the emotion index and one listing per emotion."""
+    yield page("/emotions/", "emotions.html", "Emotions", emotions=site.emotions)
+    for term in site.emotions:
+        yield from _term_pages(term, "emotion.html", site.config.per_page)
+
+
+def _archive(site: Site) -> PlannedPage:
+    """Plan the archive by year and month."""
+    return page("/archive/", "archive.html", "Archive", archive=site.archive)
+
+
+def _not_found(site: Site) -> PlannedPage:
+    """Plan the 404 page."""
+    return PlannedPage("/404.html", "404.html", "404.html", {"title": "Page not found", "noindex": True, "root_relative": True})
+
+
+def _collisions(planned: list[PlannedPage]) -> list[Problem]:
+    """Return an error for every output path claimed twice or leaving the output folder."""
+    seen: dict[str, PlannedPage] = {}
+    problems: list[Problem] = []
+    for item in planned:
+        if not is_safe_relpath(item.path):
+            problems.append(error(None, None, f"the page {item.url} would be written outside the output folder"))
+        elif item.path in seen:
+            problems.append(error(None, None, f"two pages claim {item.url}: {item.template} and {seen[item.path].template}",
+                                  "give one of the entries a different `slug:`"))
+        else:
+            seen[item.path] = item
+    return problems

@@ -1,0 +1,148 @@
+"""Load a theme (with its parents and the site's overrides) and render planned pages with Jinja."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from generator.config import SiteConfig
+from generator.errors import Problem, error
+from generator.pages import PlannedPage
+from generator.urls import absolute
+
+SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+MAX_THEME_DEPTH = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A resolved theme: its folders, most specific first."""
+
+    name: str  # the theme named in site.toml
+    folders: tuple[Path, ...]  # the theme, then its parents
+    template_dirs: tuple[Path, ...]  # site templates/ first, then each theme's templates/
+    static_dirs: tuple[Path, ...]  # site static/ first, then each theme's static/
+    settings: Mapping[str, Any]  # merged theme.toml of the chain (child wins)
+
+
+def find_theme_folder(name: str, cfg: SiteConfig) -> Path | None:
+    """Return the folder of a theme: the site's own themes/ first, then the shipped ones."""
+    for base in (cfg.root / "themes", SHIPPED_THEMES):
+        if (base / name / "templates").is_dir():
+            return base / name
+    return None
+
+
+def load_theme(cfg: SiteConfig) -> tuple[Theme | None, list[Problem]]:
+    """Resolve the configured theme and the themes it extends."""
+    folders: list[Path] = []
+    settings: dict[str, Any] = {}
+    name: str | None = cfg.theme
+    while name:
+        folder = find_theme_folder(name, cfg)
+        if folder is None or len(folders) >= MAX_THEME_DEPTH or folder in folders:
+            message = f"theme {name!r} not found" if folder is None else f"theme {name!r} extends itself in a loop"
+            return None, [error(cfg.path, None, message, f"themes live in {cfg.root / 'themes'} or {SHIPPED_THEMES}")]
+        folders.append(folder)
+        data, problems = _read_theme_toml(folder)
+        if problems:
+            return None, problems
+        settings = _merge(data, settings)
+        name = data.get("extends")
+    templates = (cfg.root / "templates", *(f / "templates" for f in folders))
+    statics = (cfg.root / "static", *(f / "static" for f in folders))
+    return Theme(cfg.theme, tuple(folders), tuple(p for p in templates if p.is_dir()),
+                 tuple(p for p in statics if p.is_dir()), settings), []
+
+
+def _read_theme_toml(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
+    """Read a theme's theme.toml (optional)."""
+    path = folder / "theme.toml"
+    if not path.is_file():
+        return {}, []
+    try:
+        return tomllib.loads(path.read_text("utf-8")), []
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, [error(path, None, f"theme.toml is not valid TOML: {exc}")]
+
+
+def _merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    """Return parent settings overridden by the child's, table by table."""
+    merged = dict(parent)
+    for key, value in child.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def make_environment(theme: Theme, cfg: SiteConfig) -> jinja2.Environment:
+    """Return the Jinja environment for a theme: autoescaped, strict, with Footfall's filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(date=format_date, isodate=iso_date, month_name=month_name,
+                       absolute=lambda url: absolute(cfg.base_url, url))
+    env.filters["rel"] = relative_url
+    return env
+
+
+def format_date(value: datetime | None, style: str = "long") -> str:
+    """Return a date like "14 March 2026" (long) or "14 Mar" (short)."""
+    if value is None:
+        return ""
+    if style == "short":
+        return f"{value.day} {value.strftime('%b')}"
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def iso_date(value: datetime | None) -> str:
+    """Return an ISO 8601 timestamp for <time datetime> and feeds."""
+    return value.isoformat() if value else ""
+
+
+def month_name(number: int) -> str:
+    """Return the English name of a month number."""
+    return datetime(2000, number, 1).strftime("%B")
+
+
+@jinja2.pass_context
+def relative_url(context: jinja2.runtime.Context, url: str) -> str:
+    """Return a site URL relative to the page being rendered, so the site works under any path."""
+    if not url.startswith("/"):
+        return url
+    if context.get("root_relative"):
+        return urlsplit(context["site"].config.base_url).path.rstrip("/") + url
+    here = context.get("page_url", "/")
+    prefix = "../" * (here.count("/") - 1)
+    target = url.lstrip("/")
+    return (prefix + target) or "./"
+
+
+def render_page(env: jinja2.Environment, planned: PlannedPage, shared: Mapping[str, Any]) -> str:
+    """Render one planned page to HTML."""
+    template = env.get_template(planned.template)
+    return template.render({**shared, **planned.context, "page_url": planned.url})
+
+
+def template_problem(exc: Exception, planned: PlannedPage) -> Problem:
+    """Return a Problem naming the template file and line of a Jinja error."""
+    filename = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None)
+    path = Path(filename) if filename else None
+    message = getattr(exc, "message", None) or str(exc)
+    return error(path, line, f"template error while rendering {planned.url}: {message}",
+                 f"fix the template {planned.template}")
+
+
+__all__ = ["Theme", "load_theme", "make_environment", "render_page", "template_problem"]

@@ -1,0 +1,91 @@
+"""Parse and format distances, durations and paces: pure functions, no IO."""
+
+from __future__ import annotations
+
+import math
+import re
+
+METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344, "m": 1.0}
+_DISTANCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km|mi|m|miles?|kilometres?|kilometers?|metres?|meters?)?\s*$", re.I)
+_UNIT_ALIASES = {"mile": "mi", "miles": "mi", "kilometre": "km", "kilometres": "km", "kilometer": "km",
+                 "kilometers": "km", "metre": "m", "metres": "m", "meter": "m", "meters": "m"}
+_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
+
+
+class UnitError(ValueError):
+    """A value that cannot be read as a distance, duration or mood."""
+
+
+def parse_distance(value: object, site_unit: str) -> float:
+    """Return a distance in metres from a number (site unit) or text like "8.2 km"."""
+    if isinstance(value, bool):
+        raise UnitError(f"distance must be a number or text like \"8.2 km\", not {value!r}")
+    if isinstance(value, (int, float)):
+        number, unit = float(value), site_unit
+    else:
+        match = _DISTANCE.match(str(value))
+        if not match:
+            raise UnitError(f"cannot read distance {value!r}: write it like 8.2, \"8.2 km\", \"5 mi\" or \"10000 m\"")
+        number = float(match.group(1).replace(",", "."))
+        unit = (match.group(2) or site_unit).lower()
+        unit = _UNIT_ALIASES.get(unit, unit)
+    if not math.isfinite(number) or number < 0 or number > 10_000:
+        raise UnitError(f"distance {value!r} is out of range")
+    return number * METRES_PER_UNIT[unit]
+
+
+def parse_duration(value: object) -> int:
+    """Return a duration in seconds from "mm:ss", "h:mm:ss" or a number of minutes."""
+    if isinstance(value, bool):
+        raise UnitError(f"duration must be \"mm:ss\", \"h:mm:ss\" or minutes, not {value!r}")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value < 0 or value > 100_000:
+            raise UnitError(f"duration {value!r} is out of range")
+        return round(float(value) * 60)
+    text = str(value).strip()
+    match = _CLOCK.match(text)
+    if match:
+        hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+        if seconds >= 60 or (match.group(1) and minutes >= 60):
+            raise UnitError(f"duration {text!r} has minutes or seconds of 60 or more")
+        return hours * 3600 + minutes * 60 + seconds
+    try:
+        return parse_duration(float(text))
+    except ValueError:
+        raise UnitError(f"cannot read duration {text!r}: write it like \"45:12\", \"1:02:30\" or 45") from None
+
+
+def parse_mood(value: object) -> int:
+    """Return a mood from 1 (low) to 5 (high)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise UnitError(f"mood must be a whole number from 1 (low) to 5 (high), not {value!r}")
+    return value
+
+
+def format_distance(metres: float, unit: str) -> str:
+    """Return a distance like "8.2 km" in the site's unit."""
+    amount = metres / METRES_PER_UNIT[unit]
+    text = f"{amount:.2f}".rstrip("0").rstrip(".") if amount < 10 else f"{amount:.1f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}"
+
+
+def format_duration(seconds: int) -> str:
+    """Return a duration like "45:12" or "1:02:30"."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def pace_seconds(metres: float | None, seconds: int | None, unit: str) -> int | None:
+    """Return seconds per site unit, or None when distance or duration is missing or zero."""
+    if not metres or not seconds:
+        return None
+    return round(seconds / (metres / METRES_PER_UNIT[unit]))
+
+
+def format_pace(per_unit: int | None, unit: str) -> str:
+    """Return a pace like "5:31 /km", or an empty string."""
+    if per_unit is None:
+        return ""
+    minutes, secs = divmod(per_unit, 60)
+    return f"{minutes}:{secs:02d} /{unit}"
