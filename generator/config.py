@@ -119,7 +119,8 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem]]:
     except UnicodeDecodeError:
         return None, [error(path, None, "site.toml is not UTF-8 text", "save it as UTF-8")]
     except tomllib.TOMLDecodeError as exc:
-        return None, [error(path, toml_error_line(exc), f"site.toml is not valid TOML: {exc}")]
+        line = toml_error_line(exc) or (text.count("\n") or 1)
+        return None, [error(path, line, f"site.toml is not valid TOML: {exc}")]
     return validate_config(root, data, text)
 
 

@@ -122,8 +122,10 @@ def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry |
     try:
         meta, body = frontmatter.parse(text, handler=_HANDLER)
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        return None, [error(path, line, f"front matter is not valid YAML: {exc.problem}",
+        mark = exc.context_mark or exc.problem_mark
+        line = mark.line + 1 if mark else None
+        what = f"{exc.context}: {exc.problem}" if exc.context else exc.problem
+        return None, [error(path, line, f"front matter is not valid YAML ({what})",
                             "check the indentation, colons and quotes on that line")]
     except yaml.YAMLError as exc:
         return None, [error(path, None, f"front matter is not valid YAML: {exc}")]

@@ -168,8 +168,10 @@ def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Probl
             problems.append(error(entry.source, 2, f"the URL {url} is reserved for Footfall's own pages",
                                   "set a different `slug:`"))
         elif url in claimed:
-            problems.append(error(entry.source, 2, f"the URL {url} is already used by {claimed[url].rel}",
-                                  "give one of them a different `slug:`"))
+            first = claimed[url]
+            hint = "give one of them a different `slug:`"
+            problems.append(error(entry.source, 2, f"the URL {url} is already used by {first.rel}", hint))
+            problems.append(error(first.source, 2, f"the URL {url} is already used by {entry.rel}", hint))
         else:
             claimed[url] = entry
     return problems

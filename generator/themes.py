@@ -137,12 +137,25 @@ def render_page(env: jinja2.Environment, planned: PlannedPage, shared: Mapping[s
 
 def template_problem(exc: Exception, planned: PlannedPage) -> Problem:
     """Return a Problem naming the template file and line of a Jinja error."""
-    filename = getattr(exc, "filename", None)
-    line = getattr(exc, "lineno", None)
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not filename:
+        filename, line = _template_frame(exc)
     path = Path(filename) if filename else None
     message = getattr(exc, "message", None) or str(exc)
     return error(path, line, f"template error while rendering {planned.url}: {message}",
                  f"fix the template {planned.template}")
+
+
+def _template_frame(exc: Exception) -> tuple[str | None, int | None]:
+    """Return the template file and line of the innermost template frame of a traceback."""
+    found: tuple[str | None, int | None] = (None, None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt", ".j2")) and Path(name).is_file():
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 __all__ = ["Theme", "load_theme", "make_environment", "render_page", "template_problem"]

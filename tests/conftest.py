@@ -1,0 +1,74 @@
+"""Shared fixtures: small sites in tmp_path, built through the CLI as a user would."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner, Result
+
+from generator.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_TOML = """\
+title = "Test Journal"
+author = "Test Runner"
+base_url = "https://runs.example.org/"
+timezone = "Europe/Lisbon"
+hashtag = "JoggingTherapy"
+per_page = 5
+"""
+
+
+def entry(front: Mapping[str, object] | str, body: str = "A run.\n") -> str:
+    """Return the text of an entry file from front matter (a dict or raw YAML) and a body."""
+    if isinstance(front, str):
+        yaml = textwrap.dedent(front).strip("\n")
+    else:
+        yaml = "\n".join(f"{key}: {value}" for key, value in front.items())
+    return f"---\n{yaml}\n---\n{textwrap.dedent(body)}"
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Return a function that writes files into a fresh site folder and returns it."""
+
+    def make(files: Mapping[str, str | bytes], site_toml: str = SITE_TOML) -> Path:
+        root = tmp_path / "site"
+        root.mkdir(exist_ok=True)
+        (root / "site.toml").write_text(site_toml, "utf-8")
+        for relpath, content in files.items():
+            path = root / relpath
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, "utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., Result]:
+    """Return a function that runs `footfall ARGS` and returns click's Result."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return run
+
+
+def html(path: Path) -> BeautifulSoup:
+    """Return a built page parsed with an HTML parser."""
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under folder with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
