@@ -17,9 +17,9 @@ from generator.errors import Problem, has_errors
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
-from generator.site import Site, build_site, find_url_collisions, is_visible
+from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
 from generator.themes import Theme, load_theme, make_environment, render_page, template_problem
-from generator.urls import output_path
+from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -107,7 +107,7 @@ def build(root: Path, audience: Audience) -> BuildResult:
     cfg = inputs.config
     result.output_dir = output_dir(cfg, audience)
     with result.timed("markdown"):
-        rendered = render_all(inputs.entries, audience)
+        rendered = render_all(inputs.entries, audience, cfg)
         for item in rendered.values():
             result.problems.extend(item.problems)
     with result.timed("site"):
@@ -121,9 +121,10 @@ def build(root: Path, audience: Audience) -> BuildResult:
     return result
 
 
-def render_all(entries: tuple[Entry, ...], audience: Audience) -> dict[str, Rendered]:
+def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) -> dict[str, Rendered]:
     """Render the body of every entry this audience may see."""
-    return {e.rel: render_entry(e, audience) for e in entries if is_visible(e, audience)}
+    return {e.rel: render_entry(e, audience, relative_root(url_of(e, cfg)))
+            for e in entries if is_visible(e, audience)}
 
 
 def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:

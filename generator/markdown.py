@@ -98,12 +98,13 @@ def markdown_parser() -> MarkdownIt:
     return md
 
 
-def render_entry(entry: Entry, audience: Audience) -> Rendered:
-    """Render an entry's body for one audience."""
+def render_entry(entry: Entry, audience: Audience, root: str = "/") -> Rendered:
+    """Render an entry's body for one audience; `root` is the relative path from its page to the site root."""
     md = markdown_parser()
     env: dict[str, Any] = {"audience": audience}
     tokens = md.parse(entry.body, env)
     assets, problems = _collect_images(tokens, entry)
+    _relative_site_links(tokens, root)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = entry.summary or _first_paragraph(tokens)
     return Rendered(body_html, _shorten(summary), assets, _count_words(tokens), tuple(problems))
@@ -140,6 +141,15 @@ def _collect_images(tokens: list[Token], entry: Entry) -> tuple[tuple[Asset, ...
         token.attrs["src"] = name
         assets[name] = Asset(source, name)
     return tuple(assets.values()), problems
+
+
+def _relative_site_links(tokens: list[Token], root: str) -> None:
+    """Rewrite site-root links (/about/) relative to the page, so the site works under any path."""
+    for token in _walk(tokens):
+        attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
+        value = str(token.attrs.get(attr, "")) if attr else ""
+        if value.startswith("/") and not value.startswith("//"):
+            token.attrs[attr] = (root + value[1:]) or "./"
 
 
 def _local_name(src: str) -> str | None:
