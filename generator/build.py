@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,16 +164,39 @@ def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging
 
 
 def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging) -> None:
-    """Stage static files, images beside entries, robots.txt and the sitemap."""
-    for relpath, source in static_files(inputs.theme).items():
-        staging.add_copy(relpath, source)
+    """Stage every file that is not a template page: static files, images, feeds and the like."""
+    for producer in FILE_PRODUCERS:
+        for relpath, data in producer(site, planned, inputs):
+            if isinstance(data, Path):
+                staging.add_copy(relpath, data)
+            else:
+                staging.add(relpath, data)
+
+
+def theme_static(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield the theme's static files (the site's own static/ wins)."""
+    yield from static_files(inputs.theme).items()
+
+
+def entry_assets(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield the images beside each post of this build."""
     for post in (*site.posts, *site.pages):
         folder = output_path(post.url).rsplit("/", 1)[0]
         for asset in post.assets:
-            staging.add_copy(f"{folder}/{asset.name}", asset.source)
-    staging.add("robots.txt", feeds.robots_txt(site))
+            yield f"{folder}/{asset.name}", asset.source
+
+
+def crawler_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield robots.txt and, for the public build, the sitemap."""
+    yield "robots.txt", feeds.robots_txt(site)
     if site.audience == "public":
-        staging.add("sitemap.xml", feeds.sitemap_xml(site, planned))
+        yield "sitemap.xml", feeds.sitemap_xml(site, planned)
+
+
+#: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
+FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
+    theme_static, entry_assets, crawler_files,
+)
 
 
 def static_files(theme: Theme) -> dict[str, Path]:
