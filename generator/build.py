@@ -193,9 +193,14 @@ def crawler_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Ite
         yield "sitemap.xml", feeds.sitemap_xml(site, planned)
 
 
+def feed_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield the public build's Atom and JSON feeds."""
+    yield from feeds.feed_files(site)
+
+
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
 FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
-    theme_static, entry_assets, crawler_files,
+    theme_static, entry_assets, crawler_files, feed_files,
 )
 
 
