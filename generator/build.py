@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator import feeds
+from generator import feeds, images
 from generator.config import SiteConfig, load_config
 from generator.entries import Entry, load_entries
 from generator.errors import Problem, has_errors
@@ -110,6 +110,9 @@ def build(root: Path, audience: Audience) -> BuildResult:
         rendered = render_all(inputs.entries, audience, cfg)
         for item in rendered.values():
             result.problems.extend(item.problems)
+    if audience == "public":
+        with result.timed("images"):
+            rendered = public_images(inputs.entries, rendered, cfg, result)
     with result.timed("site"):
         site = build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
         planned, problems = plan_pages(site)
@@ -125,6 +128,18 @@ def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) 
     """Render the body of every entry this audience may see."""
     return {e.rel: render_entry(e, audience, relative_root(url_of(e, cfg)))
             for e in entries if is_visible(e, audience)}
+
+
+def public_images(entries: tuple[Entry, ...], rendered: dict[str, Rendered], cfg: SiteConfig,
+                  result: BuildResult) -> dict[str, Rendered]:
+    """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
+    sources = {e.rel: e.source for e in entries}
+    cache = cfg.cache_dir / "images"
+    safe: dict[str, Rendered] = {}
+    for rel, item in rendered.items():
+        safe[rel], problems = images.responsive(item, cache, sources[rel])
+        result.problems.extend(problems)
+    return safe
 
 
 def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
