@@ -119,6 +119,9 @@ def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry |
     if not _FM_START.match(text):
         return None, [error(path, 1, "no front matter found",
                             "start the file with a line `---`, the fields (at least `date:`), then `---`")]
+    if len(_FM_START.findall(text)) < 2:
+        return None, [error(path, 1, "the front matter is never closed",
+                            "add a line `---` after the last field, before the body")]
     try:
         meta, body = frontmatter.parse(text, handler=_HANDLER)
     except yaml.MarkedYAMLError as exc:
