@@ -68,7 +68,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[
                               list("-+0123456789."))
 
 
-class _Handler(frontmatter.YAMLHandler):
+class _Handler(frontmatter.YAMLHandler):  # type: ignore[name-defined,misc]
     """python-frontmatter handler using the loader above."""
 
     def load(self, fm: str, **kwargs: object) -> Any:

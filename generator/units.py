@@ -61,8 +61,8 @@ def parse_duration(value: object) -> int:
         return hours * 3600 + minutes * 60 + seconds
     words = _WORDS.match(text)
     if words and any(words.groups()):
-        hours, minutes, seconds = (float(g) if g else 0.0 for g in words.groups())
-        return round(hours * 3600 + minutes * 60 + seconds)
+        amounts = [float(g) if g else 0.0 for g in words.groups()]
+        return round(amounts[0] * 3600 + amounts[1] * 60 + amounts[2])
     try:
         return parse_duration(float(text))
     except ValueError:
