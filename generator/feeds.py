@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
-from feedgen.feed import FeedGenerator
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from generator.pages import PlannedPage
 from generator.sharing import card_url
@@ -107,7 +107,8 @@ def atom_feed(site: Site, posts: Sequence[Post], feed_url: str, title: str, home
         fg.author(name=cfg.author)
     for post in posts:
         _atom_entry(fg, post, site)
-    return fg.atom_str(pretty=True)
+    feed: bytes = fg.atom_str(pretty=True)
+    return feed
 
 
 def _atom_entry(fg: FeedGenerator, post: Post, site: Site) -> None:
@@ -119,6 +120,8 @@ def _atom_entry(fg: FeedGenerator, post: Post, site: Site) -> None:
     entry.link(href=url, rel="alternate")
     entry.published(post.date)
     entry.updated(post.date)
+    if site.config.author:
+        entry.author(name=site.config.author)
     if post.summary:
         entry.summary(post.summary)
     entry.content(absolute_links(post.html, url), type="html")

@@ -154,8 +154,9 @@ def _save_animated(image: Image.Image, digest: str, cache_dir: Path) -> dict[str
     suffix = suffix if suffix in (".gif", ".webp", ".png") else ".gif"
     file = f"{digest}-{image.width}{suffix}"
     frames = ImageOps.exif_transpose(image)
-    frames.info = {key: value for key, value in image.info.items() if key in ("duration", "loop", "transparency")}
-    frames.save(cache_dir / file, save_all=True, **frames.info)
+    timing = {str(key): value for key, value in image.info.items() if key in ("duration", "loop", "transparency")}
+    frames.info = {}
+    frames.save(cache_dir / file, save_all=True, **timing)
     return {"file": file, "width": image.width, "height": image.height, "suffix": suffix}
 
 
