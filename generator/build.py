@@ -6,11 +6,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import jinja2
 
-from generator import feeds, images
+from generator import audit, feeds, images
 from generator.config import SiteConfig, load_config
 from generator.entries import Entry, load_entries
 from generator.errors import Problem, has_errors
@@ -21,6 +22,9 @@ from generator.site import Site, build_site, find_url_collisions, is_visible, ur
 from generator.themes import Theme, load_theme, make_environment, render_page, template_problem
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
+
+
+GENERATOR_DIR = Path(__file__).resolve().parent  # Footfall's own source: words it may write itself
 
 
 @dataclass
@@ -104,8 +108,21 @@ def build(root: Path, audience: Audience) -> BuildResult:
     inputs = read_inputs(root, result)
     if inputs is None:
         return result
+    result.output_dir = output_dir(inputs.config, audience)
+    site = make_model(inputs, audience, result)
+    with result.timed("site"):
+        planned, problems = plan_pages(site)
+        result.problems.extend(problems)
+        result.entries, result.pages = len(site.posts), len(planned)
+    if has_errors(result.problems):
+        return result
+    write_site(site, planned, inputs, result)
+    return result
+
+
+def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
+    """Render what this audience may see and return its site model."""
     cfg = inputs.config
-    result.output_dir = output_dir(cfg, audience)
     with result.timed("markdown"):
         rendered = render_all(inputs.entries, audience, cfg)
         for item in rendered.values():
@@ -114,14 +131,36 @@ def build(root: Path, audience: Audience) -> BuildResult:
         with result.timed("images"):
             rendered = public_images(inputs.entries, rendered, cfg, result)
     with result.timed("site"):
-        site = build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
-        planned, problems = plan_pages(site)
-        result.problems.extend(problems)
-        result.entries, result.pages = len(site.posts), len(planned)
-    if has_errors(result.problems):
+        return build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
+
+
+def audit_public(root: Path) -> BuildResult:
+    """Audit the existing public build (output/public) against the current content."""
+    result = BuildResult("public")
+    inputs = read_inputs(root, result)
+    if inputs is None:
         return result
-    write_site(site, planned, inputs, result)
+    result.output_dir = output_dir(inputs.config, "public")
+    site = make_model(inputs, "public", result)
+    result.entries = len(site.posts)
+    if not result.output_dir.is_dir():
+        result.problems.append(Problem(None, None, f"there is no public build in {result.output_dir} to audit",
+                                       "run `footfall build` first"))
+    elif not has_errors(result.problems):
+        with result.timed("audit"):
+            files = audit.folder_files(result.output_dir)
+            result.problems.extend(privacy_audit(site, inputs, files, result.output_dir))
     return result
+
+
+def privacy_audit(site: Site, inputs: Inputs, files: list[tuple[str, Path]], output: Path) -> list[Problem]:
+    """Return a problem for every piece of private text found in the public output files."""
+    theme = inputs.theme
+    texts = chain(audit.public_texts(site), audit.fixed_texts(inputs.vocabulary),
+                  audit.file_texts([*theme.folders, *theme.template_dirs, *theme.static_dirs, GENERATOR_DIR],
+                                   [inputs.config.path]))
+    needles = audit.collect_needles(inputs.entries, site, audit.allowed_words(texts), inputs.vocabulary)
+    return audit.leak_problems(audit.scan(files, needles), output)
 
 
 def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) -> dict[str, Rendered]:
@@ -152,6 +191,9 @@ def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: B
             _stage_pages(site, planned, inputs, staging, result)
         with result.timed("files"):
             _stage_files(site, planned, inputs, staging)
+        if site.audience == "public" and not has_errors(result.problems):
+            with result.timed("audit"):
+                result.problems.extend(privacy_audit(site, inputs, _staged_files(staging), staging.target))
     except UnsafePath as exc:
         result.problems.append(Problem(None, None, str(exc)))
     if has_errors(result.problems):
@@ -160,6 +202,12 @@ def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: B
     with result.timed("output"):
         removed = staging.commit()
     result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
+
+
+def _staged_files(staging: Staging) -> list[tuple[str, Path]]:
+    """Return every file of a staged build (changed ones in staging, the rest live)."""
+    return [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
+            for relpath in sorted(staging.staged | staging.kept)]
 
 
 def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging,

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from generator import __version__
-from generator.build import BuildResult, build, check
+from generator.build import BuildResult, audit_public, build, check
 from generator.errors import Problem
 from generator.scaffold import create_entry, create_site
 
@@ -79,6 +79,17 @@ def check_command(site_dir: Path) -> None:
         sys.exit(EXIT_PROBLEMS)
     warnings = len(result.problems)
     console().print(f"Checked {result.entries} entries: no errors" + (f", {warnings} warning(s)." if warnings else "."))
+
+
+@cli.command("audit")
+@site_option
+def audit_command(site_dir: Path) -> None:
+    """Search every file and path of output/public for private text; exit 1 on any find."""
+    result = audit_public(site_dir)
+    show_problems(result.problems, site_dir)
+    if not result.ok:
+        sys.exit(EXIT_PROBLEMS)
+    console().print(f"Audited {result.output_dir}: nothing private found.", highlight=False)
 
 
 @cli.command("new")
