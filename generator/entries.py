@@ -69,7 +69,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[
                               list("-+0123456789."))
 
 
-class _Handler(frontmatter.YAMLHandler):
+class _Handler(frontmatter.YAMLHandler):  # type: ignore[name-defined,misc]
     """python-frontmatter handler using the loader above."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
@@ -120,6 +120,9 @@ def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry |
     if not _FM_START.match(text):
         return None, [error(path, 1, "no front matter found",
                             "start the file with a line `---`, the fields (at least `date:`), then `---`")]
+    if len(_FM_START.findall(text)) < 2:
+        return None, [error(path, 1, "the front matter is never closed",
+                            "add a line `---` after the last field, before the body")]
     try:
         meta, body = frontmatter.parse(text, handler=_HANDLER)
     except yaml.MarkedYAMLError as exc:

@@ -157,7 +157,7 @@ def url_of(entry: Entry, cfg: SiteConfig) -> str:
     if entry.is_page:
         return page_url(entry.slug)
     assert entry.date is not None
-    return entry_url(cfg.permalink, entry.date.astimezone(cfg.tz), entry.slug)
+    return entry_url(cfg.permalink, entry.date, entry.slug)
 
 
 def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Problem]:
@@ -227,7 +227,7 @@ def _post(entry: Entry, rendered: Rendered, audience: Audience, cfg: SiteConfig,
     tags = tuple(dict.fromkeys(_tag_ref(t, tag_names) for t in entry.tags))
     return Post(
         key=entry.rel, url=url_of(entry, cfg), title=entry.title,
-        date=entry.date.astimezone(cfg.tz) if entry.date else None, is_page=entry.is_page,
+        date=entry.date, is_page=entry.is_page,
         visibility=entry.visibility, listed=is_listed(entry, audience) and not entry.is_page,
         distance_m=entry.distance_m, duration_s=entry.duration_s, pace_s=pace,
         distance_text=units.format_distance(entry.distance_m, cfg.units) if entry.distance_m else "",
