@@ -149,13 +149,14 @@ def unknown_emotion_problems(entries: Iterable[Entry], vocabulary: Vocabulary) -
 
 
 def _unknown_warning(entry: Entry, word: str, vocabulary: Vocabulary) -> Problem:
-    """Return the warning for one unknown emotion."""
-    close = vocabulary.suggestions(word)
-    keep = "it is kept as you wrote it, in the family Other"
+    """Return the warning for one unknown emotion, naming the closest known words."""
+    close = [f'"{c}"' for c in vocabulary.suggestions(word)]
+    keep = "it is kept as written, in the family Other"
     if close:
-        hint = "did you mean " + " or ".join(f'"{c}"' for c in close) + f"? Otherwise {keep}"
+        options = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
+        hint = f"did you mean {options}? Otherwise {keep}"
     else:
-        hint = f"{keep}; add it under [vocabulary.emotions] in site.toml to give it a family"
+        hint = f'{keep}; to give it a family, add "{word}" = "<family>" under [vocabulary.emotions] in site.toml'
     return warning(entry.source, entry.emotions_line, f'the vocabulary does not know the emotion "{word}"', hint)
 
 

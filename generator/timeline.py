@@ -31,8 +31,7 @@ SVG_NS = "http://www.w3.org/2000/svg"
 # Geometry of the timeline, in SVG px.
 LEFT, RIGHT, TOP = 34, 10, 10  # margins (the left one holds the mood scale)
 DOT_R, DOT_STEP, ENTRY_W = 4.5, 11, 13  # one run: dots of this radius, stacked this far apart
-MIN_COL, AGG_COL = 30, 16  # column width per week/month: with runs as dots, and as bars
-MIN_PLOT, MAX_COL = 320, 90  # the plot is at least this wide; a column at most this wide
+PLOT, MAX_COL, AGG_COL = 600, 90, 10  # the plot's aimed-for width; widest column; narrowest bar column
 MAX_WIDTH, MAX_STACK = 1200, 10  # beyond these, runs are aggregated into bars
 AGG_BAND, MOOD_H, LABEL_W = 140, 56, 36  # bar area height, mood band height, room for a tick label
 
@@ -71,6 +70,11 @@ class Timeline:
     def posts(self) -> tuple[Post, ...]:
         """Return every run on the timeline, oldest first."""
         return tuple(p for b in self.buckets for p in b.posts)
+
+    @property
+    def moods(self) -> bool:
+        """Return True when any run on the timeline gave a mood."""
+        return any(p.mood_before is not None or p.mood_after is not None for p in self.posts)
 
 
 def build_timeline(site: Site) -> Timeline:
@@ -167,7 +171,7 @@ class Layout:
     @property
     def mood_top(self) -> float:
         """Return the top of the mood band."""
-        return TOP + self.band + 18
+        return TOP + self.band + 26
 
     @property
     def axis_y(self) -> float:
@@ -188,11 +192,12 @@ def layout(timeline: Timeline) -> Layout:
     buckets = max(1, len(timeline.buckets))
     most = max((len(b.posts) for b in timeline.buckets), default=1)
     stack = max((len(p.emotions) for p in timeline.posts), default=1)
-    moods = any(p.mood_before is not None or p.mood_after is not None for p in timeline.posts)
-    col = max(MIN_COL, most * ENTRY_W, min(MAX_COL, MIN_PLOT / buckets))
+    moods = timeline.moods
+    fair = min(MAX_COL, PLOT / buckets)
+    col = max(most * ENTRY_W, fair)
     if buckets * col <= MAX_WIDTH and stack <= MAX_STACK:
         return Layout(False, col, max(3, stack) * DOT_STEP + 4, moods)
-    return Layout(True, max(AGG_COL, min(MAX_COL, MIN_PLOT / buckets)), AGG_BAND, moods)
+    return Layout(True, max(AGG_COL, fair), AGG_BAND, moods)
 
 
 def timeline_svg(timeline: Timeline, here: str) -> str:
@@ -334,7 +339,7 @@ def _mood_scale(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
                                       "stroke": "currentColor", "stroke-opacity": "0.15"})
         _text_child(scale, "text", str(mood), x=_n(LEFT - 6), y=_n(y + 4), fill="currentColor",
                     **{"text-anchor": "end"})
-    _text_child(scale, "text", "mood", x="2", y=_n(box.mood_top - 6), fill="currentColor")
+    _text_child(scale, "text", "mood", x="2", y=_n(box.mood_top - 10), fill="currentColor")
 
 
 def _axis(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
@@ -385,31 +390,39 @@ def _n(value: float) -> str:
 
 def months_svg(months: Sequence[MonthCount], name: str, family: Family) -> str:
     """Return a small bar chart of how often one emotion was named, month by month (role img)."""
-    col, height, base = (max(8.0, min(28.0, 480 / max(1, len(months))))), 72, 50
+    col, bars, base = max(8.0, min(48.0, PLOT / max(1, len(months)))), 48, 58
     peak = max((m.count for m in months), default=0) or 1
     width = LEFT + len(months) * col + RIGHT
-    active = [m for m in months if m.count]
-    busiest = max(active, key=lambda m: m.count, default=None)
-    desc = (f"Named in {len(active)} of {len(months)} months, from {months[0].name} to {months[-1].name}"
-            f"{f'; most in {busiest.name} ({busiest.count})' if busiest else ''}." if months else "Never named.")
     svg = ET.Element("svg", {"xmlns": SVG_NS, "class": "months-svg", "role": "img",
-                             "aria-labelledby": "months-title months-desc", "width": _n(width), "height": str(height),
-                             "viewBox": f"0 0 {_n(width)} {height}", "font-family": "system-ui, sans-serif",
+                             "aria-labelledby": "months-title months-desc", "width": _n(width), "height": "94",
+                             "viewBox": f"0 0 {_n(width)} 94", "font-family": "system-ui, sans-serif",
                              "font-size": "11"})
     _text_child(svg, "title", f"How often “{name}” was named, month by month", id="months-title")
-    _text_child(svg, "desc", desc, id="months-desc")
+    _text_child(svg, "desc", _months_description(months), id="months-desc")
     ET.SubElement(svg, "line", {"x1": _n(LEFT), "x2": _n(width - RIGHT), "y1": str(base), "y2": str(base),
                                 "stroke": "currentColor", "stroke-opacity": "0.5"})
-    _text_child(svg, "text", str(peak), x=_n(LEFT - 6), y="14", fill="currentColor", **{"text-anchor": "end"})
+    _text_child(svg, "text", str(peak), x=_n(LEFT - 6), y=str(base - bars + 4), fill="currentColor",
+                **{"text-anchor": "end"})
     for index, month in enumerate(months):
-        x = LEFT + index * col
+        x, height = LEFT + index * col, month.count / peak * bars
         if month.count:
-            bar = ET.SubElement(svg, "rect", {"x": _n(x + 1), "y": _n(base - month.count / peak * 40),
-                                              "width": _n(col - 2), "height": _n(month.count / peak * 40),
-                                              "fill": family.colour, "stroke": "currentColor",
-                                              "stroke-opacity": "0.35"})
+            bar = ET.SubElement(svg, "rect", {"x": _n(x + 1), "y": _n(base - height), "width": _n(col - 2),
+                                              "height": _n(height), "fill": family.colour,
+                                              "stroke": "currentColor", "stroke-opacity": "0.35"})
             _text_child(bar, "title", f"{month.name}: {month.count} {'run' if month.count == 1 else 'runs'}")
-        if index == 0 or month.month == 1:
-            _text_child(svg, "text", f"{MONTH_NAMES[month.month - 1][:3]} {month.year}", x=_n(x), y=str(base + 16),
-                        fill="currentColor")
+        if col >= LABEL_W or month.month == 1 or index == 0:
+            _text_child(svg, "text", MONTH_NAMES[month.month - 1][:3], x=_n(x), y=str(base + 15), fill="currentColor")
+        if month.month == 1 or index == 0:
+            _text_child(svg, "text", str(month.year), x=_n(x), y=str(base + 29), fill="currentColor",
+                        **{"font-weight": "600"})
     return ET.tostring(svg, encoding="unicode")
+
+
+def _months_description(months: Sequence[MonthCount]) -> str:
+    """Return the <desc> of an emotion's month chart."""
+    active = [m for m in months if m.count]
+    if not active:
+        return "Not named in any month."
+    busiest = max(active, key=lambda m: m.count)
+    return (f"Named in {len(active)} of {len(months)} months, from {months[0].name} to {months[-1].name};"
+            f" most in {busiest.name} ({busiest.count} {'run' if busiest.count == 1 else 'runs'}).")
