@@ -390,16 +390,16 @@ def _n(value: float) -> str:
 
 def months_svg(months: Sequence[MonthCount], name: str, family: Family) -> str:
     """Return a small bar chart of how often one emotion was named, month by month (role img)."""
-    col, bars, base = max(8.0, min(48.0, PLOT / max(1, len(months)))), 48, 58
+    col, bars, base = max(3.0, min(48.0, PLOT / max(1, len(months)))), 48, 58
     peak = max((m.count for m in months), default=0) or 1
-    width = LEFT + len(months) * col + RIGHT
+    width = LEFT + len(months) * col + LABEL_W
     svg = ET.Element("svg", {"xmlns": SVG_NS, "class": "months-svg", "role": "img",
                              "aria-labelledby": "months-title months-desc", "width": _n(width), "height": "94",
                              "viewBox": f"0 0 {_n(width)} 94", "font-family": "system-ui, sans-serif",
                              "font-size": "11"})
     _text_child(svg, "title", f"How often “{name}” was named, month by month", id="months-title")
     _text_child(svg, "desc", _months_description(months), id="months-desc")
-    ET.SubElement(svg, "line", {"x1": _n(LEFT), "x2": _n(width - RIGHT), "y1": str(base), "y2": str(base),
+    ET.SubElement(svg, "line", {"x1": _n(LEFT), "x2": _n(width - LABEL_W), "y1": str(base), "y2": str(base),
                                 "stroke": "currentColor", "stroke-opacity": "0.5"})
     _text_child(svg, "text", str(peak), x=_n(LEFT - 6), y=str(base - bars + 4), fill="currentColor",
                 **{"text-anchor": "end"})
@@ -410,11 +410,11 @@ def months_svg(months: Sequence[MonthCount], name: str, family: Family) -> str:
                                               "height": _n(height), "fill": family.colour,
                                               "stroke": "currentColor", "stroke-opacity": "0.35"})
             _text_child(bar, "title", f"{month.name}: {month.count} {'run' if month.count == 1 else 'runs'}")
-        if col >= LABEL_W or month.month == 1 or index == 0:
+        if col >= LABEL_W:
             _text_child(svg, "text", MONTH_NAMES[month.month - 1][:3], x=_n(x), y=str(base + 15), fill="currentColor")
-        if month.month == 1 or index == 0:
-            _text_child(svg, "text", str(month.year), x=_n(x), y=str(base + 29), fill="currentColor",
-                        **{"font-weight": "600"})
+        if month.month == 1 or (index == 0 and (13 - month.month) * col >= LABEL_W):
+            _text_child(svg, "text", str(month.year), x=_n(x), y=str(base + (29 if col >= LABEL_W else 15)),
+                        fill="currentColor", **{"font-weight": "600"})
     return ET.tostring(svg, encoding="unicode")
 
 
