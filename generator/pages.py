@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator import timeline
+from generator import charts, timeline
 from generator.errors import Problem, error
 from generator.site import Post, Site, Term
 from generator.urls import is_safe_relpath, output_path, paginated
@@ -100,7 +100,7 @@ def _emotions(site: Site) -> Iterator[PlannedPage]:
     yield page("/emotions/", "emotions.html", "Emotions", emotions=site.emotions, families=site.emotion_families)
     for term in site.emotions:
         assert term.facts is not None and term.family is not None
-        chart = timeline.months_svg(term.facts.months, term.name, term.family)
+        chart = charts.months_svg(term.facts.months, term.name, term.family)
         yield from _term_pages(term, "emotion.html", site.config.per_page, facts=term.facts, months_svg=chart)
 
 

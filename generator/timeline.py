@@ -12,24 +12,24 @@ import json
 import math
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
 from typing import Any, Literal
 
+from generator.charts import number, svg_element, text_child
 from generator.config import SiteConfig
-from generator.emotions import MONTH_NAMES, MonthCount
+from generator.emotions import MONTH_NAMES
 from generator.site import Post, Site
 from generator.urls import absolute, relative_root
 from generator.vocabulary import Family
 
 Unit = Literal["week", "month"]
 WEEKS_UP_TO_DAYS = 182  # a journal spanning up to ~26 weeks is drawn week by week
-SVG_NS = "http://www.w3.org/2000/svg"
 
 # Geometry of the timeline, in SVG px.
-LEFT, RIGHT, TOP = 34, 10, 10  # margins (the left one holds the mood scale)
+LEFT, RIGHT, TOP = 34, 28, 10  # margins (the left one holds the mood scale, the right one a last label)
 DOT_R, DOT_STEP, ENTRY_W = 4.5, 11, 13  # one run: dots of this radius, stacked this far apart
 PLOT, MAX_COL, AGG_COL = 600, 90, 10  # the plot's aimed-for width; widest column; narrowest bar column
 MAX_WIDTH, MAX_STACK = 1200, 10  # beyond these, runs are aggregated into bars
@@ -79,18 +79,17 @@ class Timeline:
 
 def build_timeline(site: Site) -> Timeline:
     """Return the timeline of the listed runs that named at least one emotion."""
-    posts = sorted((p for p in site.listed if p.emotions and p.date), key=lambda p: (p.date, p.key))
-    if not posts:
+    runs = sorted((p.date, p.key, p) for p in site.listed if p.emotions and p.date is not None)
+    if not runs:
         return Timeline("month", (), ())
-    first, last = posts[0].date.date(), posts[-1].date.date()  # type: ignore[union-attr]
+    first, last = runs[0][0].date(), runs[-1][0].date()
     unit: Unit = "week" if (last - first).days <= WEEKS_UP_TO_DAYS else "month"
     starts = _bucket_starts(_start(first, unit), _start(last, unit), unit)
     grouped: dict[date, list[Post]] = {start: [] for start in starts}
-    for post in posts:
-        grouped[_start(post.date.date(), unit)].append(post)  # type: ignore[union-attr]
-    named = {chip.family.slug for post in posts for chip in post.emotions}
+    for when, _, post in runs:
+        grouped[_start(when.date(), unit)].append(post)
+    named = {chip.family.slug for _, _, post in runs for chip in post.emotions}
     families = tuple(f for f in site.families if f.slug in named)
-    families += tuple(_unlisted_families(posts, families))
     return Timeline(unit, tuple(Bucket(s, unit, tuple(grouped[s])) for s in starts), families)
 
 
@@ -109,16 +108,6 @@ def _bucket_starts(first: date, last: date, unit: Unit) -> list[date]:
         else:
             current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return starts
-
-
-def _unlisted_families(posts: Sequence[Post], known: Sequence[Family]) -> list[Family]:
-    """Return families named on runs that the vocabulary's family list lacks (none, normally)."""
-    seen = {f.slug for f in known}
-    extra: dict[str, Family] = {}
-    for chip in (c for p in posts for c in p.emotions):
-        if chip.family.slug not in seen:
-            extra.setdefault(chip.family.slug, chip.family)
-    return list(extra.values())
 
 
 # --- timeline.json --------------------------------------------------------------------------------
@@ -204,13 +193,10 @@ def timeline_svg(timeline: Timeline, here: str) -> str:
     """Return the timeline as an SVG element; links are relative to the page at URL `here`."""
     box = layout(timeline)
     width = LEFT + len(timeline.buckets) * box.col + RIGHT
-    svg = ET.Element("svg", {
-        "xmlns": SVG_NS, "class": "timeline-svg", "role": "group", "aria-labelledby": "timeline-title timeline-desc",
-        "width": _n(width), "height": _n(box.height()), "viewBox": f"0 0 {_n(width)} {_n(box.height())}",
-        "font-family": "system-ui, sans-serif", "font-size": "11",
-    })
-    _text_child(svg, "title", "Emotional timeline", id="timeline-title")
-    _text_child(svg, "desc", _description(timeline, box), id="timeline-desc")
+    svg = svg_element(width, box.height(), **{"class": "timeline-svg", "role": "group",
+                                              "aria-labelledby": "timeline-title timeline-desc"})
+    text_child(svg, "title", "Emotional timeline", id="timeline-title")
+    text_child(svg, "desc", _description(timeline, box), id="timeline-desc")
     _axis(svg, timeline, box)
     if box.moods:
         _mood_scale(svg, timeline, box)
@@ -228,7 +214,8 @@ def _description(timeline: Timeline, box: Layout) -> str:
     what = (f"Each bar shows, per {unit}, how often the emotions of each family were named"
             if box.aggregate else f"Each run is a stack of dots, one per emotion named, coloured by family, per {unit}")
     mood = "; the lines show the average mood before (dashed) and after (solid), 1 to 5" if box.moods else ""
-    return f"{runs} {'run' if runs == 1 else 'runs'} from {first} to {last}. {what}{mood}. The table below holds the same."
+    count = f"{runs} {'run' if runs == 1 else 'runs'}"
+    return f"{count} from {first} to {last}. {what}{mood}. The table below holds the same."
 
 
 def _x(index: float, box: Layout) -> float:
@@ -244,15 +231,15 @@ def _dots(svg: ET.Element, timeline: Timeline, box: Layout, link: Callable[[str]
         for place, post in enumerate(bucket.posts):
             x = _x(index + (place + 0.5) / len(bucket.posts), box)
             mark = ET.SubElement(svg, "a", {"href": link(post.url), "class": "timeline-mark"})
-            _text_child(mark, "title", _post_title(post))
+            text_child(mark, "title", _post_title(post))
             for level, chip in enumerate(post.emotions):
-                ET.SubElement(mark, "circle", {"cx": _n(x), "cy": _n(TOP + box.band - (level + 0.5) * DOT_STEP),
-                                               "r": _n(DOT_R), "fill": chip.family.colour,
+                ET.SubElement(mark, "circle", {"cx": number(x), "cy": number(TOP + box.band - (level + 0.5) * DOT_STEP),
+                                               "r": number(DOT_R), "fill": chip.family.colour,
                                                "stroke": "currentColor", "stroke-opacity": "0.45"})
             for mood, points, fill in ((post.mood_before, before, "none"), (post.mood_after, after, "currentColor")):
                 if mood is not None:
                     points.append((x, box.mood_y(mood)))
-                    ET.SubElement(mark, "circle", {"cx": _n(x), "cy": _n(box.mood_y(mood)), "r": "2.5",
+                    ET.SubElement(mark, "circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
                                                    "fill": fill, "stroke": "currentColor"})
     _mood_lines(svg, before, after)
 
@@ -262,12 +249,14 @@ def _post_title(post: Post) -> str:
     assert post.date is not None
     day = f"{post.date.day} {MONTH_NAMES[post.date.month - 1]} {post.date.year}"
     moods = _moods(post.mood_before, post.mood_after)
-    return f"{day}: {post.title}. Emotions: {', '.join(c.name for c in post.emotions)}." + (f" Mood {moods}." if moods else "")
+    named = ", ".join(c.name for c in post.emotions)
+    return f"{day}: {post.title}. Emotions: {named}." + (f" Mood {moods}." if moods else "")
 
 
 def _moods(before: float | None, after: float | None) -> str:
     """Return "before 2, after 4" for the moods that were given."""
-    return ", ".join(f"{label} {_n(value)}" for label, value in (("before", before), ("after", after)) if value is not None)
+    given = (("before", before), ("after", after))
+    return ", ".join(f"{label} {number(value)}" for label, value in given if value is not None)
 
 
 def _bars(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
@@ -291,9 +280,9 @@ def _bars(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
             base -= height
             mark = ET.SubElement(svg, "a", {"href": f"#{bucket.id}", "class": "timeline-mark"})
             words = ", ".join(f"{n} {names[n]}" for n in by_family[family.slug])
-            _text_child(mark, "title", f"{bucket.name}, {len(bucket.posts)} runs. {family.name}: {words}.")
-            ET.SubElement(mark, "rect", {"x": _n(_x(index, box) + 2), "y": _n(base), "width": _n(box.col - 4),
-                                         "height": _n(height), "fill": family.colour,
+            text_child(mark, "title", f"{bucket.name}, {len(bucket.posts)} runs. {family.name}: {words}.")
+            ET.SubElement(mark, "rect", {"x": number(_x(index, box) + 2), "y": number(base),
+                                         "width": number(box.col - 4), "height": number(height), "fill": family.colour,
                                          "stroke": "currentColor", "stroke-opacity": "0.35"})
         _bucket_moods(svg, bucket, _x(index + 0.5, box), box, before, after)
     _mood_lines(svg, before, after)
@@ -308,11 +297,11 @@ def _bucket_moods(svg: ET.Element, bucket: Bucket, x: float, box: Layout,
         return
     mean_low, mean_high = (fmean(low) if low else None), (fmean(high) if high else None)
     group = ET.SubElement(svg, "g", {"class": "timeline-mood"})
-    _text_child(group, "title", f"{bucket.name}: average mood {_moods(mean_low, mean_high)}.")
+    text_child(group, "title", f"{bucket.name}: average mood {_moods(mean_low, mean_high)}.")
     for mood, points, fill in ((mean_low, before, "none"), (mean_high, after, "currentColor")):
         if mood is not None:
             points.append((x, box.mood_y(mood)))
-            ET.SubElement(group, "circle", {"cx": _n(x), "cy": _n(box.mood_y(mood)), "r": "2.5",
+            ET.SubElement(group, "circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
                                             "fill": fill, "stroke": "currentColor"})
 
 
@@ -321,12 +310,12 @@ def _mood_lines(svg: ET.Element, before: list[tuple[float, float]], after: list[
     for points, label, dash in ((before, "Mood before the run", "4 3"), (after, "Mood after the run", "")):
         if len(points) < 2:
             continue
-        attrs = {"points": " ".join(f"{_n(x)},{_n(y)}" for x, y in points), "fill": "none",
+        attrs = {"points": " ".join(f"{number(x)},{number(y)}" for x, y in points), "fill": "none",
                  "stroke": "currentColor", "stroke-width": "1.5", "class": "timeline-mood-line"}
         if dash:
             attrs["stroke-dasharray"] = dash
         line = ET.SubElement(svg, "polyline", attrs)
-        _text_child(line, "title", label)
+        text_child(line, "title", label)
 
 
 def _mood_scale(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
@@ -335,18 +324,19 @@ def _mood_scale(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
     scale = ET.SubElement(svg, "g", {"class": "timeline-scale", "aria-hidden": "true"})
     for mood in range(1, 6):
         y = box.mood_y(mood)
-        ET.SubElement(scale, "line", {"x1": _n(LEFT), "x2": _n(right), "y1": _n(y), "y2": _n(y),
+        ET.SubElement(scale, "line", {"x1": number(LEFT), "x2": number(right), "y1": number(y), "y2": number(y),
                                       "stroke": "currentColor", "stroke-opacity": "0.15"})
-        _text_child(scale, "text", str(mood), x=_n(LEFT - 6), y=_n(y + 4), fill="currentColor",
-                    **{"text-anchor": "end"})
-    _text_child(scale, "text", "mood", x="2", y=_n(box.mood_top - 10), fill="currentColor")
+        text_child(scale, "text", str(mood), x=number(LEFT - 6), y=number(y + 4), fill="currentColor",
+                   **{"text-anchor": "end"})
+    text_child(scale, "text", "mood", x="2", y=number(box.mood_top - 10), fill="currentColor")
 
 
 def _axis(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
     """Draw the time axis with a label every few weeks or months (the year under the first and each new one)."""
     axis = ET.SubElement(svg, "g", {"class": "timeline-axis", "aria-hidden": "true"})
     right = _x(len(timeline.buckets), box)
-    ET.SubElement(axis, "line", {"x1": _n(LEFT), "x2": _n(right), "y1": _n(box.axis_y), "y2": _n(box.axis_y),
+    y = number(box.axis_y)
+    ET.SubElement(axis, "line", {"x1": number(LEFT), "x2": number(right), "y1": y, "y2": y,
                                  "stroke": "currentColor", "stroke-opacity": "0.5"})
     last_year = None
     for index, bucket in _ticks(timeline, box):
@@ -354,11 +344,11 @@ def _axis(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
         anchor = "middle" if box.col >= LABEL_W else "start"
         short = MONTH_NAMES[bucket.start.month - 1][:3]
         label = short if bucket.unit == "month" else f"{bucket.start.day} {short}"
-        _text_child(axis, "text", label, x=_n(x), y=_n(box.axis_y + 14), fill="currentColor",
-                    **{"text-anchor": anchor})
+        text_child(axis, "text", label, x=number(x), y=number(box.axis_y + 14), fill="currentColor",
+                   **{"text-anchor": anchor})
         if bucket.start.year != last_year:
-            _text_child(axis, "text", str(bucket.start.year), x=_n(x), y=_n(box.axis_y + 28), fill="currentColor",
-                        **{"text-anchor": anchor, "font-weight": "600"})
+            text_child(axis, "text", str(bucket.start.year), x=number(x), y=number(box.axis_y + 28),
+                       fill="currentColor", **{"text-anchor": anchor, "font-weight": "600"})
             last_year = bucket.start.year
 
 
@@ -370,59 +360,3 @@ def _ticks(timeline: Timeline, box: Layout) -> list[tuple[int, Bucket]]:
         return [(i, b) for i, b in enumerate(timeline.buckets)
                 if (b.start.year * 12 + b.start.month - 1) % step == 0]
     return [(i, b) for i, b in enumerate(timeline.buckets) if i % step == 0]
-
-
-def _text_child(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    """Add a child element holding text (escaped by ElementTree)."""
-    child = ET.SubElement(parent, tag, attrs)
-    child.text = text
-    return child
-
-
-def _n(value: float) -> str:
-    """Return a number for an SVG attribute: at most one decimal, no trailing ".0"."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-# --- one emotion's months -------------------------------------------------------------------------
-
-
-def months_svg(months: Sequence[MonthCount], name: str, family: Family) -> str:
-    """Return a small bar chart of how often one emotion was named, month by month (role img)."""
-    col, bars, base = max(3.0, min(48.0, PLOT / max(1, len(months)))), 48, 58
-    peak = max((m.count for m in months), default=0) or 1
-    width = LEFT + len(months) * col + LABEL_W
-    svg = ET.Element("svg", {"xmlns": SVG_NS, "class": "months-svg", "role": "img",
-                             "aria-labelledby": "months-title months-desc", "width": _n(width), "height": "94",
-                             "viewBox": f"0 0 {_n(width)} 94", "font-family": "system-ui, sans-serif",
-                             "font-size": "11"})
-    _text_child(svg, "title", f"How often “{name}” was named, month by month", id="months-title")
-    _text_child(svg, "desc", _months_description(months), id="months-desc")
-    ET.SubElement(svg, "line", {"x1": _n(LEFT), "x2": _n(width - LABEL_W), "y1": str(base), "y2": str(base),
-                                "stroke": "currentColor", "stroke-opacity": "0.5"})
-    _text_child(svg, "text", str(peak), x=_n(LEFT - 6), y=str(base - bars + 4), fill="currentColor",
-                **{"text-anchor": "end"})
-    for index, month in enumerate(months):
-        x, height = LEFT + index * col, month.count / peak * bars
-        if month.count:
-            bar = ET.SubElement(svg, "rect", {"x": _n(x + 1), "y": _n(base - height), "width": _n(col - 2),
-                                              "height": _n(height), "fill": family.colour,
-                                              "stroke": "currentColor", "stroke-opacity": "0.35"})
-            _text_child(bar, "title", f"{month.name}: {month.count} {'run' if month.count == 1 else 'runs'}")
-        if col >= LABEL_W:
-            _text_child(svg, "text", MONTH_NAMES[month.month - 1][:3], x=_n(x), y=str(base + 15), fill="currentColor")
-        if month.month == 1 or (index == 0 and (13 - month.month) * col >= LABEL_W):
-            _text_child(svg, "text", str(month.year), x=_n(x), y=str(base + (29 if col >= LABEL_W else 15)),
-                        fill="currentColor", **{"font-weight": "600"})
-    return ET.tostring(svg, encoding="unicode")
-
-
-def _months_description(months: Sequence[MonthCount]) -> str:
-    """Return the <desc> of an emotion's month chart."""
-    active = [m for m in months if m.count]
-    if not active:
-        return "Not named in any month."
-    busiest = max(active, key=lambda m: m.count)
-    return (f"Named in {len(active)} of {len(months)} months, from {months[0].name} to {months[-1].name};"
-            f" most in {busiest.name} ({busiest.count} {'run' if busiest.count == 1 else 'runs'}).")
