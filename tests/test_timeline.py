@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from posixpath import normpath
 
@@ -206,3 +210,42 @@ def test_a_busy_half_year_is_aggregated_by_week(tmp_path: Path) -> None:
     timeline = build_timeline(site)
     assert timeline.unit == "week" and layout(timeline).aggregate
     ET.fromstring(timeline_svg(timeline, "/timeline/"))
+
+
+# --- in a browser --------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def served(built: Path) -> Iterator[str]:
+    """Serve the public build on 127.0.0.1 and return its root URL."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(built / PUBLIC))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_marks_are_named_links_that_open_their_runs_in_chromium(served: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").is_file():
+        pytest.skip("needs Debian's chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(served + "timeline/")
+            mark = page.get_by_role("figure").get_by_role("link", name="20 March 2026: Echo. Emotions: calm.")
+            assert mark.count() == 1
+            mark.click()
+            page.wait_for_url(served + "2026/03/20/echo/")
+            assert page.locator("h1").inner_text().startswith("Echo")
+        finally:
+            browser.close()
