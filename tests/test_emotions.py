@@ -196,6 +196,7 @@ def canaries(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "content/private.md": run("Hidden", "2026-03-10", "[furious, vellichorpine, calm]", "private",
                                   mood_before=1, mood_after=2),
         "content/default.md": entry({"title": "Default", "date": "2026-03-11", "emotions": "[Furious]"}),
+        "content/early.md": run("Early", "2025-11-20", "[calm, Relieved]", "private", mood_before=1, mood_after=1),
         "content/unlisted.md": run("By link", "2026-03-12", "[elated, lanternmoss, Calm]", "unlisted",
                                    mood_before=5, mood_after=5),
     })
@@ -229,3 +230,11 @@ def test_counts_and_moods_come_from_listed_runs_only(canaries: Path) -> None:
     mood = {div.dt.get_text(): div.dd.get_text() for div in calm.select(".mood-change div")}
     assert mood == {"Before, on average": "2.0/5", "After, on average": "4.0/5", "Change per run": "+2.0"}
     assert [li.a.get_text(strip=True) for li in calm.select(".companions li")] == ["relieved"]
+
+
+def test_private_runs_do_not_stretch_the_months_of_an_emotion(canaries: Path) -> None:
+    calm = html(canaries / PUBLIC / "emotions/calm/index.html")
+    assert [row.th.get_text() for row in calm.select(".emotion-months-table tbody tr")] == ["March 2026"]
+    assert "Named in 1 of 1 month of the journal." in calm.select_one(".emotion-months figcaption").get_text()
+    for relpath, data in snapshot(canaries / PUBLIC).items():
+        assert b"2025" not in data and b"November" not in data, relpath
