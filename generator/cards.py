@@ -12,6 +12,7 @@ import tomllib
 import zlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, replace
 from functools import cache, lru_cache
 from itertools import repeat
@@ -486,9 +487,12 @@ def _draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None) -> 
     workers = min(workers or os.cpu_count() or 1, len(specs))
     if len(specs) <= PARALLEL_ABOVE or workers < 2:
         return [draw_card(spec, style) for spec in specs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(specs) // (workers * 4))
-        return list(pool.map(draw_card, specs, repeat(style), chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(specs) // (workers * 4))
+            return list(pool.map(draw_card, specs, repeat(style), chunksize=chunk))
+    except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
+        return [draw_card(spec, style) for spec in specs]
 
 
 def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:

@@ -246,3 +246,16 @@ def test_parallel_drawing_gives_the_same_bytes_as_serial(style: CardStyle, tmp_p
     parallel = render_cards(specs, style, tmp_path, workers=2)
     assert parallel == serial and list(parallel) == list(specs)
     assert len(list(tmp_path.glob("*.png"))) == 12 and not list(tmp_path.glob(".*"))
+
+
+def test_without_worker_processes_cards_are_drawn_serially(
+    style: CardStyle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = {f"run-{n}": spec(title=f"Run number {n}") for n in range(10)}
+    serial = render_cards(specs, style, None, workers=1)
+
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise PermissionError("no semaphores here")
+
+    monkeypatch.setattr(cards, "ProcessPoolExecutor", no_processes)
+    assert render_cards(specs, style, None, workers=2) == serial
