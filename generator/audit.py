@@ -139,8 +139,9 @@ def allowed_words(texts: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for text in texts:
         words.update(tokens(text))
-        if "%" in text or "&" in text:
-            words.update(tokens(unquote(html.unescape(text))))
+        decoded = readable(text)
+        if decoded != text:
+            words.update(tokens(decoded))
     return frozenset(words)
 
 

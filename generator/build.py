@@ -11,8 +11,9 @@ from pathlib import Path
 
 import jinja2
 
-from generator import audit, feeds, images
+from generator import audit, cards, feeds, images, sharing, timeline
 from generator.config import SiteConfig, load_config
+from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, load_entries
 from generator.errors import Problem, has_errors
 from generator.markdown import Audience, Rendered, render_entry
@@ -25,6 +26,14 @@ from generator.vocabulary import Vocabulary, load_vocabulary
 
 
 GENERATOR_DIR = Path(__file__).resolve().parent  # Footfall's own source: words it may write itself
+
+
+class ProducerFailed(Exception):
+    """A file producer that cannot make its files; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 @dataclass
@@ -86,6 +95,7 @@ def read_inputs(root: Path, result: BuildResult) -> Inputs | None:
         entries, problems = load_entries(cfg)
         result.problems.extend(problems)
         result.problems.extend(find_url_collisions(entries, cfg))
+        result.problems.extend(unknown_emotion_problems(entries, vocabulary))
     if theme is None or has_errors(result.problems):
         return None
     return Inputs(cfg, theme, vocabulary, tuple(entries))
@@ -196,6 +206,8 @@ def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: B
                 result.problems.extend(privacy_audit(site, inputs, _staged_files(staging), staging.target))
     except UnsafePath as exc:
         result.problems.append(Problem(None, None, str(exc)))
+    except ProducerFailed as exc:
+        result.problems.append(exc.problem)
     if has_errors(result.problems):
         staging.abandon()
         return
@@ -261,9 +273,27 @@ def feed_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
     yield from feeds.feed_files(site)
 
 
+def timeline_data(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield timeline.json: the emotional timeline of the listed runs, for themes to draw."""
+    yield "timeline.json", timeline.timeline_json(timeline.build_timeline(site), site.config)
+
+
+def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield a 1200x630 share card beside every story of the public build (drawn only when it changed)."""
+    if site.audience != "public" or not site.posts:
+        return
+    try:
+        style = sharing.card_style(inputs.theme.folders)
+    except ValueError as exc:
+        raise ProducerFailed(Problem(None, None, f"cannot draw share cards: {exc}",
+                                     "fix the [card] table of the theme's theme.toml")) from exc
+    specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
+    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards").items()
+
+
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
 FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
-    theme_static, entry_assets, crawler_files, feed_files,
+    theme_static, entry_assets, crawler_files, timeline_data, feed_files, card_files,
 )
 
 

@@ -44,6 +44,7 @@ class Entry:
     summary: str  # from front matter; empty means "derive from the body"
     body: str  # Markdown body (title heading removed when it became the title)
     body_line: int  # 1-based file line where the body starts
+    emotions_line: int = 2  # 1-based file line of the `emotions:` key, for messages about them
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +237,7 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
         mood_after=fields.parsed("mood_after", units.parse_mood),
         tags=fields.words("tags"), visibility=visibility, slug=slug,
         summary=fields.text("summary"), body=body, body_line=body_line,
+        emotions_line=lines.get("emotions", 2),
     )
     if any(p.is_error for p in fields.problems):
         return None, fields.problems

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from generator.cards import CardSpec, CardStyle, Chip, load_card_style
 from generator.config import SiteConfig
 from generator.site import Post
 from generator.urls import absolute
@@ -48,6 +51,27 @@ def card_path(post: Post) -> str:
     return card_url(post).lstrip("/")
 
 
+def long_date(post: Post) -> str:
+    """Return a story's date like "14 March 2026"."""
+    return f"{post.date.day} {post.date.strftime('%B')} {post.date.year}" if post.date else ""
+
+
+def card_spec(post: Post, cfg: SiteConfig) -> CardSpec:
+    """Return what a story's card shows: title, date, distance, emotions, site name and hashtag."""
+    chips = tuple(Chip(c.name, c.family.colour, c.family.text_colour) for c in post.emotions)
+    return CardSpec(title=post.title, date_text=long_date(post), distance_text=post.distance_text, chips=chips,
+                    site_title=cfg.title, hashtag=cfg.hashtag)
+
+
+def card_style(theme_folders: Sequence[Path]) -> CardStyle:
+    """Return the card style of the most specific theme that sets a [card] table (else the base theme's)."""
+    for folder in theme_folders:
+        path = folder / "theme.toml"
+        if path.is_file() and "[card]" in path.read_text("utf-8"):
+            return load_card_style(folder)
+    return load_card_style(theme_folders[-1])
+
+
 def share_text(post: Post, cfg: SiteConfig) -> str:
     """Return the text a share starts with: the title, then the site's hashtag."""
     return f"{post.title} #{cfg.hashtag}" if cfg.hashtag else post.title
@@ -74,8 +98,7 @@ def share_links(url: str, text: str, title: str) -> tuple[ShareLink, ...]:
 
 def card_alt(post: Post) -> str:
     """Return the text equivalent of a story's card."""
-    day = f"{post.date.day} {post.date.strftime('%B')} {post.date.year}" if post.date else ""
-    facts = [day, post.distance_text,
+    facts = [long_date(post), post.distance_text,
              ", ".join(chip.name for chip in post.emotions)]
     return ": ".join([post.title, " · ".join(f for f in facts if f)]).rstrip(": ")
 

@@ -70,9 +70,10 @@ def test_public_images_lose_exif_and_gps_and_come_in_several_widths(make_site, r
     assert run_cli("build", "--site", str(site)).exit_code == 0
     folder = site / "output/public/2026/03/13/photo-run"
     produced = sorted(p.name for p in folder.iterdir() if p.suffix in (".jpg", ".png"))
-    assert produced == ["badge.png", "river-1600.jpg", "river-480.jpg", "river.jpg"]
+    assert produced == ["badge.png", "card.png", "river-1600.jpg", "river-480.jpg", "river.jpg"]
     for name in produced:
         assert_no_metadata(folder / name)
+    produced.remove("card.png")
     widths = {name: Image.open(folder / name).size for name in produced}
     assert widths["river-480.jpg"] == (480, 320) and widths["river.jpg"] == (960, 640)
     assert widths["river-1600.jpg"] == (1600, 1067) and widths["badge.png"] == (300, 200)
@@ -144,7 +145,7 @@ def test_image_of_a_private_entry_never_reaches_the_public_build(make_site, run_
     assert run_cli("build", "--site", str(site)).exit_code == 0
     out = site / "output/public"
     assert not [p for p in out.rglob("*") if "quillowpine" in p.name]
-    assert not [p for p in out.rglob("*.jpg")]
+    assert not list(out.rglob("*.jpg")) and [p.name for p in out.rglob("*.png")] == ["card.png"]
     for file in out.rglob("*"):
         if file.is_file():
             assert b"quillowpine" not in file.read_bytes(), file

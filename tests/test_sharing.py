@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 
 from tests.conftest import SITE_TOML, html, snapshot
 from tests.test_privacy import COMMENT_CANARY, PASSAGE_CANARY, PRIVATE_CANARIES, canary_site
@@ -163,3 +164,34 @@ def test_share_outputs_hold_no_private_canary(built: Path, canary: str) -> None:
     shared = " ".join([json.dumps(json_ld(page)), *(a["href"] for a in page.select(".share a")),
                        *(m.get("content", "") for m in page.find_all("meta"))])
     assert canary not in shared.lower()
+
+
+def test_every_shared_story_has_a_card_and_private_ones_none(built: Path) -> None:
+    out = built / "output/public"
+    cards = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png"))
+    assert cards == [UNLISTED + "card.png", STORY + "card.png"]
+    for card in cards:
+        with Image.open(out / card) as image:
+            assert image.format == "PNG" and image.size == (1200, 630)
+            colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+            assert colours is not None and len(colours) > 20  # text and chips, not a blank fill
+            assert not image.getexif() and not {"exif", "xmp", "comment"} & set(image.info)
+
+
+def test_cards_are_drawn_once_and_redrawn_only_when_they_change(make_site, run_cli) -> None:
+    from tests.conftest import entry
+
+    site = make_site({"content/a.md": entry("title: First light\ndate: 2026-03-13\nvisibility: public\ndistance: 5 km")})
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    cache = site / ".footfall-cache/cards"
+    stamps = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(stamps) == 1
+    card = site / "output/public/2026/03/13/first-light/card.png"
+    drawn = card.read_bytes()
+    card.unlink()
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == stamps
+    assert card.read_bytes() == drawn
+    (site / "content/a.md").write_text(entry("title: First light\ndate: 2026-03-13\nvisibility: public\ndistance: 6 km"))
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    assert len(list(cache.iterdir())) == 2 and card.read_bytes() != drawn
