@@ -13,6 +13,12 @@ from tests.test_privacy import PRIVATE_CANARIES, canary_site
 STORY = "2026/03/13/a-story-to-share/index.html"
 
 
+@pytest.fixture(autouse=True)
+def no_enclosing_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep git from finding a repository above the test's folder."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+
+
 def git(repo: Path, *args: str) -> str:
     """Run git in repo and return its output."""
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
@@ -165,3 +171,15 @@ def test_git_publish_refuses_a_branch_that_is_checked_out(repo_site, run_cli) ->
     site, _ = repo_site
     result = run_cli("publish", "--to", "git", "--branch", "main", "--site", str(site))
     assert result.exit_code == 1 and "checked out" in result.output
+
+
+def test_a_site_outside_git_can_still_push_to_a_remote(make_site, run_cli, tmp_path: Path) -> None:
+    site = canary_site(make_site)
+    bare = tmp_path / "pages.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)
+    result = run_cli("publish", "--to", "git", "--remote", str(bare), "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert STORY in git(bare, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert not (site / ".git").exists()
+    alone = run_cli("publish", "--to", "git", "--site", str(site))
+    assert alone.exit_code == 1 and "not in a git repository" in alone.output
