@@ -19,6 +19,7 @@ import html
 import io
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ MIN_BODY_WORD = 6  # a word from a body or intention counts when it is this long
 MIN_NAME_WORD = 4  # a word from a title, name, slug or file name counts when it is this long
 SHINGLE = 3  # phrases around a short private-only word are this many words long
 PARALLEL_BYTES = 16 * 1024 * 1024  # scan in worker processes, one per this much output
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_IMAGE_CHUNKS = (b"IHDR", b"IDAT", b"IEND", b"PLTE", b"tRNS", b"iCCP")  # pixels, palette, colour profile
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")  # so that "by the <em>weir</em>" reads "by the weir"
@@ -275,6 +278,8 @@ def _unquote_run(match: re.Match[str]) -> str:
 
 def _image_text(data: bytes) -> str | None:
     """Return the metadata text of an image (pixels hold no text to find), or None if unreadable."""
+    if data.startswith(PNG_SIGNATURE):
+        return png_text(data)
     try:
         with Image.open(io.BytesIO(data)) as image:
             info = [str(v) if not isinstance(v, bytes) else v.decode("utf-8", "replace")
@@ -283,6 +288,32 @@ def _image_text(data: bytes) -> str | None:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return None
     return "\n".join([*info, *exif])
+
+
+def png_text(data: bytes) -> str:
+    """Return the text of every chunk of a PNG but its pixels, palette and colour profile (no decoding)."""
+    pieces: list[str] = []
+    position = len(PNG_SIGNATURE)
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind, body = data[position + 4:position + 8], data[position + 8:position + 8 + length]
+        if kind not in PNG_IMAGE_CHUNKS:
+            pieces.append(_chunk_text(kind, body))
+        position += 12 + length
+    return "\n".join(pieces)
+
+
+def _chunk_text(kind: bytes, body: bytes) -> str:
+    """Return the text of one PNG chunk, inflating compressed text."""
+    key, _, rest = body.partition(b"\0")
+    try:
+        if kind == b"zTXt":
+            rest = zlib.decompress(rest[1:])
+        elif kind == b"iTXt" and rest[:1] == b"\1":
+            rest = zlib.decompress(rest[2:].split(b"\0", 2)[-1])
+    except zlib.error:
+        pass
+    return (key + b" " + rest).decode("utf-8", "replace")
 
 
 def find_in_text(text: str, needles: Needles) -> Iterator[Needle]:
@@ -313,7 +344,7 @@ def find_in_path(relpath: str, needles: Needles) -> Iterator[Needle]:
 
 def scan(files: Sequence[tuple[str, Path]], needles: Needles, *, workers: int | None = None) -> list[Leak]:
     """Return every leak in output files given as (path relative to the output, file on disk)."""
-    size = sum(path.stat().st_size for _, path in files)
+    size = sum(path.stat().st_size for relpath, path in files if not relpath.lower().endswith(IMAGE_SUFFIXES))
     workers = min(workers or os.cpu_count() or 1, max(1, size // PARALLEL_BYTES))
     if workers < 2:
         return _scan_files(files, needles)

@@ -89,14 +89,37 @@ def test_audit_finds_private_names_in_paths(site: Path, run_cli, relpath: str) -
     assert relpath in result.output and "private-run.md" in result.output
 
 
-def test_audit_reads_image_metadata(site: Path, run_cli) -> None:
+def png_with(chunk: str) -> bytes:
+    """Return a PNG carrying a private word in a text chunk of the given kind."""
     info = PngImagePlugin.PngInfo()
-    info.add_text("Title", "brimbleton")
+    if chunk == "tEXt":
+        info.add_text("Title", "brimbleton")
+    elif chunk == "zTXt":
+        info.add_text("Title", "brimbleton " * 20, zip=True)
+    else:
+        info.add_itxt("Title", "brimbleton " * 20, lang="en", zip=True)
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20)).save(buffer, "PNG", pnginfo=info)
-    (site / "output/public/static/badge.png").write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def jpeg_with_exif() -> bytes:
+    """Return a JPEG whose EXIF description holds a private word."""
+    exif = Image.Exif()
+    exif[0x010E] = "brimbleton"
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("badge.png", png_with("tEXt")), ("badge.png", png_with("zTXt")), ("badge.png", png_with("iTXt")),
+    ("photo.jpg", jpeg_with_exif()),
+], ids=["png-text", "png-compressed", "png-international", "jpeg-exif"])
+def test_audit_reads_image_metadata(site: Path, run_cli, name: str, data: bytes) -> None:
+    (site / "output/public/static" / name).write_bytes(data)
     result = run_cli("audit", "--site", str(site))
-    assert result.exit_code == 1 and "badge.png" in result.output
+    assert result.exit_code == 1 and name in result.output and "private-run.md" in result.output
 
 
 def test_a_leaking_build_fails_and_keeps_the_last_good_output(site: Path, run_cli) -> None:
