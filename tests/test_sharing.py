@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -195,3 +199,53 @@ def test_cards_are_drawn_once_and_redrawn_only_when_they_change(make_site, run_c
     (site / "content/a.md").write_text(entry("title: First light\ndate: 2026-03-13\nvisibility: public\ndistance: 6 km"))
     assert run_cli("build", "--site", str(site)).exit_code == 0
     assert len(list(cache.iterdir())) == 2 and card.read_bytes() != drawn
+
+
+# --- in a browser --------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def served(built: Path) -> Iterator[str]:
+    """Serve the public build on 127.0.0.1 and return its root URL."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(built / "output/public"))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_share_button_is_progressive_enhancement_in_chromium(served: str, javascript: bool) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").is_file():
+        pytest.skip("needs Debian's chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(java_script_enabled=javascript)
+            if javascript:
+                context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
+            page = context.new_page()
+            page.goto(served + STORY)
+            assert page.get_by_role("link", name="Bluesky").is_visible()
+            button = page.locator(".share-button")
+            if not javascript:
+                assert not button.is_visible()
+                return
+            assert button.is_visible()
+            label = button.inner_text()
+            assert label in ("Copy link", "Share…")
+            if label == "Copy link":
+                button.click()
+                assert page.locator(".share-status").inner_text() == "Link copied."
+                assert page.evaluate("navigator.clipboard.readText()") == BASE + STORY
+        finally:
+            browser.close()
