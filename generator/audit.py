@@ -317,17 +317,37 @@ def _chunk_text(kind: bytes, body: bytes) -> str:
 
 
 def find_in_text(text: str, needles: Needles) -> Iterator[Needle]:
-    """Yield the needles found in one text."""
+    """Yield the needles found in one text: one tokenising pass, one set intersection, then phrases."""
     found = tokens(text)
     joined = ""
     for key in needles.by_key.keys() & set(found):
+        places: list[int] = []
         for needle in needles.by_key[key]:
             if len(needle.words) == 1:
                 yield needle
                 continue
             joined = joined or f" {' '.join(found)} "
-            if f" {' '.join(needle.words)} " in joined:
+            places = places or _places(joined, f" {key} ")
+            if _phrase_at(joined, needle.words, key, places):
                 yield needle
+
+
+def _places(joined: str, word: str) -> list[int]:
+    """Return every offset of " word " in the joined tokens."""
+    places: list[int] = []
+    position = joined.find(word)
+    while position >= 0:
+        places.append(position)
+        position = joined.find(word, position + 1)
+    return places
+
+
+def _phrase_at(joined: str, words: tuple[str, ...], key: str, places: list[int]) -> bool:
+    """Return True when the phrase occurs in the joined tokens around one of the places of its key."""
+    phrase = f" {' '.join(words)} "
+    before = len(" ".join(words[:words.index(key)]))
+    before += 1 if before else 0
+    return any(joined.startswith(phrase, place - before) for place in places if place >= before)
 
 
 def find_in_path(relpath: str, needles: Needles) -> Iterator[Needle]:
