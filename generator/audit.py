@@ -32,6 +32,7 @@ from PIL import Image, UnidentifiedImageError
 from generator.config import SiteConfig
 from generator.entries import Entry
 from generator.errors import Problem, error
+from generator.sharing import CARD_NAME
 from generator.site import Post, Site, is_visible, url_of
 from generator.urls import output_path, slugify
 from generator.vocabulary import Vocabulary
@@ -41,11 +42,13 @@ MIN_BODY_WORD = 6  # a word from a body or intention counts when it is this long
 MIN_NAME_WORD = 4  # a word from a title, name, slug or file name counts when it is this long
 SHINGLE = 3  # phrases around a short private-only word are this many words long
 PARALLEL_BYTES = 16 * 1024 * 1024  # scan in worker processes, one per this much output
+FOOTFALL_NAMES = (CARD_NAME, "index.html", "feed.xml", "feed.json")  # file names Footfall gives its own files
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_IMAGE_CHUNKS = (b"IHDR", b"IDAT", b"IEND", b"PLTE", b"tRNS", b"iCCP")  # pixels, palette, colour profile
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")  # so that "by the <em>weir</em>" reads "by the weir"
+_SOURCE_ESCAPE = re.compile(r"\\[nrtbfv0]")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _IMAGE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _FENCE = re.compile(r"^ {0,3}:{3,}\s*private\s*$.*?^ {0,3}:{3,}\s*$", re.MULTILINE | re.DOTALL | re.IGNORECASE)
@@ -131,6 +134,7 @@ def file_texts(folders: Iterable[Path], files: Iterable[Path] = ()) -> Iterator[
     for folder in folders:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
             if path.is_file() and "__pycache__" not in path.parts:
+                yield path.relative_to(folder).as_posix()  # static files are published under their names
                 yield path.read_bytes().decode("utf-8", "replace")
     for path in files:
         if path.is_file():
@@ -142,6 +146,8 @@ def allowed_words(texts: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for text in texts:
         words.update(tokens(text))
+        if "\\" in text:  # source code: "\nAllow" writes "Allow"
+            words.update(tokens(_SOURCE_ESCAPE.sub(" ", text)))
         decoded = readable(text)
         if decoded != text:
             words.update(tokens(decoded))
@@ -174,14 +180,18 @@ class _Collector:
     def add_text(self, text: str, source: str, what: str, minimum: int) -> None:
         """Add the private-only words of a text, and the phrases around its shorter private-only words."""
         found = tokens(text)
-        for index, word in enumerate(found):
-            if self.private_only(word, minimum):
+        unknown = {w for w in set(found).difference(self.allowed) if w.isalpha() and len(w) >= 2}
+        if not unknown:
+            return
+        for index in [i for i, word in enumerate(found) if word in unknown]:
+            word = found[index]
+            if len(word) >= minimum:
                 self.add((word,), source, f"the word in {what}")
-            elif self.private_only(word, 2):
-                for start in range(max(0, index - SHINGLE + 1), index + 1):
-                    shingle = tuple(found[start:start + SHINGLE])
-                    if len(shingle) == SHINGLE:
-                        self.add(shingle, source, f"a phrase of {what}")
+                continue
+            for start in range(max(0, index - SHINGLE + 1), index + 1):
+                shingle = tuple(found[start:start + SHINGLE])
+                if len(shingle) == SHINGLE:
+                    self.add(shingle, source, f"a phrase of {what}")
 
     def add_name(self, name: str, source: str, what: str) -> None:
         """Add a title, emotion, tag or file name: its private-only words and the whole name."""
@@ -220,7 +230,8 @@ def collect_needles(entries: Iterable[Entry], site: Site, allowed: frozenset[str
             collector.add_text(private_passages(entry.body), entry.rel, "a private passage", MIN_BODY_WORD)
         else:
             _private_entry(collector, entry, site.config, vocabulary, public_names, terms)
-    collector.paths = {p: n for p, n in collector.paths.items() if not any(u.startswith("/" + p) for u in public_urls)}
+    public_folders = {url[1:end + 1] for url in public_urls for end in range(len(url)) if url[end] == "/"}
+    collector.paths = {p: n for p, n in collector.paths.items() if p not in public_folders}
     return collector.result()
 
 
@@ -319,35 +330,28 @@ def _chunk_text(kind: bytes, body: bytes) -> str:
 def find_in_text(text: str, needles: Needles) -> Iterator[Needle]:
     """Yield the needles found in one text: one tokenising pass, one set intersection, then phrases."""
     found = tokens(text)
-    joined = ""
+    phrase_keys: set[str] = set()
     for key in needles.by_key.keys() & set(found):
-        places: list[int] = []
         for needle in needles.by_key[key]:
             if len(needle.words) == 1:
                 yield needle
-                continue
-            joined = joined or f" {' '.join(found)} "
-            places = places or _places(joined, f" {key} ")
-            if _phrase_at(joined, needle.words, key, places):
+            else:
+                phrase_keys.add(key)
+    if not phrase_keys:
+        return
+    places: dict[str, list[int]] = {key: [] for key in phrase_keys}
+    for index in [i for i, word in enumerate(found) if word in phrase_keys]:
+        places[found[index]].append(index)
+    for key in sorted(phrase_keys):
+        for needle in needles.by_key[key]:
+            if len(needle.words) > 1 and _phrase_at(found, needle.words, key, places[key]):
                 yield needle
 
 
-def _places(joined: str, word: str) -> list[int]:
-    """Return every offset of " word " in the joined tokens."""
-    places: list[int] = []
-    position = joined.find(word)
-    while position >= 0:
-        places.append(position)
-        position = joined.find(word, position + 1)
-    return places
-
-
-def _phrase_at(joined: str, words: tuple[str, ...], key: str, places: list[int]) -> bool:
-    """Return True when the phrase occurs in the joined tokens around one of the places of its key."""
-    phrase = f" {' '.join(words)} "
-    before = len(" ".join(words[:words.index(key)]))
-    before += 1 if before else 0
-    return any(joined.startswith(phrase, place - before) for place in places if place >= before)
+def _phrase_at(found: list[str], words: tuple[str, ...], key: str, places: list[int]) -> bool:
+    """Return True when the phrase occurs in the tokens around one of the places of its key."""
+    before, size, wanted = words.index(key), len(words), list(words)
+    return any(found[place - before:place - before + size] == wanted for place in places if place >= before)
 
 
 def find_in_path(relpath: str, needles: Needles) -> Iterator[Needle]:
@@ -357,7 +361,7 @@ def find_in_path(relpath: str, needles: Needles) -> Iterator[Needle]:
         if folded.startswith(prefix.casefold()):
             yield needle
     name = folded.rsplit("/", 1)[-1]
-    if name in needles.names:
+    if name in needles.names and not folded.startswith("static/") and name not in FOOTFALL_NAMES:
         yield needles.names[name]
     yield from find_in_text(relpath, needles)
 

@@ -165,12 +165,17 @@ def audit_public(root: Path) -> BuildResult:
 
 def privacy_audit(site: Site, inputs: Inputs, files: list[tuple[str, Path]], output: Path) -> list[Problem]:
     """Return a problem for every piece of private text found in the public output files."""
-    theme = inputs.theme
-    texts = chain(audit.public_texts(site), audit.fixed_texts(inputs.vocabulary),
-                  audit.file_texts([*theme.folders, *theme.template_dirs, *theme.static_dirs, GENERATOR_DIR],
-                                   [inputs.config.path]))
-    needles = audit.collect_needles(inputs.entries, site, audit.allowed_words(texts), inputs.vocabulary)
+    needles = audit.collect_needles(inputs.entries, site, public_words(site, inputs), inputs.vocabulary)
     return audit.leak_problems(audit.scan(files, needles), output)
+
+
+def public_words(site: Site, inputs: Inputs) -> frozenset[str]:
+    """Return every word the public build may hold: its stories, settings, theme and Footfall's own words."""
+    theme = inputs.theme
+    folders = [*theme.folders, *theme.template_dirs, *theme.static_dirs, GENERATOR_DIR]
+    texts = chain(audit.public_texts(site), audit.fixed_texts(inputs.vocabulary),
+                  audit.file_texts(folders, [inputs.config.path]))
+    return audit.allowed_words(texts)
 
 
 def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) -> dict[str, Rendered]:

@@ -94,6 +94,8 @@ def png_with(chunk: str) -> bytes:
     info = PngImagePlugin.PngInfo()
     if chunk == "tEXt":
         info.add_text("Title", "brimbleton")
+    elif chunk == "none":
+        pass
     elif chunk == "zTXt":
         info.add_text("Title", "brimbleton " * 20, zip=True)
     else:
@@ -145,6 +147,18 @@ def test_common_words_shared_with_public_stories_are_no_alarm(make_site, run_cli
     assert run_cli("audit", "--site", str(site)).exit_code == 0
 
 
+def test_private_image_names_that_footfall_also_uses_are_no_alarm(make_site, run_cli) -> None:
+    site = make_site({
+        "content/a.md": entry("title: Open\ndate: 2026-03-13\nvisibility: public", "Words.\n"),
+        "content/b.md": entry("title: Closed\ndate: 2026-03-12\nvisibility: private",
+                              "![x](card.png) ![y](logo.png)\n"),
+        "content/card.png": png_with("tEXt"), "content/logo.png": png_with("tEXt"),
+        "static/logo.png": png_with("none"),
+    })
+    result = run_cli("build", "--site", str(site))
+    assert result.exit_code == 0, result.output
+
+
 def test_audit_without_a_build_says_what_to_do(make_site, run_cli) -> None:
     site = make_site({"content/a.md": entry("title: A\ndate: 2026-03-13\nvisibility: public")})
     result = run_cli("audit", "--site", str(site))
@@ -176,3 +190,39 @@ def test_parallel_scan_finds_the_same_leaks(tmp_path: Path, monkeypatch: pytest.
     assert [leak.path for leak in audit.scan(files, needles, workers=1)] == ["1.html", "3.html", "5.html"]
     monkeypatch.setattr(audit, "PARALLEL_BYTES", 1)
     assert [leak.path for leak in audit.scan(files, needles, workers=2)] == ["1.html", "3.html", "5.html"]
+
+
+def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) -> None:
+    """No false alarms: each word the build writes comes from something the audit treats as public."""
+    from generator import build
+    from tests.test_images import photo_with_gps
+
+    site = canary_site(make_site)
+    make_site({
+        "content/2026/rich.md": entry("""
+            title: "Café, façade & “quotes” — 10 km"
+            date: 2026-04-02T18:30:00+01:00
+            distance: 10 km
+            duration: "52:10"
+            intention: Run by feel
+            emotions: [Élan, bone-tired, Grateful]
+            tags: [long run, Über-trail]
+            mood_before: 2
+            mood_after: 4
+            visibility: public
+            """, "A table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nA note[^1] and ![the river](river.jpg).\n\n"
+                 "[^1]: The footnote.\n\n## A heading\n\n- [x] done\n"),
+        "content/2026/river.jpg": photo_with_gps(700, 400),
+        "content/pages/about.md": entry("title: About me\nvisibility: public", "Hello.\n"),
+    })
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    result = build.BuildResult("public")
+    inputs = build.read_inputs(site, result)
+    model = build.make_model(inputs, "public", result)
+    allowed = build.public_words(model, inputs)
+    unknown = {}
+    for relpath, path in audit.folder_files(site / "output/public"):
+        for word in audit.tokens(audit.file_text(path.read_bytes(), relpath)) + audit.tokens(relpath):
+            if word.isalpha() and word not in allowed:
+                unknown.setdefault(word, relpath)
+    assert unknown == {}
