@@ -204,7 +204,8 @@ class _Collector:
 
     def result(self) -> Needles:
         """Return the needles gathered."""
-        return Needles({k: tuple(v.values()) for k, v in self.by_key.items()}, dict(self.paths), dict(self.names))
+        paths = {path.casefold(): needle for path, needle in self.paths.items()}
+        return Needles({k: tuple(v.values()) for k, v in self.by_key.items()}, paths, dict(self.names))
 
 
 def image_names(body: str) -> list[str]:
@@ -307,9 +308,9 @@ def png_text(data: bytes) -> str:
     position = len(PNG_SIGNATURE)
     while position + 8 <= len(data):
         length = int.from_bytes(data[position:position + 4], "big")
-        kind, body = data[position + 4:position + 8], data[position + 8:position + 8 + length]
+        kind = data[position + 4:position + 8]
         if kind not in PNG_IMAGE_CHUNKS:
-            pieces.append(_chunk_text(kind, body))
+            pieces.append(_chunk_text(kind, data[position + 8:position + 8 + length]))
         position += 12 + length
     return "\n".join(pieces)
 
@@ -357,9 +358,9 @@ def _phrase_at(found: list[str], words: tuple[str, ...], key: str, places: list[
 def find_in_path(relpath: str, needles: Needles) -> Iterator[Needle]:
     """Yield the needles found in an output path."""
     folded = relpath.casefold()
-    for prefix, needle in needles.paths.items():
-        if folded.startswith(prefix.casefold()):
-            yield needle
+    for end, char in enumerate(folded):
+        if char == "/" and folded[:end + 1] in needles.paths:
+            yield needles.paths[folded[:end + 1]]
     name = folded.rsplit("/", 1)[-1]
     if name in needles.names and not folded.startswith("static/") and name not in FOOTFALL_NAMES:
         yield needles.names[name]

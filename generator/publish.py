@@ -166,12 +166,13 @@ def apply_sync(source: Path, folder: Path, changes: list[Change]) -> None:
     """Copy added and updated files, delete stale ones and the folders they leave empty."""
     folder.mkdir(parents=True, exist_ok=True)
     root = folder.resolve()
-    for change in changes:
+    deletes_first = sorted(changes, key=lambda c: c.action != "delete")  # a stale folder may stand where a file goes
+    for change in deletes_first:
         path = (folder / change.path).resolve()
         if root not in path.parents:
             raise PublishError(f"refusing to touch {path}: it is outside {folder}")
         if change.action == "delete":
-            path.unlink()
+            path.unlink(missing_ok=True)
             _remove_empty_parents(path.parent, root)
         else:
             if path.is_dir():

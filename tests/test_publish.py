@@ -61,6 +61,17 @@ def test_second_publish_deletes_a_story_that_became_private(make_site, run_cli, 
     assert (target / ".git/keep").read_text() == "not ours"
 
 
+def test_publish_replaces_folders_and_files_that_stand_in_the_way(make_site, run_cli, tmp_path: Path) -> None:
+    site = canary_site(make_site)
+    target = tmp_path / "www"
+    (target / "feed.xml").mkdir(parents=True)
+    (target / "feed.xml/old.txt").write_text("stale")
+    (target / "2026").write_text("a stale file where a folder goes")
+    result = run_cli("publish", "--to", str(target), "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert snapshot(target) == snapshot(site / "output/public")
+
+
 def test_publish_refuses_folders_inside_the_site(make_site, run_cli) -> None:
     site = canary_site(make_site)
     for target in (site, site / "content/www", site / "output", site / "output/public", site.parent):
