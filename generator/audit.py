@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import calendar
 import html
-import io
 import os
 import re
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -27,11 +25,10 @@ from itertools import repeat
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
 
-from PIL import Image, UnidentifiedImageError
-
 from generator.config import SiteConfig
 from generator.entries import Entry
 from generator.errors import Problem, error
+from generator.images import metadata_text
 from generator.sharing import CARD_NAME
 from generator.site import Post, Site, is_visible, url_of
 from generator.urls import output_path, slugify
@@ -43,8 +40,6 @@ MIN_NAME_WORD = 4  # a word from a title, name, slug or file name counts when it
 SHINGLE = 3  # phrases around a short private-only word are this many words long
 PARALLEL_BYTES = 16 * 1024 * 1024  # scan in worker processes, one per this much output
 FOOTFALL_NAMES = (CARD_NAME, "index.html", "feed.xml", "feed.json")  # file names Footfall gives its own files
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PNG_IMAGE_CHUNKS = (b"IHDR", b"IDAT", b"IEND", b"PLTE", b"tRNS", b"iCCP")  # pixels, palette, colour profile
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")  # so that "by the <em>weir</em>" reads "by the weir"
@@ -263,7 +258,7 @@ def _private_entry(collector: _Collector, entry: Entry, cfg: SiteConfig, vocabul
 
 def file_text(data: bytes, relpath: str) -> str:
     """Return the text to search in a file: its metadata for an image, else its bytes made readable."""
-    text = _image_text(data) if relpath.lower().endswith(IMAGE_SUFFIXES) else None
+    text = metadata_text(data) if relpath.lower().endswith(IMAGE_SUFFIXES) else None
     return readable(data.decode("utf-8", "replace") if text is None else text)
 
 
@@ -286,46 +281,6 @@ def _unquote_run(match: re.Match[str]) -> str:
         return unquote_to_bytes(match.group(0)).decode("utf-8")
     except UnicodeDecodeError:
         return match.group(0)
-
-
-def _image_text(data: bytes) -> str | None:
-    """Return the metadata text of an image (pixels hold no text to find), or None if unreadable."""
-    if data.startswith(PNG_SIGNATURE):
-        return png_text(data)
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            info = [str(v) if not isinstance(v, bytes) else v.decode("utf-8", "replace")
-                    for k, v in image.info.items() if k != "icc_profile"]
-            exif = [str(v) for v in image.getexif().values()]
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return None
-    return "\n".join([*info, *exif])
-
-
-def png_text(data: bytes) -> str:
-    """Return the text of every chunk of a PNG but its pixels, palette and colour profile (no decoding)."""
-    pieces: list[str] = []
-    position = len(PNG_SIGNATURE)
-    while position + 8 <= len(data):
-        length = int.from_bytes(data[position:position + 4], "big")
-        kind = data[position + 4:position + 8]
-        if kind not in PNG_IMAGE_CHUNKS:
-            pieces.append(_chunk_text(kind, data[position + 8:position + 8 + length]))
-        position += 12 + length
-    return "\n".join(pieces)
-
-
-def _chunk_text(kind: bytes, body: bytes) -> str:
-    """Return the text of one PNG chunk, inflating compressed text."""
-    key, _, rest = body.partition(b"\0")
-    try:
-        if kind == b"zTXt":
-            rest = zlib.decompress(rest[1:])
-        elif kind == b"iTXt" and rest[:1] == b"\1":
-            rest = zlib.decompress(rest[2:].split(b"\0", 2)[-1])
-    except zlib.error:
-        pass
-    return (key + b" " + rest).decode("utf-8", "replace")
 
 
 def find_in_text(text: str, needles: Needles) -> Iterator[Needle]:

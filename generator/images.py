@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import json
 import posixpath
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,6 +32,8 @@ SIZES = "(min-width: 42rem) 39.5rem, calc(100vw - 2.5rem)"
 CACHE_VERSION = "images-1"  # change to redraw every cached image
 SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}  # others become PNG
 PASS_THROUGH = (".svg",)  # vector images are copied as they are (and audited as text)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_IMAGE_CHUNKS = (b"IHDR", b"IDAT", b"IEND", b"PLTE", b"tRNS", b"iCCP")  # pixels, palette, colour profile
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _SRC_ATTR = re.compile(r'\ssrc="([^"]*)"')
 
@@ -203,3 +207,43 @@ def responsive(rendered: Rendered, cache_dir: Path, source: Path) -> tuple[Rende
     if not images:
         return rendered, problems
     return replace(rendered, html=rewrite_img_tags(rendered.html, images), assets=tuple(assets)), problems
+
+
+def metadata_text(data: bytes) -> str | None:
+    """Return the text an image carries besides its pixels (EXIF, XMP, comments, text chunks); None if unreadable."""
+    if data.startswith(PNG_SIGNATURE):
+        return png_text(data)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            info = [str(v) if not isinstance(v, bytes) else v.decode("utf-8", "replace")
+                    for k, v in image.info.items() if k != "icc_profile"]
+            exif = [str(v) for v in image.getexif().values()]
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+    return "\n".join([*info, *exif])
+
+
+def png_text(data: bytes) -> str:
+    """Return the text of every chunk of a PNG but its pixels, palette and colour profile (no decoding)."""
+    pieces: list[str] = []
+    position = len(PNG_SIGNATURE)
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        if kind not in PNG_IMAGE_CHUNKS:
+            pieces.append(_chunk_text(kind, data[position + 8:position + 8 + length]))
+        position += 12 + length
+    return "\n".join(pieces)
+
+
+def _chunk_text(kind: bytes, body: bytes) -> str:
+    """Return the text of one PNG chunk, inflating compressed text."""
+    key, _, rest = body.partition(b"\0")
+    try:
+        if kind == b"zTXt":
+            rest = zlib.decompress(rest[1:])
+        elif kind == b"iTXt" and rest[:1] == b"\1":
+            rest = zlib.decompress(rest[2:].split(b"\0", 2)[-1])
+    except zlib.error:
+        pass
+    return (key + b" " + rest).decode("utf-8", "replace")
