@@ -1,0 +1,114 @@
+"""axe-core in headless Chromium on the main kinds of page, in light and dark; screenshots for people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.quality.conftest import BUILDS, SCREENSHOTS, Built
+from tests.quality.test_links import parse
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+SCHEMES = ("light", "dark")
+BLOCKING = ("serious", "critical")
+
+
+def first_link(built: Built, page: str, selector: str) -> str | None:
+    """Return the page a link on another page leads to, as a path relative to the build."""
+    source = built.folder / page
+    link = parse(source).select_one(selector)
+    if link is None:
+        return None
+    target = (source.parent / str(link["href"])).resolve()
+    return (target / "index.html" if target.is_dir() else target).relative_to(built.folder.resolve()).as_posix()
+
+
+def pages_to_check(built: Built) -> dict[str, str]:
+    """Return the home, an entry, an emotion page, the timeline when there is one, and pages with task lists."""
+    entry = first_link(built, "index.html", ".entry-card-title a")
+    pages = {"home": "index.html", "entry": entry}
+    pages["emotion"] = first_link(built, entry, ".chips a.chip") if entry else None
+    pages["timeline"] = "timeline/index.html" if (built.folder / "timeline/index.html").is_file() else None
+    tasks = [p for p in built.html_files() if parse(p).select_one(".task-list-item")]
+    pages["tasks"] = tasks[0].relative_to(built.folder).as_posix() if tasks else None
+    return {name: page for name, page in pages.items() if page}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What one visit to a page found."""
+
+    page: str  # path in the build
+    viewport: str  # "phone" or "desktop"
+    scheme: str  # "light" or "dark"
+    violations: tuple[str, ...]  # serious and critical axe-core violations
+
+
+def visit(context: Any, where: tuple[Built, str, str], name: str, page: str, rules: list[str] | None,
+          shot: bool) -> Visit:
+    """Open a page, run axe-core (all rules, only `rules`, or none for []), and save a screenshot if asked."""
+    built, viewport, scheme = where
+    tab = context.new_page()
+    try:
+        tab.goto((built.folder / page).resolve().as_uri())
+        options = {"resultTypes": ["violations"], **({"runOnly": rules} if rules else {})}
+        results = tab.evaluate("options => axe.run(document, options)", options) if rules != [] else {"violations": []}
+        if shot:
+            suffix = "-dark" if scheme == "dark" else ""
+            tab.evaluate("document.fonts.ready.then(() => true)")
+            tab.screenshot(path=str(SCREENSHOTS / f"{built.name}-{name}-{viewport}{suffix}.png"), full_page=True)
+    finally:
+        tab.close()
+    found = tuple(f"{page} ({viewport}, {scheme}): {v['id']} [{v['impact']}] {v['help']}: "
+                  + "; ".join(str(n["target"]) for n in v["nodes"][:5])
+                  for v in results["violations"] if v["impact"] in BLOCKING)
+    return Visit(page, viewport, scheme, found)
+
+
+#: (viewport, colour scheme, axe rules: None for all, [] for none, pages to photograph)
+PASSES = (
+    ("desktop", "light", None, ("home", "entry", "emotion", "timeline")),
+    ("phone", "light", [], ("home", "entry", "emotion", "timeline")),
+    ("phone", "dark", ["color-contrast", "link-in-text-block"], ("home", "entry")),
+)
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Any, builds: dict[str, Built]) -> dict[str, list[Visit]]:
+    """Visit the main pages of every build in each pass: axe-core results, and screenshots saved."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    found: dict[str, list[Visit]] = {}
+    for name, built in builds.items():
+        found[name] = []
+        for viewport, scheme, rules, photographed in PASSES:
+            context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme, reduced_motion="reduce")
+            if rules != []:
+                context.add_init_script(path=str(AXE))
+            try:
+                for page_name, page in pages_to_check(built).items():
+                    found[name].append(visit(context, (built, viewport, scheme), page_name, page, rules,
+                                             page_name in photographed))
+            finally:
+                context.close()
+    return found
+
+
+@pytest.mark.parametrize("name", BUILDS)
+def test_no_serious_accessibility_violations(builds: dict[str, Built], visits: dict[str, list[Visit]],
+                                             name: str) -> None:
+    assert {"home", "entry", "emotion"} <= set(pages_to_check(builds[name]))
+    assert [v for found in visits[name] for v in found.violations] == []
+
+
+@pytest.mark.parametrize("name", BUILDS)
+def test_screenshots_at_phone_and_desktop_widths(builds: dict[str, Built], visits: dict[str, list[Visit]],
+                                                 name: str) -> None:
+    shots = sorted(SCREENSHOTS.glob(f"{name}-*.png"))
+    names = {p.stem.removeprefix(f"{name}-") for p in shots}
+    assert {"home-phone", "home-desktop", "entry-phone", "entry-desktop", "emotion-phone", "emotion-desktop",
+            "home-phone-dark", "entry-phone-dark"} <= names
+    assert all(p.stat().st_size > 1000 for p in shots)
