@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -152,7 +153,7 @@ def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging
                  result: BuildResult) -> None:
     """Render every planned page into the staging folder."""
     env = make_environment(inputs.theme, inputs.config, inputs.static)
-    shared = {"site": site, "config": inputs.config}
+    shared = shared_context(site, inputs)
     for item in planned:
         try:
             html = render_page(env, item, shared)
@@ -162,6 +163,11 @@ def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging
                 return
             continue
         staging.add(item.path, html.encode("utf-8"))
+
+
+def shared_context(site: Site, inputs: Inputs) -> dict[str, Any]:
+    """Return the variables every template receives besides its page's own (and `page_url`)."""
+    return {"site": site, "config": inputs.config}
 
 
 def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging) -> None:
