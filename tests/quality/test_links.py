@@ -102,3 +102,17 @@ def test_every_page_has_landmarks_and_a_working_skip_link(builds: dict[str, Buil
         skip = page.find("a", class_="skip-link")
         assert skip and page.find(id=skip["href"].lstrip("#")), f"{where}: skip link goes nowhere"
         assert len(page.find_all("h1")) == 1, f"{where}: needs exactly one <h1>"
+
+
+def test_the_link_checker_catches_broken_links(tmp_path: Path) -> None:
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css/site.css").write_text('@font-face { src: url("../fonts/gone.woff2"); }\n', "utf-8")
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here/index.html").write_text('<p id="top">x</p>', "utf-8")
+    (tmp_path / "index.html").write_text(
+        '<link rel="stylesheet" href="css/site.css"><a href="here/">ok</a><a href="here/#top">ok</a>'
+        '<a href="https://example.org/">external</a><a href="gone/">no</a><a href="here/#nowhere">no</a>'
+        '<img src="missing.png" alt="" srcset="here/index.html 1x, missing@2x.png 2x">', "utf-8")
+    found = broken_links(Built("test", "public", tmp_path))
+    assert [line.split(" -> ")[1].split(" (")[0] for line in found] == [
+        "gone/", "here/#nowhere", "missing.png", "missing@2x.png", "../fonts/gone.woff2"]
