@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,8 @@ def look(tab: Any, built: Built, how: Pass, name: str, page: str) -> Visit:
 @pytest.fixture(scope="session")
 def visits(browser: Any, builds: dict[str, Built]) -> dict[str, list[Visit]]:
     """Look at the main pages of every build in each pass: axe-core results, and screenshots saved."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # only this run's pictures, nothing stale
+    SCREENSHOTS.mkdir(parents=True)
     found: dict[str, list[Visit]] = {name: [] for name in builds}
     for how in PASSES:
         context = browser.new_context(viewport=VIEWPORTS[how.viewport], color_scheme=how.scheme,
