@@ -11,8 +11,9 @@ from typing import Any
 
 import jinja2
 
-from generator import feeds
+from generator import feeds, timeline
 from generator.config import SiteConfig, load_config
+from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, load_entries
 from generator.errors import Problem, has_errors
 from generator.markdown import Audience, Rendered, render_entry
@@ -84,6 +85,7 @@ def read_inputs(root: Path, result: BuildResult) -> Inputs | None:
         entries, problems = load_entries(cfg)
         result.problems.extend(problems)
         result.problems.extend(find_url_collisions(entries, cfg))
+        result.problems.extend(unknown_emotion_problems(entries, vocabulary))
     if theme is None or has_errors(result.problems):
         return None
     return Inputs(cfg, theme, vocabulary, tuple(entries), static_files(theme))
@@ -201,7 +203,12 @@ def crawler_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Ite
         yield "sitemap.xml", feeds.sitemap_xml(site, planned)
 
 
+def timeline_data(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield timeline.json: the emotional timeline of the listed runs, for themes to draw."""
+    yield "timeline.json", timeline.timeline_json(timeline.build_timeline(site), site.config)
+
+
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
 FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
-    theme_static, entry_assets, crawler_files,
+    theme_static, entry_assets, crawler_files, timeline_data,
 )

@@ -187,7 +187,8 @@ def relative_url(context: jinja2.runtime.Context, url: str) -> str:
     if not url.startswith("/"):
         return url
     if context.get("root_relative"):
-        return urlsplit(context["site"].config.base_url).path.rstrip("/") + url
+        base_path: str = urlsplit(context["site"].config.base_url).path
+        return base_path.rstrip("/") + url
     here = context.get("page_url", "/")
     prefix = "../" * (here.count("/") - 1)
     target = url.lstrip("/")

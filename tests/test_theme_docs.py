@@ -15,6 +15,7 @@ import pytest
 from generator.build import BuildResult, read_inputs, render_all, shared_context
 from generator.pages import Pagination, plan_pages
 from generator.site import Site, build_site
+from generator.timeline import Timeline
 from generator.config import load_config
 from generator.themes import SHIPPED_THEMES, load_theme, make_environment, render_page
 from tests.conftest import REPO
@@ -74,9 +75,9 @@ def test_every_page_template_has_a_section(received: dict[str, set[str]]) -> Non
 
 def test_every_variable_a_template_receives_is_documented(received: dict[str, set[str]]) -> None:
     docs = documented()
-    for template, names in sorted(received.items()):
-        missing = names - docs[EVERY_PAGE] - docs[template]
-        assert not missing, f"document {sorted(missing)} under `{template}` (or '{EVERY_PAGE}') in {DOC.name}"
+    missing = {template: sorted(names - docs[EVERY_PAGE] - docs[template]) for template, names in received.items()}
+    missing = {template: names for template, names in sorted(missing.items()) if names}
+    assert not missing, f"document these variables under each template's section (or '{EVERY_PAGE}') in {DOC.name}"
 
 
 def test_no_documented_variable_is_stale(received: dict[str, set[str]]) -> None:
@@ -90,7 +91,7 @@ def test_no_documented_variable_is_stale(received: dict[str, set[str]]) -> None:
 def models() -> dict[str, type]:
     """Return every dataclass a template can reach from its variables, by name."""
     found: dict[str, type] = {}
-    todo: list[Any] = [Site, Pagination]
+    todo: list[Any] = [Site, Pagination, Timeline]
     while todo:
         hint = todo.pop()
         if dataclasses.is_dataclass(hint) and isinstance(hint, type):
@@ -98,18 +99,25 @@ def models() -> dict[str, type]:
                 found[hint.__name__] = hint
                 todo.extend(typing.get_type_hints(hint).values())
         elif isinstance(hint, types.UnionType) or typing.get_origin(hint) is not None:
-            todo.extend(typing.get_args(hint))
+            todo.extend((typing.get_origin(hint), *typing.get_args(hint)))
     return found
+
+
+def properties(cls: type) -> set[str]:
+    """Return the public properties of a class, which templates read like fields."""
+    return {name for name, value in vars(cls).items() if isinstance(value, property) and not name.startswith("_")}
 
 
 def test_every_model_field_is_documented() -> None:
     docs = documented()
     assert {"Site", "Post", "Chip", "Term", "Family", "Pagination", "SiteConfig"} <= set(models())
+    undocumented, stale = {}, {}
     for name, cls in sorted(models().items()):
-        fields = {f.name for f in dataclasses.fields(cls)}
-        assert name in docs, f"add a `### \\`{name}\\`` section with its fields to {DOC.name}"
-        assert fields - docs[name] == set(), f"document these fields of {name} in {DOC.name}"
-        assert docs[name] - fields == set(), f"{DOC.name} documents fields {name} does not have"
+        fields = {f.name for f in dataclasses.fields(cls)} | properties(cls)
+        undocumented[name] = sorted(fields - docs.get(name, set()))
+        stale[name] = sorted(docs.get(name, set()) - fields)
+    assert {k: v for k, v in undocumented.items() if v} == {}, f"document these models' fields in {DOC.name}"
+    assert {k: v for k, v in stale.items() if v} == {}, f"{DOC.name} documents fields these models do not have"
 
 
 def test_every_filter_and_function_is_documented() -> None:
