@@ -47,6 +47,7 @@ class Visit:
     viewport: str  # "phone" or "desktop"
     scheme: str  # "light" or "dark"
     violations: tuple[str, ...]  # serious and critical axe-core violations
+    requests: tuple[str, ...]  # every URL the page asked for
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,14 @@ PASSES = (
 
 def look(tab: Any, built: Built, how: Pass, name: str, page: str) -> Visit:
     """Open a page, run axe-core if this pass checks it, and save a screenshot if it photographs it."""
+    requests: list[str] = []
+
+    def record(request: Any) -> None:
+        requests.append(request.url)
+
+    tab.on("request", record)
     tab.goto((built.folder / page).resolve().as_uri())
+    tab.evaluate("document.fonts.ready.then(() => true)")
     violations: list[dict[str, Any]] = []
     if "*" in how.checked or name in how.checked:
         tab.add_script_tag(path=str(AXE))
@@ -77,12 +85,12 @@ def look(tab: Any, built: Built, how: Pass, name: str, page: str) -> Visit:
         violations = tab.evaluate("options => axe.run(document, options)", options)["violations"]
     if name in how.photographed:
         suffix = "-dark" if how.scheme == "dark" else ""
-        tab.evaluate("document.fonts.ready.then(() => true)")
         tab.screenshot(path=str(SCREENSHOTS / f"{built.name}-{name}-{how.viewport}{suffix}.png"), full_page=True)
+    tab.remove_listener("request", record)
     found = tuple(f"{page} ({how.viewport}, {how.scheme}): {v['id']} [{v['impact']}] {v['help']}: "
                   + "; ".join(str(n["target"]) for n in v["nodes"][:5])
                   for v in violations if v["impact"] in BLOCKING)
-    return Visit(page, how.viewport, how.scheme, found)
+    return Visit(page, how.viewport, how.scheme, found, tuple(requests))
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +118,13 @@ def test_no_serious_accessibility_violations(builds: dict[str, Built], visits: d
                                              name: str) -> None:
     assert {"home", "entry", "emotion"} <= set(pages_to_check(builds[name]))
     assert [v for found in visits[name] for v in found.violations] == []
+
+
+@pytest.mark.parametrize("name", BUILDS)
+def test_pages_make_no_external_requests(visits: dict[str, list[Visit]], name: str) -> None:
+    asked = {url for found in visits[name] for url in found.requests}
+    assert any(url.endswith(".css") for url in asked) and any(url.endswith(".woff2") for url in asked)
+    assert sorted(url for url in asked if not url.startswith(("file:", "data:"))) == []
 
 
 @pytest.mark.parametrize("name", BUILDS)
