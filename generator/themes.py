@@ -60,8 +60,7 @@ def load_theme(cfg: SiteConfig) -> tuple[Theme | None, list[Problem]]:
     while name:
         folder = find_theme_folder(name, cfg)
         if folder is None or len(folders) >= MAX_THEME_DEPTH or folder in folders:
-            message = f"theme {name!r} not found" if folder is None else f"theme {name!r} extends itself in a loop"
-            return None, [error(cfg.path, None, message, f"themes live in {cfg.root / 'themes'} or {SHIPPED_THEMES}")]
+            return None, [_chain_problem(name, folder, folders, cfg)]
         folders.append(folder)
         names.append(name)
         data, problems = _read_theme_toml(folder)
@@ -69,14 +68,19 @@ def load_theme(cfg: SiteConfig) -> tuple[Theme | None, list[Problem]]:
             return None, problems
         settings = _merge(data, settings)
         name = data.get("extends")
-        if name is not None and not (isinstance(name, str) and name):
-            path = folder / "theme.toml"
-            return None, [error(path, None, "`extends` must be the name of a theme, as a string",
-                                'e.g. extends = "default"')]
     templates = (cfg.root / "templates", *(f / "templates" for f in folders))
     statics = (cfg.root / "static", *(f / "static" for f in folders))
     return Theme(cfg.theme, tuple(folders), tuple(p for p in templates if p.is_dir()),
                  tuple(p for p in statics if p.is_dir()), settings, tuple(names)), []
+
+
+def _chain_problem(name: str, folder: Path | None, chain: list[Path], cfg: SiteConfig) -> Problem:
+    """Return the problem with a theme chain: a theme not found, a loop, or too many levels."""
+    if folder is None:
+        return error(cfg.path, None, f"theme {name!r} not found", f"themes live in {cfg.root / 'themes'} or {SHIPPED_THEMES}")
+    if folder in chain:
+        return error(folder / "theme.toml", None, f"theme {name!r} extends itself in a loop", "remove one `extends`")
+    return error(chain[-1] / "theme.toml", None, f"themes extend each other more than {MAX_THEME_DEPTH} levels deep")
 
 
 def _read_theme_toml(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
@@ -85,9 +89,13 @@ def _read_theme_toml(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
     if not path.is_file():
         return {}, []
     try:
-        return tomllib.loads(path.read_text("utf-8")), []
+        data = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return {}, [error(path, None, f"theme.toml is not valid TOML: {exc}")]
+    parent = data.get("extends")
+    if parent is not None and not (isinstance(parent, str) and parent):
+        return {}, [error(path, None, "`extends` must be the name of a theme, as a string", 'e.g. extends = "default"')]
+    return data, []
 
 
 def _merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:

@@ -157,3 +157,14 @@ def test_every_shipped_theme_keeps_private_canaries_out_of_the_public_build(make
     for relpath, data in snapshot(site / "output/public").items():
         for canary in PRIVATE_CANARIES:
             assert canary not in relpath.lower() and canary.encode() not in data.lower(), (canary, relpath)
+
+
+def test_a_theme_chain_deeper_than_five_levels_is_a_problem(make_site, run_cli) -> None:
+    files = {"content/run.md": RUN}
+    for level in range(6):
+        files[f"themes/t{level}/theme.toml"] = f'extends = "t{level + 1}"\n' if level < 5 else 'extends = "default"\n'
+        files[f"themes/t{level}/templates/.keep"] = ""
+    site = make_site(files, SITE_TOML + 'theme = "t0"\n')
+    result = run_cli("build", "--site", str(site))
+    assert result.exit_code == 1
+    assert "more than 5 levels deep" in " ".join(result.output.split())
