@@ -385,7 +385,6 @@ class Bench:
         if args.pythonpath:
             paths = [str(Path(p).resolve()) for p in args.pythonpath]
             env["PYTHONPATH"] = os.pathsep.join(paths + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-        env.setdefault("PYTHONHASHSEED", "0")
         self.env = env
         self.compare = args.compare
         self.hugo = args.hugo_bin
