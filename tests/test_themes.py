@@ -168,3 +168,18 @@ def test_a_theme_chain_deeper_than_five_levels_is_a_problem(make_site, run_cli) 
     result = run_cli("build", "--site", str(site))
     assert result.exit_code == 1
     assert "more than 5 levels deep" in " ".join(result.output.split())
+
+
+def test_the_archive_jumps_only_to_years_of_listed_runs(make_site, run_cli) -> None:
+    site = make_site({
+        "content/a.md": RUN,
+        "content/b.md": entry("title: Older\ndate: 2025-06-01\nvisibility: public"),
+        "content/c.md": entry("title: Hidden year\ndate: 2019-06-01\nvisibility: private"),
+    })
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    archive = html(site / "output/public/archive/index.html")
+    assert [a.get_text() for a in archive.select(".archive-years a")] == ["2026", "2025"]
+    assert "2019" not in archive.get_text()
+    assert run_cli("build", "--journal", "--site", str(site)).exit_code == 0
+    journal = html(site / "output/journal/archive/index.html")
+    assert [a.get_text() for a in journal.select(".archive-years a")] == ["2026", "2025", "2019"]
