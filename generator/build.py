@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -20,7 +21,7 @@ from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
-from generator.themes import Theme, load_theme, make_environment, render_page, template_problem
+from generator.themes import StaticFile, Theme, load_theme, make_environment, render_page, static_files, template_problem
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
 
@@ -73,6 +74,7 @@ class Inputs:
     theme: Theme
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
+    static: Mapping[str, StaticFile]  # the theme's and site's static files by path inside static/
 
 
 def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
@@ -98,7 +100,7 @@ def read_inputs(root: Path, result: BuildResult) -> Inputs | None:
         result.problems.extend(unknown_emotion_problems(entries, vocabulary))
     if theme is None or has_errors(result.problems):
         return None
-    return Inputs(cfg, theme, vocabulary, tuple(entries))
+    return Inputs(cfg, theme, vocabulary, tuple(entries), static_files(theme))
 
 
 def check(root: Path) -> BuildResult:
@@ -230,8 +232,8 @@ def _staged_files(staging: Staging) -> list[tuple[str, Path]]:
 def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging,
                  result: BuildResult) -> None:
     """Render every planned page into the staging folder."""
-    env = make_environment(inputs.theme, inputs.config)
-    shared = {"site": site, "config": inputs.config}
+    env = make_environment(inputs.theme, inputs.config, inputs.static)
+    shared = shared_context(site, inputs)
     for item in planned:
         try:
             html = render_page(env, item, shared)
@@ -241,6 +243,11 @@ def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging
                 return
             continue
         staging.add(item.path, html.encode("utf-8"))
+
+
+def shared_context(site: Site, inputs: Inputs) -> dict[str, Any]:
+    """Return the variables every template receives besides its page's own (and `page_url`)."""
+    return {"site": site, "config": inputs.config}
 
 
 def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging) -> None:
@@ -254,8 +261,9 @@ def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, staging
 
 
 def theme_static(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
-    """Yield the theme's static files (the site's own static/ wins)."""
-    yield from static_files(inputs.theme).items()
+    """Yield the theme's static files (the site's own static/ wins), CSS and JS under fingerprinted names."""
+    for item in inputs.static.values():
+        yield item.output, item.source
 
 
 def entry_assets(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
@@ -300,13 +308,3 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
 FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
     theme_static, entry_assets, crawler_files, timeline_data, feed_files, card_files,
 )
-
-
-def static_files(theme: Theme) -> dict[str, Path]:
-    """Return static/<path> -> source file; the site's own static/ wins over the theme's."""
-    files: dict[str, Path] = {}
-    for folder in reversed(theme.static_dirs):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-                files[f"static/{path.relative_to(folder).as_posix()}"] = path
-    return files

@@ -95,7 +95,7 @@ def markdown_parser() -> MarkdownIt:
     """Return the one configured parser of this process."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(tasklists_plugin, enabled=False)
+    md.use(footnote_plugin).use(tasklists_plugin, enabled=False, label=True)  # the label names the checkbox
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s, "section"),
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
     md.use(container_plugin, "private", render=_private_open, validate=_is_private_fence)

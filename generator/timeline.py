@@ -193,7 +193,7 @@ def timeline_svg(timeline: Timeline, here: str) -> str:
     """Return the timeline as an SVG element; links are relative to the page at URL `here`."""
     box = layout(timeline)
     width = LEFT + len(timeline.buckets) * box.col + RIGHT
-    svg = svg_element(width, box.height(), **{"class": "timeline-svg", "role": "group",
+    svg = svg_element(width, box.height(), **{"class": "timeline-svg",  # role: the implicit graphics-document
                                               "aria-labelledby": "timeline-title timeline-desc"})
     text_child(svg, "title", "Emotional timeline", id="timeline-title")
     text_child(svg, "desc", _description(timeline, box), id="timeline-desc")
