@@ -11,15 +11,20 @@ from pathlib import Path
 import jinja2
 
 from generator import feeds
+from generator.cache import Cache, OutputRow
 from generator.config import SiteConfig, load_config
-from generator.entries import Entry, load_entries
+from generator.digest import ReadLog, TemplateDigests, hash_bytes
+from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
-from generator.markdown import Audience, Rendered, render_entry
+from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
+                                   code_stamp, outputs_intact, reused, scan_inputs, watch_context)
+from generator.records import decode_problem, encode_problem
+from generator.markdown import Audience, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
-from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
+from generator.site import Site, build_site, find_url_collisions
 from generator.themes import Theme, load_theme, make_environment, render_page, template_problem
-from generator.urls import output_path, relative_root
+from generator.urls import output_path
 from generator.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -35,6 +40,9 @@ class BuildResult:
     written: int = 0  # files whose bytes changed
     unchanged: int = 0  # files left as they were
     removed: int = 0  # stale files deleted
+    parsed: int = 0  # source files parsed again (the others came from the cache)
+    rendered: int = 0  # pages rendered again (the others were unchanged)
+    changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
@@ -68,21 +76,16 @@ def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
 
 
 def read_inputs(root: Path, result: BuildResult) -> Inputs | None:
-    """Load and check config, theme, vocabulary and entries; None when there are errors."""
-    with result.timed("config"):
-        cfg, problems = load_config(root)
-        result.problems.extend(problems)
-        if cfg is None:
-            return None
-        theme, problems = load_theme(cfg)
-        result.problems.extend(problems)
-        vocabulary, problems = load_vocabulary(cfg.section("vocabulary"), cfg.path)
-        result.problems.extend(problems)
+    """Load and check config, theme, vocabulary and entries, without the cache; None when there are errors."""
+    setup = read_setup(root, result)
+    if setup is None:
+        return None
+    cfg, theme, vocabulary = setup
     with result.timed("entries"):
         entries, problems = load_entries(cfg)
         result.problems.extend(problems)
         result.problems.extend(find_url_collisions(entries, cfg))
-    if theme is None or has_errors(result.problems):
+    if has_errors(result.problems):
         return None
     return Inputs(cfg, theme, vocabulary, tuple(entries))
 
@@ -98,79 +101,199 @@ def check(root: Path) -> BuildResult:
     return result
 
 
-def build(root: Path, audience: Audience) -> BuildResult:
-    """Build one audience's site into output/<audience>/; write nothing if there are errors."""
-    result = BuildResult(audience)
-    inputs = read_inputs(root, result)
-    if inputs is None:
-        return result
-    cfg = inputs.config
-    result.output_dir = output_dir(cfg, audience)
-    with result.timed("markdown"):
-        rendered = render_all(inputs.entries, audience, cfg)
-        for item in rendered.values():
-            result.problems.extend(item.problems)
-    with result.timed("site"):
-        site = build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
-        planned, problems = plan_pages(site)
-        result.problems.extend(problems)
-        result.entries, result.pages = len(site.posts), len(planned)
-    if has_errors(result.problems):
-        return result
-    write_site(site, planned, inputs, result)
-    return result
+Progress = Callable[[int, int], None]  # (pages rendered so far, pages to render)
 
 
-def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) -> dict[str, Rendered]:
-    """Render the body of every entry this audience may see."""
-    return {e.rel: render_entry(e, audience, relative_root(url_of(e, cfg)))
-            for e in entries if is_visible(e, audience)}
+class Builder:
+    """Builds one audience's site again and again, redoing only what changed since the last build."""
 
+    def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = map,
+                 progress: Progress | None = None) -> None:
+        self.root = root  # the site folder
+        self.audience: Audience = audience
+        self.mapper = mapper  # runs process_entry over the files to parse (map, or a process pool's map)
+        self.progress = progress  # told how page rendering advances
+        self.code = code_stamp()  # Footfall's code and libraries, as installed
+        self._cache: Cache | None = None
+        self._store: EntryStore | None = None
+        self._manifest: dict[str, OutputRow] = {}
 
-def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
-    """Render templates and stage every file, then swap them in, or drop them on error."""
-    assert result.output_dir is not None
-    staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
-    try:
-        staging.begin()
-        with result.timed("templates"):
-            _stage_pages(site, planned, inputs, staging, result)
-        with result.timed("files"):
-            _stage_files(site, planned, inputs, staging)
-    except UnsafePath as exc:
-        result.problems.append(Problem(None, None, str(exc)))
-    if has_errors(result.problems):
-        staging.abandon()
-        return
-    with result.timed("output"):
-        removed = staging.commit()
-    result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
+    def build(self) -> BuildResult:
+        """Build into output/<audience>/; write nothing if there are errors."""
+        result = BuildResult(self.audience)
+        setup = read_setup(self.root, result)
+        if setup is None:
+            return result
+        cfg, theme, vocabulary = setup
+        result.output_dir = output_dir(cfg, self.audience)
+        start_ns = time.time_ns()
+        with result.timed("cache"):
+            cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
+            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
+            if self._unchanged(cache, scan.stamp, result):
+                return self._finish(result)
+        self._build(cfg, theme, vocabulary, scan, result)
+        if result.ok and scan.stamp is not None:
+            note = {"key": cache.key, "stamp": scan.stamp, "entries": result.entries, "pages": result.pages,
+                    "problems": [encode_problem(p) for p in result.problems]}
+            cache.set_note(f"last-build:{self.audience}", note)
+        return self._finish(result)
 
+    def _open(self, key: str, cfg: SiteConfig) -> Cache:
+        """Return the cache for this key, opening it (and forgetting what was held) when the key changed."""
+        if self._cache is None or self._cache.key != key:
+            if self._cache is not None:
+                self._cache.close()
+            self._cache = Cache(cfg.cache_dir, key)
+            self._store = EntryStore(self._cache)
+            self._manifest = self._cache.outputs(self.audience)
+        return self._cache
 
-def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging,
-                 result: BuildResult) -> None:
-    """Render every planned page into the staging folder."""
-    env = make_environment(inputs.theme, inputs.config)
-    shared = {"site": site, "config": inputs.config}
-    for item in planned:
+    def _unchanged(self, cache: Cache, stamp: str | None, result: BuildResult) -> bool:
+        """Return True (with the last build's figures) when no input changed and the output is intact."""
+        note = cache.note(f"last-build:{self.audience}")
+        if stamp is None or not isinstance(note, dict) or note.get("key") != cache.key or note.get("stamp") != stamp:
+            return False
+        assert result.output_dir is not None
+        if not outputs_intact(result.output_dir, self._manifest):
+            return False
         try:
-            html = render_page(env, item, shared)
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
-            result.problems.append(template_problem(exc, item))
-            if len(result.problems) > 50:
-                return
-            continue
-        staging.add(item.path, html.encode("utf-8"))
+            problems = [decode_problem(p) for p in note["problems"]]
+            result.entries, result.pages = int(note["entries"]), int(note["pages"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        result.problems.extend(problems)
+        result.unchanged = len(self._manifest)
+        return True
+
+    def _finish(self, result: BuildResult) -> BuildResult:
+        """Report the cache's warnings once."""
+        if self._cache is not None:
+            result.problems.extend(self._cache.problems)
+            self._cache.problems.clear()
+        return result
+
+    def _build(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
+               result: BuildResult) -> None:
+        """Refresh the entries, make the site model and write what changed."""
+        assert self._store is not None
+        with result.timed("entries"):
+            records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
+                                          stamps=scan.content)
+            result.parsed = self._store.parsed
+        entries = tuple(r.entry for r in records if r.entry is not None)
+        result.problems.extend(p for r in records for p in r.problems)
+        result.problems.extend(find_url_collisions(entries, cfg))
+        if has_errors(result.problems):
+            return
+        rendered = {r.rel: r.rendered(self.audience) for r in records if r.entry is not None}
+        visible = {rel: item for rel, item in rendered.items() if item is not None}
+        for item in visible.values():
+            result.problems.extend(item.problems)
+        with result.timed("site"):
+            site = build_site(entries, visible, self.audience, cfg, vocabulary)
+            planned, problems = plan_pages(site)
+            result.problems.extend(problems)
+            result.entries, result.pages = len(site.posts), len(planned)
+        if not has_errors(result.problems):
+            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries), result)
+
+    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
+        """Render what changed, stage every file, then swap them in, or drop them on error."""
+        assert result.output_dir is not None and self._cache is not None
+        staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
+        try:
+            staging.begin()
+            ledger = OutputLedger(staging, self._manifest)
+            with result.timed("templates"):
+                self._stage_pages(site, planned, inputs, ledger, result)
+            with result.timed("files"):
+                _stage_files(site, planned, inputs, ledger)
+        except UnsafePath as exc:
+            result.problems.append(Problem(None, None, str(exc)))
+        if has_errors(result.problems):
+            staging.abandon()
+            return
+        with result.timed("output"):
+            removed = ledger.commit()
+        with result.timed("cache"):
+            changed, forgotten = ledger.changes()
+            self._cache.save_outputs(self.audience, changed, forgotten)
+            self._manifest = ledger.rows
+        result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
+        result.changed = sorted({*ledger.written, *removed})
+
+    def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
+                     result: BuildResult) -> None:
+        """Render the pages whose digest changed (or whose file did), keep the others untouched."""
+        assert self._cache is not None
+        env = make_environment(inputs.theme, inputs.config)
+        digests = PageDigests(TemplateDigests(env, inputs.theme.template_dirs), site, self._cache.key)
+        todo = [item for item in planned if not reused(item, ledger, digests)]
+        result.rendered = len(todo)
+        for done, item in enumerate(todo, start=1):
+            log = ReadLog()
+            try:
+                html = render_page(env, watch_context(item, log), {"site": log.watch(site, "site"), "config": inputs.config})
+            except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+                result.problems.append(template_problem(exc, item))
+                if len(result.problems) > 50:
+                    return
+                continue
+            ledger.put(item.path, digests.page(item, log.paths), html.encode("utf-8"), log.paths)
+            if self.progress is not None:
+                self.progress(done, len(todo))
 
 
-def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging) -> None:
+def build(root: Path, audience: Audience, *, mapper: Mapper = map, progress: Progress | None = None) -> BuildResult:
+    """Build one audience's site into output/<audience>/, reusing the site's cache."""
+    return Builder(root, audience, mapper=mapper, progress=progress).build()
+
+
+def input_folders(cfg: SiteConfig, theme: Theme) -> list[Path]:
+    """Return the folders (besides content/) whose files a build reads: the theme's and the site's own."""
+    folders = list(theme.folders)
+    for folder in (*theme.template_dirs, *theme.static_dirs):
+        if not any(folder == f or f in folder.parents for f in folders):
+            folders.append(folder)
+    return folders
+
+
+def read_setup(root: Path, result: BuildResult) -> tuple[SiteConfig, Theme, Vocabulary] | None:
+    """Load and check config, theme and vocabulary; None when there are errors."""
+    with result.timed("config"):
+        cfg, problems = load_config(root)
+        result.problems.extend(problems)
+        if cfg is None:
+            return None
+        theme, problems = load_theme(cfg)
+        result.problems.extend(problems)
+        vocabulary, problems = load_vocabulary(cfg.section("vocabulary"), cfg.path)
+        result.problems.extend(problems)
+    if theme is None or has_errors(result.problems):
+        return None
+    return cfg, theme, vocabulary
+
+
+def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger) -> None:
     """Stage every file that is not a template page: static files, images, feeds and the like."""
+    now_ns = time.time_ns()
     for producer in FILE_PRODUCERS:
         for relpath, data in producer(site, planned, inputs):
             if isinstance(data, Path):
-                staging.add_copy(relpath, data)
+                digest = copy_digest(data, now_ns)
+                if not ledger.reuse(relpath, digest):
+                    ledger.put(relpath, digest, data.read_bytes())
             else:
-                staging.add(relpath, data)
+                ledger.put(relpath, hash_bytes(data), data)
+
+
+def copy_digest(source: Path, now_ns: int) -> str:
+    """Return what a copied file is made from: its path, size and time (never trusted when very recent)."""
+    status = source.stat()
+    if status.st_mtime_ns >= now_ns - RACY_NS:
+        return f"copy:{source}:recent:{now_ns}"
+    return f"copy:{source}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def theme_static(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
