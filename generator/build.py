@@ -101,7 +101,7 @@ def check(root: Path) -> BuildResult:
     return result
 
 
-Progress = Callable[[int, int], None]  # (pages rendered so far, pages to render)
+Progress = Callable[[str, int, int], None]  # (what is being done, how many done, how many in all)
 
 
 class Builder:
@@ -179,7 +179,7 @@ class Builder:
         assert self._store is not None
         with result.timed("entries"):
             records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
-                                          stamps=scan.content)
+                                          stamps=scan.content, progress=self.progress)
             result.parsed = self._store.parsed
         entries = tuple(r.entry for r in records if r.entry is not None)
         result.problems.extend(p for r in records for p in r.problems)
@@ -242,12 +242,30 @@ class Builder:
                 continue
             ledger.put(item.path, digests.page(item, log.paths), html.encode("utf-8"), log.paths)
             if self.progress is not None:
-                self.progress(done, len(todo))
+                self.progress("Rendering pages", done, len(todo))
 
 
 def build(root: Path, audience: Audience, *, mapper: Mapper = map, progress: Progress | None = None) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
     return Builder(root, audience, mapper=mapper, progress=progress).build()
+
+
+def check_setup(root: Path) -> tuple[SiteConfig | None, Theme | None, list[Problem]]:
+    """Load the configuration and the theme; the config and theme are None when there are errors."""
+    result = BuildResult("journal")
+    setup = read_setup(root, result)
+    if setup is None:
+        return None, None, result.problems
+    return setup[0], setup[1], result.problems
+
+
+def watched_folders(root: Path) -> tuple[list[Path], list[Path]]:
+    """Return the folders whose changes need a rebuild, and the theme folders among them."""
+    cfg, theme, _ = check_setup(root)
+    folders = [root / "content", root / "templates", root / "static", root / "themes"]
+    if cfg is None or theme is None:
+        return folders, []
+    return [*folders, cfg.content_dir, *input_folders(cfg, theme)], list(theme.folders)
 
 
 def input_folders(cfg: SiteConfig, theme: Theme) -> list[Path]:

@@ -116,8 +116,9 @@ class EntryStore:
         self.parsed = 0  # files parsed in the last refresh
         self.read = 0  # files read in the last refresh
 
-    def refresh(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience, *,
-                mapper: Mapper = map, stamps: Mapping[str, Stamp] | None = None) -> list[EntryRecord]:
+    def refresh(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience, *, mapper: Mapper = map,
+                stamps: Mapping[str, Stamp] | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> list[EntryRecord]:
         """Return a record per source, reusing every record whose file did not change.
 
         `stamps` may give each file's (size, mtime_ns) by path, as scanned; others are looked up.
@@ -135,8 +136,10 @@ class EntryStore:
             else:
                 todo.append((source, raw, stamp))
         made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
-        for (source, _, stamp), record in zip(todo, made):
+        for done, ((source, _, stamp), record) in enumerate(zip(todo, made), start=1):
             found[source.rel] = replace(record, stamp=_trusted(stamp, start_ns))
+            if progress is not None:
+                progress("Reading entries", done, len(todo))
         self.parsed = len(todo)
         self._save(found)
         return [found[s.rel] for s in sources]
