@@ -82,9 +82,9 @@ def overlay_html(problems: tuple[Problem, ...], root: Path) -> str:
         "this message goes away by itself.</p></div>")
 
 
-RELOAD_SCRIPT = """<script id="footfall-live">(() => {
+RELOAD_SCRIPT = r"""<script id="footfall-live">(() => {
   let generation = %d;
-  const here = location.pathname.replace(/index\\.html$/, "");
+  const here = location.pathname.replace(/index\.html$/, "");
   const show = (markup) => {
     document.getElementById("footfall-overlay")?.remove();
     if (markup) document.body.insertAdjacentHTML("beforeend", markup);
