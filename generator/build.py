@@ -13,7 +13,7 @@ import jinja2
 from generator import feeds
 from generator.cache import Cache, OutputRow
 from generator.config import SiteConfig, load_config
-from generator.digest import ReadLog, TemplateDigests, hash_bytes
+from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
@@ -117,6 +117,7 @@ class Builder:
         self._cache: Cache | None = None
         self._store: EntryStore | None = None
         self._manifest: dict[str, OutputRow] = {}
+        self._env: tuple[str, jinja2.Environment] | None = None
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
@@ -223,11 +224,20 @@ class Builder:
         result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
         result.changed = sorted({*ledger.written, *removed})
 
+    def _environment(self, inputs: Inputs) -> jinja2.Environment:
+        """Return the Jinja environment, kept between builds while no template file and no setting changed."""
+        files = [(str(p), hash_bytes(p.read_bytes()))
+                 for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
+        key = hash_text(repr(inputs.config), repr(inputs.theme), repr(files))
+        if self._env is None or self._env[0] != key:
+            self._env = (key, make_environment(inputs.theme, inputs.config))
+        return self._env[1]
+
     def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
                      result: BuildResult) -> None:
         """Render the pages whose digest changed (or whose file did), keep the others untouched."""
         assert self._cache is not None
-        env = make_environment(inputs.theme, inputs.config)
+        env = self._environment(inputs)
         digests = PageDigests(TemplateDigests(env, inputs.theme.template_dirs), site, self._cache.key)
         todo = [item for item in planned if not reused(item, ledger, digests)]
         result.rendered = len(todo)

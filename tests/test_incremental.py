@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sqlite3
@@ -12,8 +13,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from generator.build import Builder, build
+from generator.cli import ProgressBar
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -194,13 +197,16 @@ def test_unchanged_files_keep_their_bytes_and_times(make_site) -> None:
 
 def test_a_newly_private_or_deleted_entry_leaves_no_trace(make_site) -> None:
     site = make_site(journal_of(30))
+    source = site / "content/017.md"
+    source.write_text(source.read_text().replace("emotions: [", "emotions: [quibblewarm, ").replace(
+        "tags: [", "tags: [zorrowick, ").replace("More words.", "The word brindlecastle."))
     build(site, "public")
     out = site / "output/public"
-    assert files_containing(out, "Run number 017") and files_containing(out, "run-number-017")
-    source = site / "content/017.md"
+    canaries = ("Run number 017", "run-number-017", "quibblewarm", "zorrowick", "brindlecastle")
+    assert all(files_containing(out, word) for word in canaries)
     source.write_text(source.read_text().replace("visibility: public", "visibility: private"))
     assert build(site, "public").ok
-    assert not files_containing(out, "Run number 017") and not files_containing(out, "run-number-017")
+    assert not any(files_containing(out, word) or [p for p in snapshot(out) if word in p] for word in canaries)
     assert not [p for p in snapshot(out) if "run-number-017" in p]
     (site / "content/018.md").unlink()
     assert build(site, "public").ok
@@ -308,3 +314,25 @@ def test_files_with_the_recorded_size_and_time_are_not_read_again(make_site) -> 
     second = builder.build()
     assert second.parsed == 1 and 0 < second.rendered < first.pages
     assert "Other paragraph of run 1." in (site / "output/journal/index.html").read_text()
+
+
+def test_big_builds_show_a_progress_bar_in_a_terminal_only() -> None:
+    screen = io.StringIO()
+    bar = ProgressBar(Console(file=screen, force_terminal=True, width=100))
+    bar("Rendering pages", 1, 300)
+    assert bar.bar is not None
+    bar("Rendering pages", 300, 300)
+    assert bar.bar is None and "Rendering pages" in screen.getvalue()
+    small = ProgressBar(Console(file=io.StringIO(), force_terminal=True))
+    small("Rendering pages", 1, 50)
+    piped = ProgressBar(Console(file=io.StringIO(), force_terminal=False))
+    piped("Rendering pages", 1, 300)
+    assert small.bar is None and piped.bar is None
+
+
+def test_the_build_command_prints_a_one_line_summary(make_site, run_cli) -> None:
+    site = make_site(journal_of(3))
+    first = run_cli("build", "--journal", "--site", str(site))
+    assert "Built journal: 3 entries" in first.output and "files written" in first.output
+    again = run_cli("build", "--journal", "--site", str(site), "--profile")
+    assert "0 files written" in again.output and "parsed 0 files, rendered 0 pages" in again.output
