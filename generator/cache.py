@@ -108,8 +108,13 @@ class Cache:
     def records(self) -> dict[str, Any]:
         """Return every stored record as plain data, by source path."""
         try:
-            rows = self._db.execute("SELECT rel, data FROM records").fetchall() if self._db else []
-            return {rel: json.loads(data) for rel, data in rows}
+            rels = [rel for rel, in self._db.execute("SELECT rel FROM records ORDER BY rowid")] if self._db else []
+            row = self._db.execute("SELECT group_concat(data, ',') FROM (SELECT data FROM records ORDER BY rowid)"
+                                   ).fetchone() if rels and self._db else None
+            data = json.loads(f"[{row[0]}]") if row and row[0] else []
+            if len(data) != len(rels):
+                raise ValueError("records and their paths do not match")
+            return dict(zip(rels, data))
         except (sqlite3.Error, ValueError) as exc:
             self._reset(f"the build cache is damaged ({exc}); starting from empty")
             return {}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import operator
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path, PurePath
@@ -31,19 +33,45 @@ def hash_bytes(data: bytes) -> str:
 
 
 _SCALARS = (str, int, float, bool, type(None))
-INLINE_PARTS = 24  # a dataclass value with more parts than this is hashed on its own, once
-_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+#: Field types whose repr() is exact and stable: such fields are digested together, in one call.
+_PLAIN_HINTS = frozenset({str, int, float, bool, type(None), datetime, date, Path})
+INLINE_PARTS = 24  # a dataclass value with more parts than this (or more text) is hashed on its own, once
+INLINE_TEXT = 400
+Getter = Callable[[Any], Any]
+_PLANS: dict[type, tuple[str, Getter | None, Getter | None]] = {}
 
 
-def _getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """Return a function giving a dataclass instance's field values as a tuple."""
-    getter = _GETTERS.get(cls)
-    if getter is None:
+def _plan(cls: type) -> tuple[str, Getter | None, Getter | None]:
+    """Return how to digest a dataclass: its name, a getter of its plain fields, a getter of the others."""
+    plan = _PLANS.get(cls)
+    if plan is None:
         names = [f.name for f in dataclasses.fields(cls)]
-        many = operator.attrgetter(*names) if names else (lambda obj: ())
-        getter = many if len(names) != 1 else (lambda obj, get=many: (get(obj),))
-        _GETTERS[cls] = getter
-    return getter
+        try:
+            hints = typing.get_type_hints(cls)
+        except (NameError, TypeError):
+            hints = {}
+        plain = [n for n in names if _is_plain(hints.get(n))]
+        other = [n for n in names if n not in plain]
+        plan = _PLANS[cls] = (cls.__qualname__, _tuple_getter(plain), _tuple_getter(other))
+    return plan
+
+
+def _is_plain(hint: Any) -> bool:
+    """Return True for a field type whose values repr() exactly (text, numbers, dates, paths, literals, None)."""
+    if hint in _PLAIN_HINTS:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return all(type(a) in _SCALARS for a in typing.get_args(hint))
+    return origin in (typing.Union, types.UnionType) and all(_is_plain(a) for a in typing.get_args(hint))
+
+
+def _tuple_getter(names: list[str]) -> Getter | None:
+    """Return a function giving these attributes as a tuple, or None for no names."""
+    if not names:
+        return None
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else (lambda obj: (get(obj),))
 
 
 class Fingerprints:
@@ -62,9 +90,13 @@ class Fingerprints:
 
     def add(self, value: Any, parts: list[str]) -> None:
         """Append the canonical text of a value to parts."""
-        add = self._kinds.get(type(value))
+        kind = type(value)
+        if kind is str or kind is int or value is None:
+            parts.append(repr(value))
+            return
+        add = self._kinds.get(kind)
         if add is None:
-            add = self._kinds[type(value)] = self._adder(type(value))
+            add = self._kinds[kind] = self._adder(kind)
         add(value, parts)
 
     def _adder(self, kind: type) -> Callable[[Any, list[str]], None]:
@@ -85,17 +117,28 @@ class Fingerprints:
         """Append a dataclass instance: its memoised digest, or its own parts when it is small."""
         hit = self._memo.get(id(value))
         if hit is None:
-            inner = [type(value).__qualname__]
-            for field in _getter(type(value))(value):
-                self.add(field, inner)
-            hit = self._memo[id(value)] = (value, [hash_text(*inner)] if len(inner) > INLINE_PARTS else inner)
+            name, plain, other = _PLANS.get(type(value)) or _plan(type(value))
+            inner = [name]
+            if plain is not None:
+                inner.append(repr(plain(value)))
+            if other is not None:
+                add = self.add
+                for field in other(value):
+                    add(field, inner)
+            small = len(inner) <= INLINE_PARTS and sum(map(len, inner)) <= INLINE_TEXT
+            hit = self._memo[id(value)] = (value, inner if small else [hash_text(*inner)])
         parts.extend(hit[1])
 
     def _add_items(self, value: Any, parts: list[str]) -> None:
         """Append a tuple or list, item by item."""
         parts.append(f"[{len(value)}")
+        add, memo = self.add, self._memo
         for item in value:
-            self.add(item, parts)
+            hit = memo.get(id(item))
+            if hit is not None:
+                parts.extend(hit[1])
+            else:
+                add(item, parts)
 
     def _add_mapping(self, value: Any, parts: list[str]) -> None:
         """Append a mapping, key and value in order."""

@@ -36,6 +36,8 @@ from generator.records import (EntryRecord, Stamp, content_digest, model_shape, 
                                record_to_plain, render_record)
 from generator.site import Site
 
+#: A page that reads this many attributes of a context value depends on all of it (cheaper to digest).
+WHOLE_FROM = 8
 #: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
 RACY_NS = 2_000_000_000
 Mapper = Callable[..., Iterable[EntryRecord]]
@@ -314,6 +316,9 @@ class PageDigests:
                 root = path.split(".", 1)[0].split("#", 1)[0].rstrip("!?")
                 simple = "." in path and not path.endswith(("#len", "!", "?"))
                 (plain if simple or root == "site" else special).setdefault(root, []).append(path)
+            for root in [r for r, ps in plain.items() if r != "site" and _fields_read(ps) >= WHOLE_FROM]:
+                del plain[root]  # most of the value is read: digest all of it (memoised, shared between pages)
+                special[root] = [root]
             groups = [(r, tuple(ps), None if r == "site" else _getter(ps)) for r, ps in sorted(plain.items())]
             self._plans[key] = groups + [(r, tuple(ps), None) for r, ps in sorted(special.items())]
         return self._plans[key]
@@ -338,6 +343,11 @@ class PageDigests:
                 self.prints.add(resolve({"site": self.site}, path), self._site_parts[path])
             out.extend(self._site_parts[path])
         return out
+
+
+def _fields_read(paths: list[str]) -> int:
+    """Return how many different attributes of a root value some read paths use."""
+    return len({p.split(".", 2)[1] for p in paths})
 
 
 def _getter(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:

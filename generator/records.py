@@ -135,15 +135,18 @@ def dataclass_codec(cls: Any) -> tuple[Encoder, Decoder]:
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]
     codecs = [_codec(hints[name]) for name in names]
-    plain = [i for i, (enc, _) in enumerate(codecs) if enc is _identity]
+    special = [(i, dec) for i, (_, dec) in enumerate(codecs) if dec is not _identity]
+    encoders = [(name, enc) for name, (enc, _) in zip(names, codecs)]
 
     def encode(value: Any) -> list[Any]:
-        return [enc(getattr(value, name)) for name, (enc, _) in zip(names, codecs)]
+        return [enc(getattr(value, name)) for name, enc in encoders]
 
     def decode(data: list[Any]) -> Any:
         if len(data) != len(names):
             raise ValueError(f"{cls.__name__} record has {len(data)} fields, expected {len(names)}")
-        values = [dec(v) for v, (_, dec) in zip(data, codecs)] if len(plain) < len(names) else data
+        values = list(data)
+        for index, dec in special:
+            values[index] = dec(values[index])
         return cls(*values)
 
     return encode, decode
