@@ -18,10 +18,10 @@ from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
                                    code_stamp, outputs_intact, reused, scan_inputs, watch_context)
-from generator.records import decode_problem, encode_problem
 from generator.markdown import Audience, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
+from generator.records import decode_problem, encode_problem
 from generator.site import Site, build_site, find_url_collisions
 from generator.themes import Theme, load_theme, make_environment, render_page, template_problem
 from generator.urls import output_path
@@ -134,10 +134,10 @@ class Builder:
             if self._unchanged(cache, scan.stamp, result):
                 return self._finish(result)
         self._build(cfg, theme, vocabulary, scan, result)
-        if result.ok and scan.stamp is not None:
+        if result.ok:
             note = {"key": cache.key, "stamp": scan.stamp, "entries": result.entries, "pages": result.pages,
                     "problems": [encode_problem(p) for p in result.problems]}
-            cache.set_note(f"last-build:{self.audience}", note)
+            cache.set_note(f"last-build:{self.audience}", note if scan.stamp is not None else None)
         return self._finish(result)
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:
@@ -243,8 +243,9 @@ class Builder:
         result.rendered = len(todo)
         for done, item in enumerate(todo, start=1):
             log = ReadLog()
+            shared = {"site": log.watch(site, "site"), "config": inputs.config}
             try:
-                html = render_page(env, watch_context(item, log), {"site": log.watch(site, "site"), "config": inputs.config})
+                html = render_page(env, watch_context(item, log), shared)
             except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
                 result.problems.append(template_problem(exc, item))
                 if len(result.problems) > 50:

@@ -3,7 +3,11 @@
 A page is rendered again only when one of these digests changes, so they must cover everything a
 render can see. Values are digested by their fields (any frozen dataclass, tuple, mapping, text,
 number or date), never by identity; templates by their files and the files they extend, include or
-import; the Site by the attributes a page's templates actually read (recorded by `SiteReads`).
+import. While a page renders, its dataclass and tuple values (the Site included) are stand-ins that
+note each attribute read (`ReadLog`), so the page depends only on what its templates used: a tag
+page that shows `term.posts | length` depends on the number of posts, not on each of them.
+Templates and filters must reach model values through attributes, as Jinja does; field type
+annotations are trusted to say which fields hold plain values.
 """
 
 from __future__ import annotations

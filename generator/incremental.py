@@ -49,7 +49,8 @@ LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "
 
 def code_stamp() -> str:
     """Return a digest of Footfall's own files and the libraries it renders with, as installed."""
-    files = sorted(p for p in Path(__file__).resolve().parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.origin:
@@ -146,7 +147,6 @@ class EntryStore:
         self._save(found)
         return [found[s.rel] for s in sources]
 
-
     def _reuse(self, source: SourceFile, cfg: SiteConfig, audience: Audience,
                start_ns: int) -> tuple[EntryRecord | None, bytes, Stamp]:
         """Return the old record if the file is unchanged (rendering it if need be), else the file's bytes."""
@@ -210,7 +210,7 @@ def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
                     if item.is_dir(follow_symlinks=False):
                         stack.append((item.path, f"{prefix}{item.name}/"))
                     else:
-                        status = item.stat(follow_symlinks=False)
+                        status = item.stat()
                         found[prefix + item.name] = (status.st_size, status.st_mtime_ns)
         except OSError:
             continue

@@ -74,6 +74,10 @@ class Staging:
 
         `existing` lists the files the live folder held before the build (saves walking it).
         """
+        if not self.target.exists() and not self.kept:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder, self.target)  # a first build: the staging folder becomes the build
+            return []
         self.target.mkdir(parents=True, exist_ok=True)
         for relpath in sorted(self.staged):
             live = self.target / relpath

@@ -9,7 +9,10 @@ import sqlite3
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+
+import jinja2
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +20,7 @@ from rich.console import Console
 
 from generator.build import Builder, build
 from generator.cli import ProgressBar
+from generator.digest import ReadLog, resolve
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -336,3 +340,40 @@ def test_the_build_command_prints_a_one_line_summary(make_site, run_cli) -> None
     assert "Built journal: 3 entries" in first.output and "files written" in first.output
     again = run_cli("build", "--journal", "--site", str(site), "--profile")
     assert "0 files written" in again.output and "parsed 0 files, rendered 0 pages" in again.output
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A small model value for the read-tracking tests."""
+
+    name: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A model value holding others."""
+
+    title: str
+    items: tuple[Item, ...]
+    inner: Item | None
+
+
+def test_stand_ins_note_exactly_what_a_template_reads() -> None:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    template = env.from_string("{{ box.title }} {{ box.items | length }}{% if box.inner is none %} none{% endif %}"
+                               "{% for item in pick.items %} {{ item.name }}{% endfor %}")
+    box = Box("Runs", (Item("a", 1), Item("b", 2)), None)
+    log = ReadLog()
+    watched = log.watch(box, "box")
+    assert isinstance(watched, Box) and watched == box
+    log = ReadLog()
+    text = template.render(box=log.watch(box, "box"), pick=log.watch(box, "pick"))
+    assert text == "Runs 2 none a b"
+    assert log.paths == {"box!", "box.title", "box.items!", "box.items#len", "box.inner",
+                         "pick!", "pick.items!", "pick.items"}
+    other = Box("Runs", (Item("a", 1), Item("c", 9)), None)
+    changed = {p for p in log.paths if resolve({"box": box, "pick": box}, p) != resolve({"box": other, "pick": other}, p)}
+    assert changed == {"pick.items"}, "the length and title did not change; the items read whole did"
+    assert resolve({"box": Box("x", (), Item("z", 0))}, "box.inner") == Item("z", 0)
+    assert resolve({"box": box}, "box.missing") == "<missing>" and resolve({"box": box}, "box!") == "<Box>"
