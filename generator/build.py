@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
-from generator import feeds
+from generator import feeds, timeline
 from generator.cache import Cache, OutputRow
 from generator.config import SiteConfig, load_config
 from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
+from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
-                                   code_stamp, outputs_intact, reused, scan_inputs, watch_context)
-from generator.markdown import Audience, render_entry
+                                   code_stamp, outputs_intact, reused, scan_inputs, watch_context, watch_values)
+from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
 from generator.records import decode_problem, encode_problem
-from generator.site import Site, build_site, find_url_collisions
-from generator.themes import Theme, load_theme, make_environment, render_page, template_problem
-from generator.urls import output_path
+from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
+from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
+                              template_problem)
+from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -68,6 +71,7 @@ class Inputs:
     theme: Theme
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
+    static: Mapping[str, StaticFile]  # the theme's and site's static files by path inside static/
 
 
 def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
@@ -85,9 +89,10 @@ def read_inputs(root: Path, result: BuildResult) -> Inputs | None:
         entries, problems = load_entries(cfg)
         result.problems.extend(problems)
         result.problems.extend(find_url_collisions(entries, cfg))
+        result.problems.extend(unknown_emotion_problems(entries, vocabulary))
     if has_errors(result.problems):
         return None
-    return Inputs(cfg, theme, vocabulary, tuple(entries))
+    return Inputs(cfg, theme, vocabulary, tuple(entries), static_files(theme))
 
 
 def check(root: Path) -> BuildResult:
@@ -99,6 +104,12 @@ def check(root: Path) -> BuildResult:
             result.problems.extend(render_entry(entry, "journal").problems)
         result.entries = len(inputs.entries)
     return result
+
+
+def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) -> dict[str, Rendered]:
+    """Render the body of every entry this audience may see (without the cache)."""
+    return {e.rel: render_entry(e, audience, relative_root(url_of(e, cfg)))
+            for e in entries if is_visible(e, audience)}
 
 
 Progress = Callable[[str, int, int], None]  # (what is being done, how many done, how many in all)
@@ -185,6 +196,7 @@ class Builder:
         entries = tuple(r.entry for r in records if r.entry is not None)
         result.problems.extend(p for r in records for p in r.problems)
         result.problems.extend(find_url_collisions(entries, cfg))
+        result.problems.extend(unknown_emotion_problems(entries, vocabulary))
         if has_errors(result.problems):
             return
         rendered = {r.rel: r.rendered(self.audience) for r in records if r.entry is not None}
@@ -197,7 +209,7 @@ class Builder:
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
         if not has_errors(result.problems):
-            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries), result)
+            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result)
 
     def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
         """Render what changed, stage every file, then swap them in, or drop them on error."""
@@ -228,9 +240,9 @@ class Builder:
         """Return the Jinja environment, kept between builds while no template file and no setting changed."""
         files = [(str(p), hash_bytes(p.read_bytes()))
                  for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
-        key = hash_text(repr(inputs.config), repr(inputs.theme), repr(files))
+        key = hash_text(repr(inputs.config), repr(inputs.theme), repr(files), repr(sorted(inputs.static.items())))
         if self._env is None or self._env[0] != key:
-            self._env = (key, make_environment(inputs.theme, inputs.config))
+            self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static))
         return self._env[1]
 
     def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
@@ -238,14 +250,15 @@ class Builder:
         """Render the pages whose digest changed (or whose file did), keep the others untouched."""
         assert self._cache is not None
         env = self._environment(inputs)
-        digests = PageDigests(TemplateDigests(env, inputs.theme.template_dirs), site, self._cache.key)
+        shared = shared_context(site, inputs)
+        key = hash_text(self._cache.key, repr(sorted((n, f.output) for n, f in inputs.static.items())))
+        digests = PageDigests(TemplateDigests(env), shared, key)
         todo = [item for item in planned if not reused(item, ledger, digests)]
         result.rendered = len(todo)
         for done, item in enumerate(todo, start=1):
             log = ReadLog()
-            shared = {"site": log.watch(site, "site"), "config": inputs.config}
             try:
-                html = render_page(env, watch_context(item, log), shared)
+                html = render_page(env, watch_context(item, log), watch_values(shared, log))
             except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
                 result.problems.append(template_problem(exc, item))
                 if len(result.problems) > 50:
@@ -325,9 +338,15 @@ def copy_digest(source: Path, now_ns: int) -> str:
     return f"copy:{source}:{status.st_size}:{status.st_mtime_ns}"
 
 
+def shared_context(site: Site, inputs: Inputs) -> dict[str, Any]:
+    """Return the variables every template receives besides its page's own (and `page_url`)."""
+    return {"site": site, "config": inputs.config}
+
+
 def theme_static(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
-    """Yield the theme's static files (the site's own static/ wins)."""
-    yield from static_files(inputs.theme).items()
+    """Yield the theme's static files (the site's own static/ wins), CSS and JS under fingerprinted names."""
+    for item in inputs.static.values():
+        yield item.output, item.source
 
 
 def entry_assets(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
@@ -345,17 +364,12 @@ def crawler_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Ite
         yield "sitemap.xml", feeds.sitemap_xml(site, planned)
 
 
+def timeline_data(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield timeline.json: the emotional timeline of the listed runs, for themes to draw."""
+    yield "timeline.json", timeline.timeline_json(timeline.build_timeline(site), site.config)
+
+
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
 FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
-    theme_static, entry_assets, crawler_files,
+    theme_static, entry_assets, crawler_files, timeline_data,
 )
-
-
-def static_files(theme: Theme) -> dict[str, Path]:
-    """Return static/<path> -> source file; the site's own static/ wins over the theme's."""
-    files: dict[str, Path] = {}
-    for folder in reversed(theme.static_dirs):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-                files[f"static/{path.relative_to(folder).as_posix()}"] = path
-    return files

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator import __version__
@@ -41,10 +42,10 @@ def show_problems(problems: list[Problem], root: Path) -> None:
     ordered = sorted(problems, key=lambda p: (not p.is_error, str(p.path), p.line or 0))
     for number, problem in enumerate(ordered, start=1):
         style = "bold red" if problem.is_error else "yellow"
-        out.print(f"[{style}]{number}. {problem.severity}[/] {problem.location(root)}: {problem.message}",
-                  markup=True, highlight=False)
+        out.print(f"[{style}]{number}. {problem.severity}[/] {escape(problem.location(root))}: "
+                  f"{escape(problem.message)}", markup=True, highlight=False)
         if problem.hint:
-            out.print(f"   [dim]→ {problem.hint}[/]", markup=True)
+            out.print(f"   [dim]→ {escape(problem.hint)}[/]", markup=True)
     errors = sum(p.is_error for p in problems)
     if errors:
         out.print(f"[bold red]Found {errors} error(s).[/] Nothing was written; the last good output is untouched.")

@@ -308,21 +308,22 @@ def resolve(roots: Mapping[str, Any], path: str) -> Any:
 
 
 class TemplateDigests:
-    """Digests of templates with everything they extend, include or import, for one build."""
+    """Digests of templates with everything they extend, include or import, resolved as the environment does."""
 
-    def __init__(self, env: jinja2.Environment, template_dirs: Iterable[Path]) -> None:
+    def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
-        self.dirs = tuple(template_dirs)
-        self._files: dict[str, Path | None] = {}
+        self._sources: dict[str, tuple[str, str] | None] = {}  # name -> (file, source) or None when missing
         self._refs: dict[str, set[str | None]] = {}
-        self._hashes: dict[Path, str] = {}
         self._digests: dict[str, str] = {}
 
     def digest(self, name: str) -> str:
         """Return the digest of a template and every template it reaches."""
         if name not in self._digests:
-            names = self._closure(name)
-            self._digests[name] = hash_text(*(f"{n}={self._file_hash(n)}" for n in sorted(names)))
+            parts = []
+            for used in sorted(self._closure(name)):
+                found = self._source(used)
+                parts.append(f"{used}={found[0]}:{hash_text(found[1])}" if found else f"{used}=missing")
+            self._digests[name] = hash_text(*parts)
         return self._digests[name]
 
     def _closure(self, name: str) -> set[str]:
@@ -336,41 +337,27 @@ class TemplateDigests:
             seen.add(current)
             refs = self._references(current)
             if None in refs:
-                return set(self._all_names())
+                return set(self.env.list_templates())
             todo.extend(r for r in refs if r is not None)
         return seen
 
     def _references(self, name: str) -> set[str | None]:
         """Return the template names one template references (None for a computed name)."""
         if name not in self._refs:
-            path = self._file(name)
+            found = self._source(name)
             try:
-                source = path.read_text("utf-8") if path else ""
-                self._refs[name] = set(jinja2.meta.find_referenced_templates(self.env.parse(source)))
-            except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+                self._refs[name] = set(jinja2.meta.find_referenced_templates(self.env.parse(found[1]))) if found else set()
+            except jinja2.TemplateSyntaxError:
                 self._refs[name] = set()
         return self._refs[name]
 
-    def _file(self, name: str) -> Path | None:
-        """Return the file a template name resolves to (the first template folder that has it)."""
-        if name not in self._files:
-            found = (folder / name for folder in self.dirs)
-            self._files[name] = next((p for p in found if p.is_file()), None)
-        return self._files[name]
-
-    def _file_hash(self, name: str) -> str:
-        """Return 'path:hash' of the file a name resolves to, or 'missing'."""
-        path = self._file(name)
-        if path is None:
-            return "missing"
-        if path not in self._hashes:
+    def _source(self, name: str) -> tuple[str, str] | None:
+        """Return (file, source) of a template as the environment's loader finds it, or None."""
+        if name not in self._sources:
             try:
-                self._hashes[path] = f"{path}:{hash_bytes(path.read_bytes())}"
-            except OSError:
-                self._hashes[path] = f"{path}:unreadable"
-        return self._hashes[path]
-
-    def _all_names(self) -> list[str]:
-        """Return every template name in every template folder."""
-        names = {p.relative_to(folder).as_posix() for folder in self.dirs for p in folder.rglob("*") if p.is_file()}
-        return sorted(names)
+                assert self.env.loader is not None
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+                self._sources[name] = (filename or name, source)
+            except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
+                self._sources[name] = None
+        return self._sources[name]

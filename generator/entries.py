@@ -44,6 +44,7 @@ class Entry:
     summary: str  # from front matter; empty means "derive from the body"
     body: str  # Markdown body (title heading removed when it became the title)
     body_line: int  # 1-based file line where the body starts
+    emotions_line: int = 2  # 1-based file line of the `emotions:` key, for messages about them
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[
                               list("-+0123456789."))
 
 
-class _Handler(frontmatter.YAMLHandler):
+class _Handler(frontmatter.YAMLHandler):  # type: ignore[name-defined,misc]
     """python-frontmatter handler using the loader above."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
@@ -119,6 +120,9 @@ def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry |
     if not _FM_START.match(text):
         return None, [error(path, 1, "no front matter found",
                             "start the file with a line `---`, the fields (at least `date:`), then `---`")]
+    if len(_FM_START.findall(text)) < 2:
+        return None, [error(path, 1, "the front matter is never closed",
+                            "add a line `---` after the last field, before the body")]
     try:
         meta, body = frontmatter.parse(text, handler=_HANDLER)
     except yaml.MarkedYAMLError as exc:
@@ -233,6 +237,7 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
         mood_after=fields.parsed("mood_after", units.parse_mood),
         tags=fields.words("tags"), visibility=visibility, slug=slug,
         summary=fields.text("summary"), body=body, body_line=body_line,
+        emotions_line=lines.get("emotions", 2),
     )
     if any(p.is_error for p in fields.problems):
         return None, fields.problems

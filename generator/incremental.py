@@ -34,7 +34,6 @@ from generator.output import Staging
 from generator.pages import PlannedPage
 from generator.records import (EntryRecord, Stamp, content_digest, model_shape, process_entry, record_from_plain,
                                record_to_plain, render_record)
-from generator.site import Site
 
 #: A page that reads this many attributes of a context value depends on all of it (cheaper to digest).
 WHOLE_FROM = 8
@@ -280,13 +279,18 @@ class OutputLedger:
 class PageDigests:
     """The digest of each planned page: its templates, its plain context values, the model values it read."""
 
-    def __init__(self, templates: TemplateDigests, site: Site, key: str) -> None:
+    def __init__(self, templates: TemplateDigests, shared: Mapping[str, Any], key: str) -> None:
         self.templates = templates
         self.prints = Fingerprints()
-        self.site = site
-        self.base = hash_text(key, site.audience)
+        self.shared = shared  # what every page receives (the Site, the config)
+        parts = [key]
+        for name, value in shared.items():
+            parts.append(name)
+            if not watched(value):
+                self.prints.add(value, parts)
+        self.base = hash_text(*parts)
         self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]] = {}
-        self._site_parts: dict[str, list[str]] = {}
+        self._shared_parts: dict[str, list[str]] = {}
 
     def page(self, item: PlannedPage, reads: Iterable[str]) -> str:
         """Return the digest of a page whose render read these paths."""
@@ -296,8 +300,8 @@ class PageDigests:
             if not watched(value):
                 self.prints.add(value, parts)
         for root, paths, getter in self._plan(reads):
-            if root == "site":
-                parts.extend(self._site_part(paths))
+            if root in self.shared and root not in item.context:
+                parts.extend(self._shared_part(paths))
             elif getter is None:
                 for path in paths:
                     parts.append(path)
@@ -315,11 +319,11 @@ class PageDigests:
             for path in sorted(key):
                 root = path.split(".", 1)[0].split("#", 1)[0].rstrip("!?")
                 simple = "." in path and not path.endswith(("#len", "!", "?"))
-                (plain if simple or root == "site" else special).setdefault(root, []).append(path)
-            for root in [r for r, ps in plain.items() if r != "site" and _fields_read(ps) >= WHOLE_FROM]:
-                del plain[root]  # most of the value is read: digest all of it (memoised, shared between pages)
-                special[root] = [root]
-            groups = [(r, tuple(ps), None if r == "site" else _getter(ps)) for r, ps in sorted(plain.items())]
+                (plain if simple else special).setdefault(root, []).append(path)
+            for root in [r for r, ps in plain.items() if r not in self.shared and _fields_read(ps) >= WHOLE_FROM]:
+                special.setdefault(root, []).insert(0, root)  # most of it is read: digest all of it (memoised)
+                del plain[root]
+            groups = [(r, tuple(ps), _getter(ps)) for r, ps in sorted(plain.items())]
             self._plans[key] = groups + [(r, tuple(ps), None) for r, ps in sorted(special.items())]
         return self._plans[key]
 
@@ -334,14 +338,14 @@ class PageDigests:
         for value in values:
             self.prints.add(value, parts)
 
-    def _site_part(self, paths: tuple[str, ...]) -> list[str]:
-        """Return the parts for Site paths (the same Site for every page of a build)."""
+    def _shared_part(self, paths: tuple[str, ...]) -> list[str]:
+        """Return the parts for read paths under a shared value (the same for every page of a build)."""
         out: list[str] = []
         for path in paths:
-            if path not in self._site_parts:
-                self._site_parts[path] = [path]
-                self.prints.add(resolve({"site": self.site}, path), self._site_parts[path])
-            out.extend(self._site_parts[path])
+            if path not in self._shared_parts:
+                self._shared_parts[path] = [path]
+                self.prints.add(resolve(self.shared, path), self._shared_parts[path])
+            out.extend(self._shared_parts[path])
         return out
 
 
@@ -361,9 +365,14 @@ def watched(value: Any) -> bool:
     return type(value) in (tuple, list) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
 
 
+def watch_values(values: Mapping[str, Any], log: ReadLog) -> dict[str, Any]:
+    """Return template variables with dataclass and tuple values replaced by stand-ins noting reads."""
+    return {k: log.watch(v, k) if watched(v) else v for k, v in values.items()}
+
+
 def watch_context(item: PlannedPage, log: ReadLog) -> PlannedPage:
     """Return the page with its dataclass and tuple context values replaced by stand-ins noting reads."""
-    return replace(item, context={k: log.watch(v, k) if watched(v) else v for k, v in item.context.items()})
+    return replace(item, context=watch_values(item.context, log))
 
 
 def reused(item: PlannedPage, ledger: OutputLedger, digests: PageDigests) -> bool:

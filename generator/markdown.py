@@ -55,6 +55,12 @@ def _private_open(self: Any, tokens: list[Token], idx: int, options: Any, env: A
     return "</aside>\n"
 
 
+def _is_private_fence(params: str, *args: Any) -> bool:
+    """Return True for the opening of a private block, whatever its case (``::: Private``)."""
+    words = params.strip().split()
+    return bool(words) and words[0].casefold() == "private"
+
+
 def _drop_private_blocks(state: StateCore) -> None:
     """Remove ``::: private`` blocks and HTML comment blocks from the public render."""
     if state.env.get("audience") != "public":
@@ -90,10 +96,10 @@ def markdown_parser() -> MarkdownIt:
     """Return the one configured parser of this process."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(tasklists_plugin, enabled=False)
+    md.use(footnote_plugin).use(tasklists_plugin, enabled=False, label=True)  # the label names the checkbox
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s, "section"),
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
-    md.use(container_plugin, "private", render=_private_open)
+    md.use(container_plugin, "private", render=_private_open, validate=_is_private_fence)
     md.core.ruler.after("block", "footfall_private", _drop_private_blocks)
     md.core.ruler.after("inline", "footfall_comments", _drop_inline_comments)
     return md

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from generator import charts, timeline
 from generator.errors import Problem, error
 from generator.site import Post, Site, Term
 from generator.urls import is_safe_relpath, output_path, paginated
@@ -35,7 +36,8 @@ class PlannedPage:
 
 def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
     """Return every page of the site, and an error for any two pages claiming one path."""
-    planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _archive(site), _not_found(site)]
+    planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
+               _not_found(site)]
     return planned, _collisions(planned)
 
 
@@ -95,9 +97,19 @@ def _tags(site: Site) -> Iterator[PlannedPage]:
 
 def _emotions(site: Site) -> Iterator[PlannedPage]:
     """Plan the emotion index and one listing per emotion."""
-    yield page("/emotions/", "emotions.html", "Emotions", emotions=site.emotions)
+    yield page("/emotions/", "emotions.html", "Emotions", emotions=site.emotions, families=site.emotion_families)
     for term in site.emotions:
-        yield from _term_pages(term, "emotion.html", site.config.per_page)
+        assert term.facts is not None and term.family is not None
+        chart = charts.months_svg(term.facts.months, term.name, term.family)
+        yield from _term_pages(term, "emotion.html", site.config.per_page, facts=term.facts, months_svg=chart)
+
+
+def _timeline(site: Site) -> PlannedPage:
+    """Plan the emotional timeline of the listed runs."""
+    drawn = timeline.build_timeline(site)
+    svg = timeline.timeline_svg(drawn, "/timeline/") if drawn.buckets else ""
+    return page("/timeline/", "timeline.html", "Timeline", _keys(drawn.posts), timeline=drawn, svg=svg,
+                aggregate=bool(svg) and timeline.layout(drawn).aggregate)
 
 
 def _archive(site: Site) -> PlannedPage:

@@ -89,12 +89,6 @@ RELOAD_SCRIPT = r"""<script id="footfall-live">(() => {
     document.getElementById("footfall-overlay")?.remove();
     if (markup) document.body.insertAdjacentHTML("beforeend", markup);
   };
-  const swapStyles = (changed) => {
-    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
-      const url = new URL(link.href);
-      if (changed.includes(url.pathname)) { url.searchParams.set("v", generation); link.href = url.href; }
-    }
-  };
   const source = new EventSource("%s");
   source.addEventListener("build", (message) => {
     const state = JSON.parse(message.data);
@@ -103,11 +97,9 @@ RELOAD_SCRIPT = r"""<script id="footfall-live">(() => {
     generation = state.generation;
     const changed = state.changed;
     if (changed === "*" || changed.includes(here)) return location.reload();
-    const used = new Set([...document.querySelectorAll("[src],[href]")]
+    const used = new Set([...document.querySelectorAll('[src], link[rel~="stylesheet"], link[rel~="icon"]')]
       .map((node) => new URL(node.getAttribute("src") || node.getAttribute("href"), location.href).pathname));
-    const assets = changed.filter((path) => used.has(path) && !/(\/|\.html|\.css)$/.test(path));
-    if (assets.length) return location.reload();
-    swapStyles(changed.filter((path) => path.endsWith(".css")));
+    if (changed.some((path) => used.has(path))) location.reload();
   });
 })();</script>"""
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from generator import units
 from generator.config import SiteConfig
+from generator.emotions import EmotionFacts, FamilyGroup, emotion_facts, family_groups, month_span, normalise
 from generator.entries import Entry
 from generator.errors import Problem, error
 from generator.markdown import Asset, Audience, Rendered
@@ -91,6 +92,7 @@ class Term:
     posts: tuple[Post, ...]
     family: Family | None = None  # emotions only
     known: bool = True  # emotions only: known to the vocabulary
+    facts: EmotionFacts | None = None  # emotions only: months, companions, mood change
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,7 @@ class Site:
     families: tuple[Family, ...]  # families of the vocabulary
     archive: tuple[Year, ...]  # newest first
     stats: Stats
+    emotion_families: tuple[FamilyGroup[Term], ...] = ()  # named emotions by family, vocabulary order
 
 
 def is_visible(entry: Entry, audience: Audience) -> bool:
@@ -154,7 +157,7 @@ def url_of(entry: Entry, cfg: SiteConfig) -> str:
     if entry.is_page:
         return page_url(entry.slug)
     assert entry.date is not None
-    return entry_url(cfg.permalink, entry.date.astimezone(cfg.tz), entry.slug)
+    return entry_url(cfg.permalink, entry.date, entry.slug)
 
 
 def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Problem]:
@@ -183,7 +186,7 @@ def build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audie
     visible = [e for e in entries if is_visible(e, audience)]
     runs = sorted((e for e in visible if not e.is_page), key=_newest_first)
     listed_runs = [e for e in runs if is_listed(e, audience)]
-    normalised = {e.rel: _normalise(e.emotions, vocabulary) for e in runs}
+    normalised = {e.rel: normalise(e.emotions, vocabulary) for e in runs}
     emotion_pages = {em.slug for e in listed_runs for em in normalised[e.rel]}
     tag_names = _tag_names(listed_runs)
     posts = [_post(e, rendered[e.rel], audience, cfg, normalised[e.rel], emotion_pages, tag_names) for e in runs]
@@ -191,10 +194,12 @@ def build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audie
     listed = tuple(p for p in posts if p.listed)
     pages = tuple(sorted((_post(e, rendered[e.rel], audience, cfg, (), set(), {}) for e in visible if e.is_page),
                          key=lambda p: p.title.casefold()))
+    emotion_terms = _emotion_terms(listed)
     return Site(
         audience=audience, config=cfg, posts=tuple(posts), listed=listed, pages=pages,
-        tags=_tag_terms(listed), emotions=_emotion_terms(listed), families=vocabulary.families,
+        tags=_tag_terms(listed), emotions=emotion_terms, families=vocabulary.families,
         archive=_archive(listed, cfg), stats=_stats(listed, cfg),
+        emotion_families=family_groups(emotion_terms, vocabulary.families),
     )
 
 
@@ -202,15 +207,6 @@ def _newest_first(entry: Entry) -> tuple[float, str]:
     """Return a sort key: newest date first, then source path."""
     assert entry.date is not None
     return (-entry.date.timestamp(), entry.rel)
-
-
-def _normalise(written: tuple[str, ...], vocabulary: Vocabulary) -> tuple[Emotion, ...]:
-    """Return the distinct emotions an entry named, in the order written."""
-    seen: dict[str, Emotion] = {}
-    for word in written:
-        emotion = vocabulary.normalise(word)
-        seen.setdefault(emotion.slug, emotion)
-    return tuple(seen.values())
 
 
 def _tag_names(listed: list[Entry]) -> dict[str, str]:
@@ -231,7 +227,7 @@ def _post(entry: Entry, rendered: Rendered, audience: Audience, cfg: SiteConfig,
     tags = tuple(dict.fromkeys(_tag_ref(t, tag_names) for t in entry.tags))
     return Post(
         key=entry.rel, url=url_of(entry, cfg), title=entry.title,
-        date=entry.date.astimezone(cfg.tz) if entry.date else None, is_page=entry.is_page,
+        date=entry.date, is_page=entry.is_page,
         visibility=entry.visibility, listed=is_listed(entry, audience) and not entry.is_page,
         distance_m=entry.distance_m, duration_s=entry.duration_s, pace_s=pace,
         distance_text=units.format_distance(entry.distance_m, cfg.units) if entry.distance_m else "",
@@ -275,14 +271,16 @@ def _tag_terms(listed: tuple[Post, ...]) -> tuple[Term, ...]:
 
 
 def _emotion_terms(listed: tuple[Post, ...]) -> tuple[Term, ...]:
-    """Return the emotions named in listed posts with their posts."""
+    """Return the emotions named in listed posts with their posts and facts."""
     groups: dict[str, list[Post]] = defaultdict(list)
     chips: dict[str, Chip] = {}
     for post in listed:
         for chip in post.emotions:
             groups[chip.slug].append(post)
             chips.setdefault(chip.slug, chip)
-    terms = (Term(slug, chips[slug].name, chips[slug].url, tuple(ps), chips[slug].family, chips[slug].known)
+    span = month_span(listed)
+    terms = (Term(slug, chips[slug].name, chips[slug].url, tuple(ps), chips[slug].family, chips[slug].known,
+                  emotion_facts(slug, ps, span))
              for slug, ps in groups.items())
     return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
 

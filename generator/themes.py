@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from generator.urls import absolute
 
 SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
 MAX_THEME_DEPTH = 5
+FINGERPRINTED = (".css", ".js")  # static files written under a name that carries a hash of their bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,15 @@ class Theme:
     template_dirs: tuple[Path, ...]  # site templates/ first, then each theme's templates/
     static_dirs: tuple[Path, ...]  # site static/ first, then each theme's static/
     settings: Mapping[str, Any]  # merged theme.toml of the chain (child wins)
+    chain: tuple[str, ...] = ()  # the theme's name, then its parents' names, matching folders
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A static file as the build writes it: the site's static/ wins over the themes'."""
+
+    source: Path  # the file that wins, in the site's static/ or a theme's
+    output: str  # output path in the build, e.g. static/css/footfall.5d41402abc.css
 
 
 def find_theme_folder(name: str, cfg: SiteConfig) -> Path | None:
@@ -43,14 +54,15 @@ def find_theme_folder(name: str, cfg: SiteConfig) -> Path | None:
 def load_theme(cfg: SiteConfig) -> tuple[Theme | None, list[Problem]]:
     """Resolve the configured theme and the themes it extends."""
     folders: list[Path] = []
+    names: list[str] = []
     settings: dict[str, Any] = {}
     name: str | None = cfg.theme
     while name:
         folder = find_theme_folder(name, cfg)
         if folder is None or len(folders) >= MAX_THEME_DEPTH or folder in folders:
-            message = f"theme {name!r} not found" if folder is None else f"theme {name!r} extends itself in a loop"
-            return None, [error(cfg.path, None, message, f"themes live in {cfg.root / 'themes'} or {SHIPPED_THEMES}")]
+            return None, [_chain_problem(name, folder, folders, cfg)]
         folders.append(folder)
+        names.append(name)
         data, problems = _read_theme_toml(folder)
         if problems:
             return None, problems
@@ -59,7 +71,16 @@ def load_theme(cfg: SiteConfig) -> tuple[Theme | None, list[Problem]]:
     templates = (cfg.root / "templates", *(f / "templates" for f in folders))
     statics = (cfg.root / "static", *(f / "static" for f in folders))
     return Theme(cfg.theme, tuple(folders), tuple(p for p in templates if p.is_dir()),
-                 tuple(p for p in statics if p.is_dir()), settings), []
+                 tuple(p for p in statics if p.is_dir()), settings, tuple(names)), []
+
+
+def _chain_problem(name: str, folder: Path | None, chain: list[Path], cfg: SiteConfig) -> Problem:
+    """Return the problem with a theme chain: a theme not found, a loop, or too many levels."""
+    if folder is None:
+        return error(cfg.path, None, f"theme {name!r} not found", f"themes live in {cfg.root / 'themes'} or {SHIPPED_THEMES}")
+    if folder in chain:
+        return error(folder / "theme.toml", None, f"theme {name!r} extends itself in a loop", "remove one `extends`")
+    return error(chain[-1] / "theme.toml", None, f"themes extend each other more than {MAX_THEME_DEPTH} levels deep")
 
 
 def _read_theme_toml(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
@@ -68,9 +89,13 @@ def _read_theme_toml(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
     if not path.is_file():
         return {}, []
     try:
-        return tomllib.loads(path.read_text("utf-8")), []
+        data = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return {}, [error(path, None, f"theme.toml is not valid TOML: {exc}")]
+    parent = data.get("extends")
+    if parent is not None and not (isinstance(parent, str) and parent):
+        return {}, [error(path, None, "`extends` must be the name of a theme, as a string", 'e.g. extends = "default"')]
+    return data, []
 
 
 def _merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,17 +109,65 @@ def _merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any
     return merged
 
 
-def make_environment(theme: Theme, cfg: SiteConfig) -> jinja2.Environment:
+def static_files(theme: Theme) -> dict[str, StaticFile]:
+    """Return every static file by its path inside static/ (site first, then the theme chain)."""
+    sources: dict[str, Path] = {}
+    for folder in reversed(theme.static_dirs):
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and not any(part.startswith(".") for part in name.split("/")):
+                sources[name] = path
+    return {name: StaticFile(path, "static/" + _output_name(name, path)) for name, path in sorted(sources.items())}
+
+
+def _output_name(name: str, path: Path) -> str:
+    """Return the name a static file is written under: CSS and JS carry a hash of their bytes."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix}" not in FINGERPRINTED:
+        return name
+    return f"{stem}.{fingerprint(path.read_bytes())}.{suffix}"
+
+
+def fingerprint(data: bytes) -> str:
+    """Return a short hash of a file's bytes, for cache-busting file names."""
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def template_loader(theme: Theme) -> jinja2.BaseLoader:
+    """Return a loader: plain names resolve site first, then the chain; "<theme>/<name>" names one theme."""
+    by_theme = {name: jinja2.FileSystemLoader(str(folder / "templates"))
+                for name, folder in zip(theme.chain, theme.folders)}
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
+                                jinja2.PrefixLoader(by_theme)])
+
+
+def make_environment(theme: Theme, cfg: SiteConfig,
+                     static: Mapping[str, StaticFile] | None = None) -> jinja2.Environment:
     """Return the Jinja environment for a theme: autoescaped, strict, with Footfall's filters."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in theme.template_dirs]),
+        loader=template_loader(theme),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(date=format_date, isodate=iso_date, month_name=month_name,
                        absolute=lambda url: absolute(cfg.base_url, url))
     env.filters["rel"] = relative_url
+    env.globals["asset"] = asset_function(static_files(theme) if static is None else static)
     return env
+
+
+def asset_function(static: Mapping[str, StaticFile]) -> Any:
+    """Return the `asset(name)` template function: the URL of a static file, fingerprinted, relative."""
+
+    @jinja2.pass_context
+    def asset(context: jinja2.runtime.Context, name: str) -> str:
+        """Return the relative URL of static/<name> as this build writes it."""
+        found = static.get(name.lstrip("/").removeprefix("static/"))
+        if found is None:
+            raise jinja2.TemplateRuntimeError(f"asset({name!r}): no such file in the theme's or the site's static/")
+        return relative_url(context, "/" + found.output)
+
+    return asset
 
 
 def format_date(value: datetime | None, style: str = "long") -> str:
@@ -122,7 +195,8 @@ def relative_url(context: jinja2.runtime.Context, url: str) -> str:
     if not url.startswith("/"):
         return url
     if context.get("root_relative"):
-        return urlsplit(context["site"].config.base_url).path.rstrip("/") + url
+        base_path: str = urlsplit(context["site"].config.base_url).path
+        return base_path.rstrip("/") + url
     here = context.get("page_url", "/")
     prefix = "../" * (here.count("/") - 1)
     target = url.lstrip("/")
@@ -158,4 +232,4 @@ def _template_frame(exc: Exception) -> tuple[str | None, int | None]:
     return found
 
 
-__all__ = ["Theme", "load_theme", "make_environment", "render_page", "template_problem"]
+__all__ = ["StaticFile", "Theme", "load_theme", "make_environment", "render_page", "static_files", "template_problem"]

@@ -9,6 +9,8 @@ METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344, "m": 1.0}
 _DISTANCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km|mi|m|miles?|kilometres?|kilometers?|metres?|meters?)?\s*$", re.I)
 _UNIT_ALIASES = {"mile": "mi", "miles": "mi", "kilometre": "km", "kilometres": "km", "kilometer": "km",
                  "kilometers": "km", "metre": "m", "metres": "m", "meter": "m", "meters": "m"}
+_WORDS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+(?:\.\d+)?)\s*m(?:in(?:utes?|s)?)?)?"
+                    r"\s*(?:(\d+)\s*s(?:ec(?:onds?|s)?)?)?\s*$", re.I)
 _CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
 
 
@@ -26,12 +28,20 @@ def parse_distance(value: object, site_unit: str) -> float:
         match = _DISTANCE.match(str(value))
         if not match:
             raise UnitError(f"cannot read distance {value!r}: write it like 8.2, \"8.2 km\", \"5 mi\" or \"10000 m\"")
-        number = float(match.group(1).replace(",", "."))
+        number = _number(match.group(1))
         unit = (match.group(2) or site_unit).lower()
         unit = _UNIT_ALIASES.get(unit, unit)
     if not math.isfinite(number) or number < 0 or number > 10_000:
         raise UnitError(f"distance {value!r} is out of range")
     return number * METRES_PER_UNIT[unit]
+
+
+def _number(text: str) -> float:
+    """Return a number written with a decimal point, a decimal comma or a thousands comma."""
+    whole, _, fraction = text.partition(",")
+    if fraction and len(fraction) == 3:
+        return float(whole + fraction)
+    return float(text.replace(",", "."))
 
 
 def parse_duration(value: object) -> int:
@@ -49,6 +59,10 @@ def parse_duration(value: object) -> int:
         if seconds >= 60 or (match.group(1) and minutes >= 60):
             raise UnitError(f"duration {text!r} has minutes or seconds of 60 or more")
         return hours * 3600 + minutes * 60 + seconds
+    words = _WORDS.match(text)
+    if words and any(words.groups()):
+        amounts = [float(g) if g else 0.0 for g in words.groups()]
+        return round(amounts[0] * 3600 + amounts[1] * 60 + amounts[2])
     try:
         return parse_duration(float(text))
     except ValueError:
@@ -57,6 +71,8 @@ def parse_duration(value: object) -> int:
 
 def parse_mood(value: object) -> int:
     """Return a mood from 1 (low) to 5 (high)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise UnitError(f"mood must be a whole number from 1 (low) to 5 (high), not {value!r}")
     return value

@@ -37,6 +37,8 @@ CASES = {
     "mood-out-of-range": ("content/bad.md", "---\ndate: 2026-03-14\nmood_before: 7\n---\n", 3, "mood must be"),
     "bad-visibility": ("content/bad.md", "---\ndate: 2026-03-14\nvisibility: secret\n---\n", 3, "visibility"),
     "bad-slug": ("content/bad.md", "---\ndate: 2026-03-14\nslug: ../../etc\n---\n", 3, "slug"),
+    "unclosed-front-matter": ("content/bad.md", "---\ntitle: x\ndate: 2026-03-14\n\nBody\n", 1, "never closed"),
+    "crlf-bad-mood": ("content/bad.md", "---\r\ntitle: x\r\ndate: 2026-03-14\r\nmood_before: 9\r\n---\r\n", 4, "mood must be"),
     "no-front-matter": ("content/bad.md", "Just some words\n", 1, "no front matter"),
     "not-utf8": ("content/bad.md", b"---\ndate: 2026-03-14\ntitle: caf\xe9\n---\n", 3, "not UTF-8"),
     "emotions-not-a-list": ("content/bad.md", "---\ndate: 2026-03-14\nemotions: {a: 1}\n---\n", 3, "must be a list"),

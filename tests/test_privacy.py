@@ -15,6 +15,8 @@ PRIVATE_CANARIES = ["zanzibarquill", "marrowgate", "vellichorpine", "quobblesnou
 UNLISTED_ONLY = "lanternmoss"
 COMMENT_CANARY = "hushwhistle"
 PASSAGE_CANARY = "cinderpatch"
+FOOTNOTE_CANARY = "wickerfen"
+CAPITAL_FENCE_CANARY = "glimmerstoat"
 
 
 def jpeg() -> bytes:
@@ -67,6 +69,15 @@ def canary_site(make_site) -> Path:
             <!-- {COMMENT_CANARY} note to self -->
 
             More public words with an inline <!-- {COMMENT_CANARY} --> comment.
+            A public sentence with a note[^n] and another[^p].
+
+            :::: Private
+            A capitalised fence keeps {CAPITAL_FENCE_CANARY} private too.
+
+            [^p]: The {FOOTNOTE_CANARY} footnote lives in the private block.
+            ::::
+
+            [^n]: A public footnote.
             """),
     })
 
@@ -76,7 +87,10 @@ def all_public_bytes(site: Path) -> dict[str, bytes]:
     return snapshot(site / "output" / "public")
 
 
-@pytest.mark.parametrize("canary", [*PRIVATE_CANARIES, PASSAGE_CANARY, COMMENT_CANARY])
+PUBLIC_STORY_CANARIES = [PASSAGE_CANARY, COMMENT_CANARY, FOOTNOTE_CANARY, CAPITAL_FENCE_CANARY]
+
+
+@pytest.mark.parametrize("canary", [*PRIVATE_CANARIES, *PUBLIC_STORY_CANARIES])
 def test_public_build_holds_no_private_canary(make_site, run_cli, canary: str) -> None:
     site = canary_site(make_site)
     assert run_cli("build", "--site", str(site)).exit_code == 0
@@ -111,7 +125,7 @@ def test_journal_build_holds_everything(make_site, run_cli) -> None:
     site = canary_site(make_site)
     assert run_cli("build", "--journal", "--site", str(site)).exit_code == 0
     journal = b"".join(snapshot(site / "output" / "journal").values()).lower()
-    for canary in [*PRIVATE_CANARIES, PASSAGE_CANARY, UNLISTED_ONLY]:
+    for canary in [*PRIVATE_CANARIES, PASSAGE_CANARY, CAPITAL_FENCE_CANARY, FOOTNOTE_CANARY, UNLISTED_ONLY]:
         assert canary.encode() in journal, canary
     assert (site / "output/journal/2026/03/10/the-zanzibarquill-morning/orrisfalcon-photo.jpg").is_file()
 

@@ -1,0 +1,520 @@
+#!/usr/bin/env python3
+"""Deterministic benchmark corpus for Footfall (and the same corpus as a Hugo site).
+
+    python bench/corpus.py N OUTDIR [--seed 1] [--hugo OUTDIR_HUGO]
+
+Writes OUTDIR/site.toml and N entries as OUTDIR/content/YYYY/MM/<date>-<slug>.md, one run a day
+going back from 2026-06-30 (several a day, a few hours apart, when N is larger than the days in the
+window). With --hugo it also writes a Hugo site for the same entries: the config from
+bench/hugo/hugo.toml, the layouts from bench/hugo/layouts/ and content/posts/*.md carrying the same
+front matter.
+
+Everything comes from one random.Random(seed): no clock, no hash-order dependence, so the same N
+and seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import shutil
+import sys
+import time
+from bisect import bisect
+from itertools import accumulate
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HUGO_TEMPLATE = HERE / "hugo"
+
+END_DATE = dt.date(2026, 6, 30)
+# The window "one run a day" fills before runs start doubling up on a day.
+START_DATE = dt.date(2010, 1, 1)
+DAYS_AVAILABLE = (END_DATE - START_DATE).days + 1
+FIRST_HOUR = 6  # the first run of a day starts between 06:00 and 07:59; later ones follow
+
+SITE_TOML = """\
+title = "Footfall benchmark journal ({n} entries)"
+author = "Bench Runner"
+base_url = "https://bench.example.org/"
+timezone = "Europe/Lisbon"
+units = "km"
+default_visibility = "private"
+hashtag = "JoggingTherapy"
+per_page = 10
+"""
+
+# --------------------------------------------------------------------------------------------
+# Banks. Order matters (Zipf rank = position), so these are lists, never sets.
+
+EMOTIONS = [
+    "calm", "tired", "happy", "anxious", "grateful", "relieved", "sad", "hopeful", "proud",
+    "frustrated", "content", "restless", "peaceful", "angry", "lonely", "joyful", "stressed",
+    "energised", "heavy", "light", "free", "nervous", "overwhelmed", "determined", "numb",
+    "grief", "excited", "bored", "focused", "irritable", "nostalgic", "tender", "ashamed",
+    "confident", "scared", "awe", "playful", "melancholy", "serene", "guilty", "elated", "hurt",
+    "impatient", "strong", "vulnerable", "curious", "defeated", "resilient", "jealous", "lost",
+    "present", "shaky", "triumphant", "weary", "wistful", "moved", "embarrassed", "annoyed",
+    "safe", "empty",
+]
+
+# Other ways people write the same feeling (the generator's vocabulary normalises these).
+EMOTION_FORMS = {
+    "calm": ["calmer", "calmness"], "tired": ["tiredness", "worn out"], "happy": ["happiness"],
+    "anxious": ["anxiety"], "grateful": ["gratitude", "thankful"], "relieved": ["relief"],
+    "sad": ["sadness"], "hopeful": ["hope"], "proud": ["pride"], "frustrated": ["frustration"],
+    "peaceful": ["peace"], "angry": ["anger"], "lonely": ["loneliness", "alone"],
+    "joyful": ["joy"], "stressed": ["stress"], "energised": ["energized", "energy"],
+    "nervous": ["nerves"], "grief": ["grieving"], "excited": ["excitement"],
+    "scared": ["fear", "afraid"], "awe": ["awed"], "guilty": ["guilt"], "ashamed": ["shame"],
+    "confident": ["confidence"], "focused": ["focus"], "melancholy": ["melancholic"],
+}
+
+TAGS = [
+    "easy", "morning", "long run", "solo", "trail", "recovery", "rain", "tempo", "evening",
+    "hills", "intervals", "with friends", "race", "track", "parkrun", "night", "heat",
+    "treadmill", "city", "beach", "snow", "commute", "dog", "fartlek", "marathon training",
+]
+
+INTENTIONS = [
+    "Let the anger go", "Just get out the door", "Run slow and listen", "Leave the phone at home",
+    "Notice five beautiful things", "Breathe through the hills", "Stop comparing", "Be kind to my knee",
+    "Finish without looking at the watch", "Think about Dad", "Run it off", "Say yes to the rain",
+    "Stay present", "Find the rhythm again", "Forgive myself for last week", "Enjoy the company",
+    "Hold the pace, hold the nerve", "Feel the ground", "Make space for the sadness",
+    "Go easy, really easy", "Trust the training", "Let the day settle", "Be curious about the fear",
+    "Run for the joy of it", "Count breaths, not kilometres", "Leave work at the door",
+    "Practise patience", "Smile at strangers", "Carry nothing home", "Do the hard thing gently",
+    "Run towards something", "See the sunrise", "Let the legs decide", "Keep a promise to myself",
+    "Be here, not there", "Listen to the body", "Make peace with slow", "Test the new shoes",
+    "Get lost a little", "Run with gratitude",
+]
+
+TITLE_ADJ = [
+    "Quiet", "Slow", "Heavy", "Bright", "Grey", "Long", "Short", "Cold", "Warm", "Wet", "Windy",
+    "Early", "Late", "Soft", "Hard", "Strange", "Good", "Small", "Golden", "Muddy", "Still",
+    "Restless", "Easy", "Last", "First",
+]
+TITLE_NOUN = [
+    "miles", "loop", "hills", "morning", "evening", "legs", "breath", "steps", "kilometres",
+    "river run", "laps", "climb", "return", "shakeout", "tempo", "long run", "intervals", "stride",
+]
+PLACES = [
+    "the river path", "the old bridge", "the harbour wall", "the park", "the ridge", "the canal",
+    "the cemetery lane", "the track", "the beach", "the forest trail", "the ring road",
+    "the allotments", "the reservoir", "the old house", "the lighthouse", "the market square",
+    "the viaduct", "the orchard", "the school fields", "the cliff path",
+]
+TIMES = ["before dawn", "at first light", "after work", "at lunch", "in the dark", "at dusk",
+         "before the rain", "in the heat", "after the funeral", "on a Sunday"]
+WEATHER = ["rain", "wind", "fog", "sun", "drizzle", "frost", "heat", "hail", "mist", "snow"]
+PEOPLE = ["Sam", "my sister", "Dad", "the club", "Ana", "Joe", "the dog", "Mia", "an old friend",
+          "Tomas", "Lena"]
+BODY = ["my calves", "my left knee", "my shoulders", "my lungs", "my hips", "my feet",
+        "my back", "my chest", "my jaw", "my hamstrings"]
+FEELINGS = ["calm", "tired", "relieved", "anxious", "grateful", "sad", "light", "heavy",
+            "hopeful", "restless", "proud", "angry", "lonely", "free", "numb", "tender"]
+THINGS = ["the argument", "the job", "the diagnosis", "the move", "the deadline", "the exam",
+          "the silence at home", "the phone call", "the anniversary", "the new baby",
+          "the breakup", "the interview", "the bills", "the hospital visit"]
+PACES = ["five thirty", "six flat", "five fifteen", "six forty", "seven minutes", "four fifty"]
+LINKS = [
+    ("the route", "https://example.org/routes/river-loop"),
+    ("this article on easy running", "https://example.org/articles/easy-running"),
+    ("the club page", "https://example.org/club"),
+    ("a poem I love", "https://example.org/poems/the-road"),
+    ("the race results", "https://example.org/results/2025"),
+    ("that podcast episode", "https://example.org/podcast/42"),
+    ("the breathing exercise", "https://example.org/breathing"),
+]
+
+SENTENCES = [
+    "I left the house {time} and went down to {place}.",
+    "The {weather} came in sideways and I let it.",
+    "For the first two kilometres I felt {feeling} and a little stiff.",
+    "{body_c} complained on the climb, then went quiet.",
+    "I kept thinking about {thing}, and then, somewhere near {place}, I stopped thinking about it.",
+    "Ran with {person} for the first half and alone for the rest.",
+    "The pace settled around {pace} a kilometre without me asking it to.",
+    "There is a moment on every run when the legs stop arguing, and today it came late.",
+    "I cried a little on the way back, which surprised me.",
+    "Nothing dramatic happened, and that was the point.",
+    "The light over {place} was the colour of weak tea.",
+    "I noticed I was holding my breath at the traffic lights, so I let it out.",
+    "By the end I felt {feeling}, which is not what I expected when I set out.",
+    "My watch died at three kilometres and I did not miss it.",
+    "Some days the run is a conversation; today it was more of an argument.",
+    "A heron stood in the shallows and watched me go past like I was nothing special.",
+    "I said the intention out loud once, quietly, so only I could hear it.",
+    "The last kilometre was the best one, as it often is.",
+    "I wanted to stop at {place} and I did not, and I am not sure that was wise.",
+    "Everything hurt in a clean way.",
+    "{person_c} waved from the other side of the road and I waved back too hard.",
+    "I counted breaths in fours: in, in, out, out.",
+    "There was mud to the ankles on the trail and I laughed at it.",
+    "I think I run to be alone with the part of me that does not talk much.",
+    "The {weather} made everything smell of earth and iron.",
+    "On the way out I was {feeling}; on the way back I was simply there.",
+    "I let {thing} run alongside me for a while and then let it fall behind.",
+    "It took twenty minutes before my shoulders came down from my ears.",
+    "A stranger said good morning and it lifted the whole run.",
+    "I am learning that slow is not the same as lazy.",
+    "The streetlights clicked off one by one as I came back through town.",
+    "I had nothing to prove today and it showed, in the best way.",
+    "Somewhere past {place} the worry turned into plain tiredness, which is easier to carry.",
+    "{body_c} felt better than last week, so maybe the rest is working.",
+    "I ran the hills twice because the first time felt like cheating.",
+    "The dog next door barked the whole way up the lane, as usual.",
+    "I thought about the people who cannot run any more and felt grateful and sad at once.",
+    "My mind kept making lists and my feet kept ignoring them.",
+    "Coming home, I stretched on the step and watched the sky change.",
+    "Today the run did not fix anything, but it made room around it.",
+    "I went out {feeling} and came back {feeling2}.",
+    "The route along {place} is flat, forgiving and a little boring, which is what I needed.",
+    "I tried to name what I was feeling and the word that came was *{feeling}*.",
+    "It was *so* quiet by {place} that I could hear my own footsteps echo.",
+    "The rain stopped exactly when I did, which felt **personal**.",
+    "My breath made small clouds and I ran through them like a train.",
+    "I did the strides on the grass and felt, briefly, about twelve years old.",
+    "Halfway round I realised I had been frowning for ten minutes and let my face go soft.",
+    "The second half was faster than the first, and I did not try to make it so.",
+    "I stopped to tie a lace and found I did not want to start again.",
+    "{person_c} would have loved this route, and I told them so in my head.",
+    "There were more people out than usual, and I minded less than usual.",
+    "A cyclist shouted something and I decided it was encouragement.",
+    "I made it to {place} before the {weather} really began.",
+    "My feet found the old rhythm somewhere around the sixth kilometre.",
+    "I have been carrying {thing} around all week like a stone in a shoe.",
+    "The cool-down walk was the part where the feelings finally caught up with me.",
+    "I am trying to notice the run instead of measuring it.",
+    "The hill at {place} is still the hill at {place}, but I was kinder to myself on it.",
+    "At the turn I felt {feeling}, and I let that be true without fixing it.",
+    "I ran past the bench where we used to sit and did not look away this time.",
+    "I could taste salt on my lip by the end.",
+]
+
+LINK_SENTENCES = [
+    "I finally looked up [{link_text}]({link_url}) after the run.",
+    "{person_c} sent me [{link_text}]({link_url}) and I read it while cooling down.",
+    "I keep going back to [{link_text}]({link_url}) on days like this.",
+]
+
+LIST_ITEMS = [
+    "Warm up properly", "Drink more water", "Stretch the calves", "Sleep before midnight",
+    "Call {person}", "Run the {weather} route again", "Ease off on the hills", "Buy new laces",
+    "Write down {thing} instead of running from it", "Try the trail at {place}",
+    "Go out without music", "Eat breakfast first", "Thank {person}", "Book the physio",
+    "Rest on Thursday", "Hold back in the first kilometre",
+]
+LIST_INTROS = ["Things to remember next time:", "What helped today:", "Notes for the week:",
+               "What I want to keep:", "A few things I noticed:"]
+SUBHEADINGS = ["On the way out", "The turn", "Coming home", "What I noticed", "Afterwards",
+               "The hard part", "Why I went", "The middle miles", "Thinking about {thing}",
+               "At {place}"]
+QUOTES = ["The body keeps the score, and today it kept a kind one.",
+          "You do not have to be fast. You only have to go.",
+          "Run the mile you are in.",
+          "Slow down. The hills will still be there."]
+PRIVATE_LINES = [
+    "I have not told anyone about {thing} yet, not even {person}.",
+    "The real reason I went out was the phone call, and I am not ready to write about it.",
+    "Some of this is for me alone: I was scared today, properly scared.",
+    "I keep thinking I should talk to someone about {thing}.",
+    "If anyone reads this one day: I was fine, mostly, and I was trying.",
+]
+SUMMARIES = [
+    "A slow loop and a quiet head.", "Rain, hills and an old worry.",
+    "The run that did not fix anything, and helped anyway.", "Out angry, back calm.",
+    "Company for the first half, silence for the second.", "Legs heavy, heart lighter.",
+    "Short, cold and exactly enough.", "A long one, and a long think.",
+]
+
+
+def _zipf_cum(n: int, s: float = 1.0) -> list[float]:
+    return list(accumulate(1.0 / (k ** s) for k in range(1, n + 1)))
+
+
+class _Picker:
+    """Zipf-like draws of distinct items by rank."""
+
+    def __init__(self, items: list[str], s: float = 1.0) -> None:
+        self.items = items
+        self.cum = _zipf_cum(len(items), s)
+        self.total = self.cum[-1]
+
+    def draw(self, rng: random.Random, k: int) -> list[str]:
+        chosen: list[str] = []
+        while len(chosen) < k:
+            item = self.items[bisect(self.cum, rng.random() * self.total)]
+            if item not in chosen:
+                chosen.append(item)
+        return chosen
+
+
+def _fill(template: str, rng: random.Random, intention: str = "Stay present") -> str:
+    if "{" not in template:
+        return template
+    person = rng.choice(PEOPLE)
+    link_text, link_url = rng.choice(LINKS)
+    return template.format(
+        time=rng.choice(TIMES), place=rng.choice(PLACES), weather=rng.choice(WEATHER),
+        feeling=rng.choice(FEELINGS), feeling2=rng.choice(FEELINGS), body_c=rng.choice(BODY).capitalize(),
+        thing=rng.choice(THINGS), person=person, person_c=person[0].upper() + person[1:],
+        pace=rng.choice(PACES), intention_l=intention.lower(), link_text=link_text, link_url=link_url,
+    )
+
+
+class _Bank:
+    """Pre-filled sentences, so each entry only picks (fast for 30,000 entries)."""
+
+    def __init__(self, rng: random.Random, size: int = 4000) -> None:
+        self.sentences = [
+            _fill(rng.choice(LINK_SENTENCES if rng.random() < 0.008 else SENTENCES), rng)
+            for _ in range(size)
+        ]
+        self.words = [len(s.split()) for s in self.sentences]
+        self.list_items = [_fill(t, rng) for t in LIST_ITEMS for _ in range(6)]
+        self.subheadings = [_fill(t, rng) for t in SUBHEADINGS for _ in range(3)]
+        self.private = [_fill(t, rng) for t in PRIVATE_LINES for _ in range(4)]
+
+
+def _lisbon_offset(day: dt.date) -> str:
+    """Europe/Lisbon's UTC offset for a run after 02:00 local time (EU summer time rules)."""
+
+    def last_sunday(month: int) -> dt.date:
+        d = dt.date(day.year, month, 31)
+        return d - dt.timedelta(days=(d.weekday() + 1) % 7)
+
+    return "+01:00" if last_sunday(3) <= day < last_sunday(10) else "+00:00"
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    return _SLUG_RE.sub("-", text.lower()).strip("-") or "run"
+
+
+def _yaml_str(s: str) -> str:
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,.'!?-]*", s) and not s.endswith(":") and ": " not in s \
+            and s.lower() not in ("yes", "no", "on", "off", "true", "false", "null"):
+        return s
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _flow_list(items: list[str]) -> str:
+    return "[" + ", ".join(_yaml_str(i) for i in items) + "]"
+
+
+def _title(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.35:
+        return f"{rng.choice(TITLE_ADJ)} {rng.choice(TITLE_NOUN)}"
+    if r < 0.6:
+        return f"{rng.choice(['Past', 'Along', 'Up to', 'Around', 'Back from', 'Down to'])} {rng.choice(PLACES)}"
+    if r < 0.8:
+        return f"{rng.choice(WEATHER).capitalize()} {rng.choice(['on', 'over', 'at', 'by'])} {rng.choice(PLACES)}"
+    if r < 0.9:
+        return f"{rng.choice(TITLE_ADJ)} {rng.choice(TITLE_NOUN)} {rng.choice(TIMES)}"
+    return f"Running with {rng.choice(PEOPLE)}"
+
+
+def _emotion_text(rng: random.Random, base: str) -> str:
+    word = base
+    forms = EMOTION_FORMS.get(base)
+    if forms and rng.random() < 0.25:
+        word = rng.choice(forms)
+    r = rng.random()
+    if r < 0.22:
+        word = word[0].upper() + word[1:]
+    elif r < 0.25:
+        word = word.upper()
+    return word
+
+
+def _body(rng: random.Random, bank: _Bank, intention: str) -> str:
+    target = rng.randint(150, 560)
+    n_sent = len(bank.sentences)
+    blocks: list[str] = []
+    words = 0
+    want_heads = rng.random() < 0.3
+    heads_left = rng.randint(1, 2) if want_heads else 0
+    list_at = rng.randint(1, 3) if rng.random() < 0.15 else -1
+    quote_at = rng.randint(1, 4) if rng.random() < 0.05 else -1
+    private_at = rng.randint(1, 4) if rng.random() < 0.1 else -1
+    intention_at = rng.randint(0, 3) if rng.random() < 0.1 else -1
+    para = 0
+    while words < target:
+        if para > 0 and heads_left and rng.random() < 0.35:
+            blocks.append("## " + rng.choice(bank.subheadings))
+            heads_left -= 1
+        k = rng.randint(2, 6)
+        picks = [bank.sentences[j] for j in rng.sample(range(n_sent), k)]
+        if para == intention_at:
+            picks.append(_fill("I wrote the intention on my hand: **{intention_l}**.", rng, intention))
+        text = " ".join(picks)
+        while len(picks) > 1 and words + len(text.split()) > 560:
+            picks.pop()
+            text = " ".join(picks)
+        words += len(text.split())
+        blocks.append(text)
+        if para == list_at:
+            items = rng.sample(bank.list_items, rng.randint(3, 5))
+            marker_numbered = rng.random() < 0.3
+            lines = [f"{i + 1}. {it}" if marker_numbered else f"- {it}" for i, it in enumerate(items)]
+            blocks.append(rng.choice(LIST_INTROS) + "\n\n" + "\n".join(lines))
+            words += sum(len(it.split()) for it in items)
+        if para == quote_at:
+            blocks.append("> " + rng.choice(QUOTES))
+        if para == private_at:
+            secret = " ".join(rng.choice(bank.private) for _ in range(rng.randint(1, 3)))
+            blocks.append("::: private\n" + secret + "\n:::")
+            words += len(secret.split())
+        para += 1
+    return "\n\n".join(blocks) + "\n"
+
+
+def _entries(n: int, seed: int):
+    """Yield (relpath_for_footfall, hugo_filename, text) for n entries, newest first."""
+    rng = random.Random(seed)
+    bank = _Bank(rng)
+    emo_pick = _Picker(EMOTIONS, 1.0)
+    tag_pick = _Picker(TAGS, 1.0)
+    per_day = max(1, -(-n // DAYS_AVAILABLE))  # ceil
+    gap_hours = max(1, min(3, 15 // per_day))
+    used: dict[str, int] = {}
+    for i in range(n):
+        day = END_DATE - dt.timedelta(days=i // per_day)
+        slot = i % per_day
+        # Runs of a day are listed newest first, so the last slot is the earliest in the day.
+        hour = FIRST_HOUR + (per_day - 1 - slot) * gap_hours + rng.randint(0, 1)
+        minute = rng.randint(0, 59)
+        offset = _lisbon_offset(day)
+        date_s = day.isoformat()
+        when = f"{date_s}T{hour:02d}:{minute:02d}:00{offset}"
+
+        title = _title(rng)
+        base_slug = slugify(title)
+        key = f"{date_s}/{base_slug}"
+        dup = used.get(key, 0)
+        used[key] = dup + 1
+        slug = base_slug if dup == 0 else f"{base_slug}-{dup + 1}"
+
+        km = round(max(2.0, rng.gauss(8.5, 3.5)), 1)
+        if rng.random() < 0.04:
+            km = round(rng.uniform(18, 42.2), 1)
+        pace_s = rng.uniform(270, 420)
+        secs = int(km * pace_s)
+        h, rem = divmod(secs, 3600)
+        m, s = divmod(rem, 60)
+        duration = f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+        intention = rng.choice(INTENTIONS)
+        emotions = [_emotion_text(rng, e) for e in emo_pick.draw(rng, rng.choice((1, 1, 2, 2, 2, 3, 3, 4)))]
+        tags = tag_pick.draw(rng, rng.choice((1, 1, 2, 2, 3)))
+        mood_before = rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5))
+        mood_after = min(5, max(1, mood_before + rng.choice((-1, 0, 1, 1, 1, 2))))
+        v = rng.random()
+        visibility = "public" if v < 0.6 else ("unlisted" if v < 0.7 else "private")
+        summary = rng.choice(SUMMARIES) if rng.random() < 0.3 else None
+
+        fm = [
+            "---",
+            f"title: {_yaml_str(title)}",
+            f"date: {when}",
+            f"distance: {km} km",
+            f'duration: "{duration}"',
+            f"intention: {_yaml_str(intention)}",
+            f"emotions: {_flow_list(emotions)}",
+            f"mood_before: {mood_before}",
+            f"mood_after: {mood_after}",
+            f"tags: {_flow_list(tags)}",
+            f"visibility: {visibility}",
+            f"slug: {slug}",
+        ]
+        if summary:
+            fm.append(f"summary: {_yaml_str(summary)}")
+        fm.append("---")
+        text = "\n".join(fm) + "\n" + _body(rng, bank, intention)
+        fname = f"{date_s}-{slug}.md"
+        yield f"{day.year:04d}/{day.month:02d}/{fname}", fname, text
+
+
+def _reset_dir(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+
+
+def write_hugo_skeleton(hugo_dir: Path) -> None:
+    hugo_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HUGO_TEMPLATE / "hugo.toml", hugo_dir / "hugo.toml")
+    layouts = hugo_dir / "layouts"
+    if layouts.exists():
+        shutil.rmtree(layouts)
+    shutil.copytree(HUGO_TEMPLATE / "layouts", layouts)
+
+
+def generate(n: int, outdir: os.PathLike | str, seed: int = 1,
+             hugo_dir: os.PathLike | str | None = None) -> dict:
+    """Write the corpus; returns a small summary (counts by visibility, bytes, seconds)."""
+    if n < 1:
+        raise ValueError("N must be at least 1")
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "site.toml").write_text(SITE_TOML.format(n=n), encoding="utf-8")
+    content = out / "content"
+    _reset_dir(content)
+    posts = None
+    if hugo_dir is not None:
+        hdir = Path(hugo_dir)
+        write_hugo_skeleton(hdir)
+        posts = hdir / "content" / "posts"
+        _reset_dir(hdir / "content")
+        posts.mkdir(parents=True)
+        (hdir / "content" / "posts" / "_index.md").write_text("---\ntitle: Runs\n---\n", encoding="utf-8")
+    made_dirs: set[str] = set()
+    counts = {"public": 0, "unlisted": 0, "private": 0}
+    total_bytes = 0
+    for rel, hugo_name, text in _entries(n, seed):
+        folder = rel.rsplit("/", 1)[0]
+        if folder not in made_dirs:
+            (content / folder).mkdir(parents=True, exist_ok=True)
+            made_dirs.add(folder)
+        data = text.encode("utf-8")
+        total_bytes += len(data)
+        (content / rel).write_bytes(data)
+        if posts is not None:
+            (posts / hugo_name).write_bytes(data)
+        vis = text.split("\nvisibility: ", 1)[1].split("\n", 1)[0]
+        counts[vis] += 1
+    return {
+        "n": n, "seed": seed, "visibility": counts, "bytes": total_bytes,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "site": str(out), "hugo": str(hugo_dir) if hugo_dir is not None else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", type=int, metavar="N", help="number of entries")
+    ap.add_argument("outdir", metavar="OUTDIR", help="site directory to write (site.toml, content/)")
+    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--hugo", metavar="OUTDIR_HUGO", help="also write the same corpus as a Hugo site here")
+    args = ap.parse_args(argv)
+    if args.n < 1:
+        ap.error("N must be at least 1")
+    info = generate(args.n, args.outdir, args.seed, args.hugo)
+    v = info["visibility"]
+    print(f"wrote {info['n']} entries ({v['public']} public, {v['unlisted']} unlisted, "
+          f"{v['private']} private; {info['bytes'] / 1e6:.1f} MB) to {info['site']}"
+          + (f" and {info['hugo']}" if info["hugo"] else "") + f" in {info['seconds']:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,525 @@
+"""Draw share cards: 1200x630 PNG images for public stories, cached by what they show."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import struct
+import tempfile
+import tomllib
+import zlib
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, replace
+from functools import cache, lru_cache
+from itertools import repeat
+from pathlib import Path
+
+import PIL
+from PIL import Image, ImageColor, ImageDraw, ImageFont, features
+
+CARD_VERSION = 1  # bump whenever drawing changes, so that every cached card is redrawn
+WIDTH, HEIGHT, MARGIN = 1200, 630, 80
+TEXT_WIDTH = WIDTH - 2 * MARGIN
+TITLE_SIZES = (76, 68, 62, 56, 50, 46)  # tried largest first
+TITLE_LINES, TITLE_CHARS, LEADING = 3, 600, 1.12  # more than TITLE_CHARS never fits 3 lines
+CONTENT_TOP, CONTENT_BOTTOM, FOOTER_BASELINE = 150, 500, HEIGHT - 62
+META_CAP, META_TO_CHIPS = 22, 40  # the date line's cap height; its baseline to the chips
+MAX_CHIPS, CHIP_ROWS, CHIP_SIZE, CHIP_LABEL = 6, 2, 23, 360
+CHIP_HEIGHT, CHIP_PAD, CHIP_GAP = 46, 20, 12
+PARALLEL_ABOVE = 8  # draw in worker processes when more cards than this are missing
+BAND_ROWS = 10  # PNG rows compressed together; bands the text leaves blank are reused
+SUPERSAMPLE = 4  # shapes are drawn large and shrunk, as Pillow does not anti-alias them
+ELLIPSIS, MISSING, UNASSIGNED = "\u2026", "\u25a1", "\U000f0000"  # "…", "□", a private use
+COLOUR_KEYS = ("background", "foreground", "accent", "muted")
+DEFAULT_CARD = {
+    "background": "#f6f1e7",
+    "foreground": "#1f2a2e",
+    "accent": "#2f6f62",
+    "muted": "#5b6770",
+    "font_regular": "static/fonts/Inter-Regular.otf",
+    "font_bold": "static/fonts/InterDisplay-Bold.otf",
+}
+
+Colour = tuple[int, int, int]
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@dataclass(frozen=True, slots=True)
+class Chip:
+    """An emotion named in a story, drawn as a coloured pill."""
+
+    label: str  # the emotion's display name
+    colour: str  # the pill's fill, any colour Pillow understands ("#rrggbb")
+    text_colour: str  # the label's colour on that fill
+
+
+@dataclass(frozen=True, slots=True)
+class CardStyle:
+    """The theme's look for share cards."""
+
+    background: str  # paper colour
+    foreground: str  # title, site name and distance
+    accent: str  # track motif, separator dot and hashtag
+    muted: str  # date and the "+N" chip
+    font_regular: Path  # the regular face, absolute
+    font_bold: Path  # the bold face, absolute
+
+
+@dataclass(frozen=True, slots=True)
+class CardSpec:
+    """Everything one share card shows."""
+
+    title: str  # the story's title
+    date_text: str  # the run's date, already formatted
+    distance_text: str  # e.g. "8.2 km"; "" when the run has none
+    chips: tuple[Chip, ...]  # emotions, in the story's order
+    site_title: str  # shown small at the top
+    hashtag: str  # without "#"; "" for none
+
+
+@dataclass(frozen=True, slots=True)
+class _Pill:
+    """A chip laid out in the chip area."""
+
+    label: str  # as drawn, shortened if need be
+    fill: Colour
+    ink: Colour
+    outlined: bool  # the "+N" chip is an outline, not a fill
+    width: int
+    x: int = 0  # from the left margin
+    row: int = 0
+
+
+def load_card_style(theme_dir: Path) -> CardStyle:
+    """Read [card] from theme_dir/theme.toml, using defaults for what it leaves out."""
+    path = theme_dir / "theme.toml"
+    values = dict(DEFAULT_CARD)
+    for key, value in _card_table(path).items():
+        if not isinstance(value, str):
+            raise ValueError(f"{path}: [card] {key} must be a string")
+        values[key] = value
+    for key in COLOUR_KEYS:
+        try:
+            ImageColor.getrgb(values[key])
+        except ValueError:
+            raise ValueError(f"{path}: [card] {key} = {values[key]!r} is not a colour") from None
+    fonts = {key: (theme_dir / values[key]).resolve() for key in ("font_regular", "font_bold")}
+    return CardStyle(**{key: values[key] for key in COLOUR_KEYS}, **fonts)
+
+
+def _card_table(path: Path) -> dict[str, object]:
+    """Return the known keys of the [card] table of a theme.toml ({} when there is none)."""
+    try:
+        with path.open("rb") as handle:
+            table = tomllib.load(handle).get("card", {})
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    if not isinstance(table, dict):
+        return {}
+    return {key: value for key, value in table.items() if key in DEFAULT_CARD}
+
+
+def card_key(spec: CardSpec, style: CardStyle) -> str:
+    """Return a sha256 hex digest of everything that decides the card's pixels."""
+    payload = {
+        "card": CARD_VERSION,
+        "engine": _engine(),
+        "spec": asdict(spec),
+        "colours": [getattr(style, key) for key in COLOUR_KEYS],
+        "fonts": [_hash_file(str(p), _stamp(p)) for p in (style.font_regular, style.font_bold)],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@cache
+def _engine() -> str:
+    """Return the versions of the libraries that rasterise and encode a card."""
+    libraries = [str(features.version(name)) for name in ("freetype2", "raqm")]
+    return " ".join([PIL.__version__, zlib.ZLIB_VERSION, *libraries])
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """Return (mtime_ns, size) of a file, or (0, -1) when it cannot be read."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+@cache
+def _hash_file(path: str, stamp: tuple[int, int]) -> str:
+    """Return the sha256 hex of a file's bytes, once per version of the file (stamp)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def _font(path: Path, size: int, shaped: bool = False) -> Font:
+    """Return the font at path in size; shaped fonts kern and shape, but measure slowly."""
+    return _load_font(str(path), size, _stamp(path), shaped)
+
+
+@cache
+def _load_font(path: str, size: int, stamp: tuple[int, int], shaped: bool) -> Font:
+    """Load a font once per process, falling back to Pillow's own face if it is unreadable."""
+    raqm = shaped and features.check("raqm")
+    engine = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
+    try:
+        return ImageFont.truetype(path, size, layout_engine=engine)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+@cache
+def _cap_height(font: Font) -> int:
+    """Return the height of a capital letter above the baseline."""
+    return -int(font.getbbox("H", anchor="ls")[1])
+
+
+def _rgb(value: str, fallback: Colour = (0, 0, 0)) -> Colour:
+    """Return value as an RGB triple, or fallback when it is not a colour."""
+    try:
+        red, green, blue = ImageColor.getrgb(value)[:3]
+    except ValueError:
+        return fallback
+    return (red, green, blue)
+
+
+def draw_card(spec: CardSpec, style: CardStyle) -> bytes:
+    """Draw one share card and return it as PNG bytes (same input, same bytes)."""
+    image = _backdrop(style.background, style.accent).copy()
+    draw = ImageDraw.Draw(image)
+    _draw_frame(draw, _text(spec.site_title, style), _text(spec.hashtag, style), style)
+    date, distance = _text(spec.date_text, style), _text(spec.distance_text, style)
+    chip_font = _font(style.font_bold, CHIP_SIZE)
+    pills = _place_pills(spec.chips, chip_font, style)
+    meta = META_CAP if date or distance else 0
+    below = (meta + META_TO_CHIPS if meta else 0) + _pills_height(pills) if pills else meta
+    size, lines = _fit_title(_text(spec.title, style), style.font_bold, below)
+    font = _font(style.font_bold, size, shaped=True)
+    title_height = _title_height(font, len(lines), below)
+    y = CONTENT_TOP + max(0, CONTENT_BOTTOM - CONTENT_TOP - title_height - below) // 2
+    cap, lead = _cap_height(font), round(size * LEADING)
+    for index, line in enumerate(lines):
+        draw.text((MARGIN, y + cap + index * lead), line, _rgb(style.foreground), font, anchor="ls")
+    y += title_height
+    if meta:
+        _draw_meta(image, draw, (date, distance), y + META_CAP, style)
+        y += META_CAP + META_TO_CHIPS
+    _draw_pills(image, draw, pills, y, chip_font)
+    return _png(image, style.background, style.accent)
+
+
+def _draw_frame(draw: ImageDraw.ImageDraw, site: str, hashtag: str, style: CardStyle) -> None:
+    """Draw the site's name beside the header mark, and the hashtag at the bottom right."""
+    font = _font(style.font_bold, 26)
+    site = _fit(site, font, TEXT_WIDTH - 64)
+    draw.text((MARGIN + 64, 74), site, _rgb(style.foreground), font, anchor="lm")
+    if hashtag:
+        font = _font(style.font_bold, 28)
+        tag = _fit(f"#{hashtag}", font, TEXT_WIDTH)
+        draw.text((WIDTH - MARGIN, FOOTER_BASELINE), tag, _rgb(style.accent), font, anchor="rs")
+
+
+def _draw_meta(
+    image: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    meta: tuple[str, str],
+    baseline: int,
+    style: CardStyle,
+) -> None:
+    """Draw the line with the date and, after a dot, the distance."""
+    (date, distance), x = meta, MARGIN
+    regular, bold = _font(style.font_regular, 30), _font(style.font_bold, 30)
+    if date:
+        date = _fit(date, regular, TEXT_WIDTH)
+        draw.text((x, baseline), date, _rgb(style.muted), regular, anchor="ls")
+        x += round(regular.getlength(date))
+    if date and distance:
+        image.paste(_rgb(style.accent), (x + 17, baseline - 15), _pill_mask(8, 8, False))
+        x += 42
+    if distance and x < WIDTH - MARGIN - 60:
+        text = _fit(distance, bold, WIDTH - MARGIN - x)
+        draw.text((x, baseline), text, _rgb(style.foreground), bold, anchor="ls")
+
+
+def _text(value: str, style: CardStyle) -> str:
+    """Return value on one line, with characters the fonts lack turned into plain boxes."""
+    text = " ".join(value.split())
+    if text.isascii():
+        return text
+    face = (str(style.font_bold), _stamp(style.font_bold))
+    return "".join(MISSING if _lacks(*face, char) else char for char in text)
+
+
+@cache
+def _lacks(path: str, stamp: tuple[int, int], char: str) -> bool:
+    """Return True when the font has no glyph for char, so would draw its "missing" glyph."""
+    font = _load_font(path, 40, stamp, False)
+    drawn, missing = font.getmask(char), font.getmask(UNASSIGNED)
+    return bool(drawn.size[0]) and (drawn.size, bytes(drawn)) == (missing.size, bytes(missing))
+
+
+def _title_height(font: Font, count: int, below: int) -> int:
+    """Return the height of count title lines, plus the gap to what follows if anything does."""
+    if not count:
+        return 0
+    size = getattr(font, "size", 10)
+    gap = round(size * 0.42) + 14 if below else 0
+    return _cap_height(font) + (count - 1) * round(size * LEADING) + gap
+
+
+def _fit_title(title: str, font_path: Path, below: int) -> tuple[int, list[str]]:
+    """Return the largest title size whose lines fit with below under them, and the lines."""
+    if not title:
+        return TITLE_SIZES[0], []
+    text, truncated = title[:TITLE_CHARS], len(title) > TITLE_CHARS
+    per_size = _font(font_path, 100).getlength(text) / 100  # widths scale nearly with size
+    for size in TITLE_SIZES:
+        if size != TITLE_SIZES[-1] and per_size * size > TITLE_LINES * TEXT_WIDTH * 1.02:
+            continue  # certainly more than three lines
+        font = _font(font_path, size)
+        lines, overflow = _wrap(text, font, TEXT_WIDTH, TITLE_LINES)
+        fits = _title_height(font, len(lines), below) + below <= CONTENT_BOTTOM - CONTENT_TOP
+        if fits and not (overflow or truncated):
+            return size, lines
+    if overflow or truncated:
+        lines[-1] = _ellipsize(lines[-1], font, TEXT_WIDTH)
+    return size, lines
+
+
+def _wrap(text: str, font: Font, width: int, limit: int) -> tuple[list[str], bool]:
+    """Wrap text into at most limit lines, hard-breaking long words; say if text is left over."""
+    lines: list[str] = []
+    line, used, space = "", 0.0, font.getlength(" ")
+    for word in text.split(" "):
+        advance = font.getlength(word)
+        if line and used + space + advance <= width:
+            line, used = f"{line} {word}", used + space + advance
+            continue
+        if line:
+            lines.append(line)
+        line, used = word, advance
+        while len(lines) < limit and used > width:
+            cut = max(1, _prefix_fitting(line, font, width))
+            lines.append(line[:cut])
+            line = line[cut:]
+            used = font.getlength(line)
+        if len(lines) >= limit:
+            return lines[:limit], True
+    return lines + [line], False
+
+
+def _prefix_fitting(text: str, font: Font, width: float, suffix: str = "") -> int:
+    """Return how many leading characters of text fit width with suffix appended."""
+    narrowest = getattr(font, "size", 10) * 0.2  # no visible glyph is narrower than this
+    low, high = 0, min(len(text), int(width / narrowest))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if font.getlength(text[:middle] + suffix) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _ellipsize(text: str, font: Font, width: float) -> str:
+    """Return text cut short enough to end in an ellipsis within width."""
+    return text[: _prefix_fitting(text, font, width, ELLIPSIS)].rstrip() + ELLIPSIS
+
+
+def _fit(text: str, font: Font, width: float) -> str:
+    """Return text unchanged if it fits width, else shortened with an ellipsis."""
+    return text if font.getlength(text) <= width else _ellipsize(text, font, width)
+
+
+def _place_pills(chips: Sequence[Chip], font: Font, style: CardStyle) -> list[_Pill]:
+    """Lay chips out in at most CHIP_ROWS rows, folding the rest into a "+N" chip."""
+    accent, paper, muted = _rgb(style.accent), _rgb(style.background), _rgb(style.muted)
+    pills = []
+    for chip in chips[:MAX_CHIPS]:
+        label = _fit(_text(chip.label, style), font, CHIP_LABEL)
+        fill, ink = _rgb(chip.colour, accent), _rgb(chip.text_colour, paper)
+        pills.append(_Pill(label, fill, ink, False, round(font.getlength(label)) + 2 * CHIP_PAD))
+    for shown in range(len(pills), -1, -1):
+        wanted = pills[:shown]
+        if len(chips) > shown:
+            label = f"+{len(chips) - shown}"
+            width = round(font.getlength(label)) + 2 * CHIP_PAD
+            wanted.append(_Pill(label, muted, muted, True, width))
+        placed = _flow(wanted)
+        if placed is not None:
+            return placed
+    return []
+
+
+def _flow(pills: list[_Pill]) -> list[_Pill] | None:
+    """Place pills left to right, wrapping rows; None if they need more than CHIP_ROWS."""
+    placed: list[_Pill] = []
+    x, row = 0, 0
+    for pill in pills:
+        if x and x + pill.width > TEXT_WIDTH:
+            x, row = 0, row + 1
+        if row >= CHIP_ROWS:
+            return None
+        placed.append(replace(pill, x=x, row=row))
+        x += pill.width + CHIP_GAP
+    return placed
+
+
+def _pills_height(pills: list[_Pill]) -> int:
+    """Return the height that placed chips take."""
+    rows = 1 + max((pill.row for pill in pills), default=-1)
+    return rows * CHIP_HEIGHT + max(0, rows - 1) * CHIP_GAP
+
+
+def _draw_pills(
+    image: Image.Image, draw: ImageDraw.ImageDraw, pills: list[_Pill], top: int, font: Font
+) -> None:
+    """Draw placed chips as anti-aliased pills with centred labels."""
+    for pill in pills:
+        x, y = MARGIN + pill.x, top + pill.row * (CHIP_HEIGHT + CHIP_GAP)
+        image.paste(pill.fill, (x, y), _pill_mask(pill.width, CHIP_HEIGHT, pill.outlined))
+        centre = (x + pill.width / 2, y + CHIP_HEIGHT / 2 + 1)
+        draw.text(centre, pill.label, pill.ink, font, anchor="mm")
+
+
+@lru_cache(maxsize=512)
+def _pill_mask(width: int, height: int, outlined: bool) -> Image.Image:
+    """Return an anti-aliased mask of a pill, filled or outlined."""
+    big = Image.new("L", (width * SUPERSAMPLE, height * SUPERSAMPLE), 0)
+    box, radius = (0, 0, big.width - 1, big.height - 1), big.height // 2
+    stroke = 2 * SUPERSAMPLE if outlined else 0
+    ImageDraw.Draw(big).rounded_rectangle(box, radius, None if outlined else 255, 255, stroke)
+    return big.reduce(SUPERSAMPLE)
+
+
+@cache
+def _backdrop(background: str, accent: str) -> Image.Image:
+    """Return the fixed part of every card: paper, running-track lanes and the header mark."""
+    s, paper, ink = SUPERSAMPLE, _rgb(background, (255, 255, 255)), _rgb(accent)
+    lane = tuple(round(a * 0.16 + b * 0.84) for a, b in zip(ink, paper))
+    big = Image.new("RGB", (WIDTH * s, HEIGHT * s), paper)
+    draw = ImageDraw.Draw(big)
+    cx, cy = (WIDTH + 70) * s, (HEIGHT + 90) * s
+    for radius in range(210 * s, 450 * s, 34 * s):
+        ring = (cx - radius, cy - radius, cx + radius, cy + radius)
+        draw.ellipse(ring, outline=lane, width=3 * s)
+    mark = (MARGIN * s, 61 * s, (MARGIN + 46) * s, 87 * s)  # a tiny track, with a runner
+    draw.rounded_rectangle(mark, 13 * s, outline=ink, width=4 * s)
+    draw.ellipse(((MARGIN + 30) * s, 57 * s, (MARGIN + 42) * s, 69 * s), fill=ink)
+    return big.reduce(s)
+
+
+def _png(image: Image.Image, background: str, accent: str) -> bytes:
+    """Encode a card as a PNG without metadata, reusing the backdrop's compressed bands."""
+    rows, blank = _png_rows(image), _backdrop_bands(background, accent)
+    step = BAND_ROWS * (WIDTH * 3 + 1)
+    parts, run = [b"\x78\x01"], 0  # a zlib header; where the current run of changed bands starts
+    for index, start in enumerate(range(0, len(rows), step)):
+        band, packed = blank[index]
+        if rows.startswith(band, start):
+            parts += [_deflate(rows[run:start]), packed]
+            run = start + step
+    parts += [_deflate(rows[run:]), b"\x03\x00"]  # the last block, empty
+    parts.append(struct.pack(">I", zlib.adler32(rows)))
+    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 2, 0, 0, 0)  # 8-bit RGB
+    chunks = _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def _png_rows(image: Image.Image) -> bytes:
+    """Return the image's pixel rows, each after a zero byte (PNG filter "none")."""
+    padded = image.tobytes("raw", "RGB", image.width * 3 + 1)  # each row then a zero byte
+    return b"\x00" + padded[:-1]
+
+
+def _deflate(data: bytes) -> bytes:
+    """Compress data into raw deflate blocks ending on a byte boundary, ready to be joined."""
+    if not data:
+        return b""
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH)
+
+
+@cache
+def _backdrop_bands(background: str, accent: str) -> tuple[tuple[bytes, bytes], ...]:
+    """Return the backdrop's PNG rows in bands of BAND_ROWS, each raw and compressed."""
+    rows, step = _png_rows(_backdrop(background, accent)), BAND_ROWS * (WIDTH * 3 + 1)
+    bands = (rows[i : i + step] for i in range(0, len(rows), step))
+    return tuple((band, _deflate(band)) for band in bands)
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    """Return one PNG chunk: length, type, body and checksum."""
+    checksum = zlib.crc32(body, zlib.crc32(kind))
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", checksum)
+
+
+def render_cards(
+    specs: Mapping[str, CardSpec],
+    style: CardStyle,
+    cache_dir: Path | None,
+    *,
+    workers: int | None = None,
+) -> dict[str, bytes]:
+    """Return name -> PNG bytes, taking cards from cache_dir and drawing only the missing ones."""
+    keys = {name: card_key(spec, style) for name, spec in specs.items()}
+    cached = {key: _read_cached(cache_dir, key) for key in set(keys.values())}
+    found = {key: data for key, data in cached.items() if data is not None}
+    missing = {key: specs[name] for name, key in keys.items() if key not in found}
+    for key, data in zip(missing, _draw_many(list(missing.values()), style, workers)):
+        found[key] = data
+        _store(cache_dir, key, data)
+    return {name: found[key] for name, key in keys.items()}
+
+
+def _draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None) -> list[bytes]:
+    """Draw cards in order, spread over worker processes when there are enough of them."""
+    workers = min(workers or os.cpu_count() or 1, len(specs))
+    if len(specs) <= PARALLEL_ABOVE or workers < 2:
+        return [draw_card(spec, style) for spec in specs]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(specs) // (workers * 4))
+            return list(pool.map(draw_card, specs, repeat(style), chunksize=chunk))
+    except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
+        return [draw_card(spec, style) for spec in specs]
+
+
+def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:
+    """Return the cached card for key, or None if it is absent, unreadable or damaged."""
+    if cache_dir is None:
+        return None
+    try:
+        data = (cache_dir / f"{key}.png").read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            size = image.size
+            image.verify()  # walks every chunk and checks its checksum, without decoding
+    except Exception:  # Pillow raises many kinds of error for a damaged file
+        return None
+    return data if size == (WIDTH, HEIGHT) else None
+
+
+def _store(cache_dir: Path | None, key: str, data: bytes) -> None:
+    """Write a card into the cache atomically; a cache that cannot be written is skipped."""
+    if cache_dir is None:
+        return
+    temp = None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, cache_dir / f"{key}.png")
+    except OSError:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)

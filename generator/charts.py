@@ -1,0 +1,70 @@
+"""Small SVG charts drawn at build time with ElementTree, so they are always well-formed XML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from generator.emotions import MONTH_NAMES, MonthCount
+from generator.vocabulary import Family
+
+SVG_NS = "http://www.w3.org/2000/svg"
+LEFT, LABEL_W, PLOT = 34, 36, 600  # left margin, room for a label, the aimed-for plot width
+
+
+def svg_element(width: float, height: float, **attrs: str) -> ET.Element:
+    """Return an <svg> root of this size (with a matching viewBox) and the given attributes."""
+    size = {"width": number(width), "height": number(height), "viewBox": f"0 0 {number(width)} {number(height)}"}
+    return ET.Element("svg", {"xmlns": SVG_NS, **size, "font-family": "system-ui, sans-serif", "font-size": "11",
+                              **attrs})
+
+
+def text_child(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    """Add a child element holding text (escaped by ElementTree)."""
+    child = ET.SubElement(parent, tag, attrs)
+    child.text = text
+    return child
+
+
+def number(value: float) -> str:
+    """Return a number for an SVG attribute: at most one decimal, no trailing ".0"."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def months_svg(months: Sequence[MonthCount], name: str, family: Family) -> str:
+    """Return a small bar chart of how often one emotion was named, month by month (role img)."""
+    col, bars, base = max(3.0, min(48.0, PLOT / max(1, len(months)))), 48, 58
+    peak = max((m.count for m in months), default=0) or 1
+    width = LEFT + len(months) * col + LABEL_W
+    svg = svg_element(width, 94, role="img", **{"class": "months-svg", "aria-labelledby": "months-title months-desc"})
+    text_child(svg, "title", f"How often “{name}” was named, month by month", id="months-title")
+    text_child(svg, "desc", _months_description(months), id="months-desc")
+    ET.SubElement(svg, "line", {"x1": number(LEFT), "x2": number(width - LABEL_W), "y1": str(base), "y2": str(base),
+                                "stroke": "currentColor", "stroke-opacity": "0.5"})
+    text_child(svg, "text", str(peak), x=number(LEFT - 6), y=str(base - bars + 4), fill="currentColor",
+               **{"text-anchor": "end"})
+    for index, month in enumerate(months):
+        x, height = LEFT + index * col, month.count / peak * bars
+        if month.count:
+            bar = ET.SubElement(svg, "rect", {"x": number(x + 1), "y": number(base - height), "width": number(col - 2),
+                                              "height": number(height), "fill": family.colour,
+                                              "stroke": "currentColor", "stroke-opacity": "0.35"})
+            text_child(bar, "title", f"{month.name}: {month.count} {'run' if month.count == 1 else 'runs'}")
+        if col >= LABEL_W:
+            label = MONTH_NAMES[month.month - 1][:3]
+            text_child(svg, "text", label, x=number(x), y=str(base + 15), fill="currentColor")
+        if month.month == 1 or (index == 0 and (13 - month.month) * col >= LABEL_W):
+            text_child(svg, "text", str(month.year), x=number(x), y=str(base + (29 if col >= LABEL_W else 15)),
+                       fill="currentColor", **{"font-weight": "600"})
+    return ET.tostring(svg, encoding="unicode")
+
+
+def _months_description(months: Sequence[MonthCount]) -> str:
+    """Return the <desc> of an emotion's month chart."""
+    active = [m for m in months if m.count]
+    if not active:
+        return "Not named in any month."
+    busiest = max(active, key=lambda m: m.count)
+    return (f"Named in {len(active)} of {len(months)} months, from {months[0].name} to {months[-1].name};"
+            f" most in {busiest.name} ({busiest.count} {'run' if busiest.count == 1 else 'runs'}).")
