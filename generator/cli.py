@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from generator import __version__
 from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
-from generator.errors import Problem
+from generator.errors import Problem, error
 from generator.markdown import Audience
 from generator.scaffold import create_entry, create_site
 
@@ -141,10 +141,11 @@ def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
     audience: Audience = "public" if public else "journal"
     builder = Builder(site_dir, audience, progress=ProgressBar(console()))
     try:
-        server = DevServer(output_dir(cfg, audience), site_dir, lambda: build_report(run_build(builder, site_dir)),
+        server = DevServer(output_dir(cfg, audience), site_dir, lambda: serve_build(builder, site_dir),
                            host=host, port=port)
     except OSError as exc:
-        console().print(f"[bold red]error[/] cannot serve on {host}:{port}: {port_problem(exc, port)}", markup=True)
+        console().print(f"[bold red]error[/] cannot serve on {escape(host)}:{port}: {escape(port_problem(exc, port))}",
+                        markup=True)
         sys.exit(EXIT_PROBLEMS)
     server.rebuild()
     watcher = Watcher(site_dir, lambda batch: on_change(batch, server, watcher, site_dir))
@@ -159,6 +160,16 @@ def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
     finally:
         watcher.stop()
         server.shutdown()
+
+
+def serve_build(builder: Builder, root: Path) -> BuildReport:
+    """Run one build for the server and print its outcome; an unexpected failure is reported, never raised."""
+    try:
+        return build_report(run_build(builder, root))
+    except Exception as exc:  # noqa: BLE001 - the server must outlive a failing build
+        problem = error(None, None, f"the build stopped unexpectedly: {exc!r}", "the last good pages stay up")
+        show_problems([problem], root)
+        return build_report(BuildResult(builder.audience, problems=[problem]))
 
 
 def build_report(result: BuildResult) -> BuildReport:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.errors import Problem
+from generator.errors import Problem, error
 
 EVENTS_PATH = "/__footfall/events"
 REQUEST_WAIT = 60.0  # seconds a request waits for a build in flight
@@ -141,6 +141,9 @@ class DevServer:
                 self.state.building = True
             try:
                 report = self.builder()
+            except Exception as exc:  # noqa: BLE001 - a failing build must never stop the server
+                report = BuildReport(False, (error(None, None, f"the build stopped unexpectedly: {exc!r}",
+                                                   "the last good pages stay up; save again to retry"),))
             finally:
                 with self.state.lock:
                     self.state.building = False

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -15,8 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from generator.serve import BuildReport, LiveState, inject, overlay_html, url_of_output
 from generator.errors import error
+from generator.serve import BuildReport, DevServer, LiveState, inject, overlay_html, url_of_output
 from tests.conftest import REPO, entry, snapshot
 
 CHROMIUM = "/usr/bin/chromium"
@@ -168,3 +169,45 @@ def test_the_script_goes_before_the_last_body_end(tmp_path: Path) -> None:
     assert url_of_output("index.html") == "/" and url_of_output("a/b/index.html") == "/a/b/"
     assert url_of_output("static/css/footfall.css") == "/static/css/footfall.css"
     assert BuildReport(True).changed == ()
+
+
+def test_requests_wait_for_the_build_in_flight_and_a_crashing_build_keeps_the_server_up(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "index.html").write_text("<html><body><p>old</p></body></html>")
+    started, release = threading.Event(), threading.Event()
+    outcomes: list[str] = ["slow", "crash", "good"]
+
+    def builder() -> BuildReport:
+        outcome = outcomes.pop(0)
+        if outcome == "crash":
+            raise RuntimeError("a bug")
+        if outcome == "slow":
+            started.set()
+            assert release.wait(timeout=30)
+            (out / "index.html").write_text("<html><body><p>new</p></body></html>")
+        return BuildReport(True, (), ("index.html",))
+
+    server = DevServer(out, tmp_path, builder, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        building = threading.Thread(target=server.rebuild)
+        building.start()
+        assert started.wait(timeout=30)
+        pages: list[bytes] = []
+        fetch = threading.Thread(target=lambda: pages.append(urllib.request.urlopen(server.url, timeout=30).read()))
+        fetch.start()
+        time.sleep(0.5)  # give the request time to arrive while the build is still running
+        release.set()
+        building.join(timeout=30)
+        fetch.join(timeout=30)
+        assert b"<p>new</p>" in pages[0] and b"footfall-live" in pages[0]
+
+        crashed = server.rebuild()
+        assert not crashed.ok and "a bug" in crashed.problems[0].message
+        page = urllib.request.urlopen(server.url, timeout=30).read()
+        assert b'id="footfall-overlay"' in page and b"the build stopped unexpectedly" in page
+        assert server.rebuild().ok
+        assert b'id="footfall-overlay"' not in urllib.request.urlopen(server.url, timeout=30).read()
+    finally:
+        server.shutdown()
