@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
 
@@ -31,9 +31,11 @@ from generator.errors import Problem, error
 from generator.images import metadata_text
 from generator.sharing import CARD_NAME
 from generator.site import Post, Site, is_visible, url_of
+from generator.themes import Theme
 from generator.urls import output_path, slugify
 from generator.vocabulary import Vocabulary
 
+GENERATOR_DIR = Path(__file__).resolve().parent  # Footfall's own source: words it may write itself
 TOKEN = re.compile(r"\w+")  # letters and digits, any script (after "_" became a space)
 MIN_BODY_WORD = 6  # a word from a body or intention counts when it is this long
 MIN_NAME_WORD = 4  # a word from a title, name, slug or file name counts when it is this long
@@ -87,7 +89,8 @@ class Leak:
         found = " ".join(self.needle.words)
         return error(output / self.path, None, f"privacy audit: {where} holds {self.needle.what} \"{found}\" "
                      f"of the private content of {self.needle.source}",
-                     "nothing was published; report this as a bug, or make the entry public on purpose")
+                     "take it out of the public story or template that shows it, or make the entry public "
+                     "on purpose; if neither shows it, report a bug")
 
 
 def tokens(text: str) -> list[str]:
@@ -358,6 +361,20 @@ def scan_file(relpath: str, data: bytes, needles: Needles) -> list[Leak]:
 def folder_files(folder: Path) -> list[tuple[str, Path]]:
     """Return every file under an output folder, in a stable order."""
     return [(p.relative_to(folder).as_posix(), p) for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, entries: Iterable[Entry],
+                vocabulary: Vocabulary, theme: Theme, config_path: Path) -> list[Problem]:
+    """Return a problem for every piece of private text found in the public output files."""
+    needles = collect_needles(entries, site, public_words(site, vocabulary, theme, config_path), vocabulary)
+    return leak_problems(scan(files, needles), output)
+
+
+def public_words(site: Site, vocabulary: Vocabulary, theme: Theme, config_path: Path) -> frozenset[str]:
+    """Return every word the public build may hold: its stories, settings, theme and Footfall's own words."""
+    folders = [*theme.folders, *theme.template_dirs, *theme.static_dirs, GENERATOR_DIR]
+    texts = chain(public_texts(site), fixed_texts(vocabulary), file_texts(folders, [config_path]))
+    return allowed_words(texts)
 
 
 def leak_problems(leaks: list[Leak], output: Path, limit: int = 25) -> list[Problem]:

@@ -6,27 +6,29 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from generator import audit, cards, feeds, images, sharing, timeline
+from generator.cache import Cache, OutputRow
 from generator.config import SiteConfig, load_config
+from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
-from generator.entries import Entry, load_entries
+from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
+from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
+                                   code_stamp, outputs_intact, reused, scan_inputs, watch_context, watch_values)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
+from generator.records import decode_problem, encode_problem
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
-from generator.themes import StaticFile, Theme, load_theme, make_environment, render_page, static_files, template_problem
+from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
+                              template_problem)
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
-
-
-GENERATOR_DIR = Path(__file__).resolve().parent  # Footfall's own source: words it may write itself
 
 
 class ProducerFailed(Exception):
@@ -49,6 +51,9 @@ class BuildResult:
     written: int = 0  # files whose bytes changed
     unchanged: int = 0  # files left as they were
     removed: int = 0  # stale files deleted
+    parsed: int = 0  # source files parsed again (the others came from the cache)
+    rendered: int = 0  # pages rendered again (the others were unchanged)
+    changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
@@ -83,22 +88,17 @@ def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
 
 
 def read_inputs(root: Path, result: BuildResult) -> Inputs | None:
-    """Load and check config, theme, vocabulary and entries; None when there are errors."""
-    with result.timed("config"):
-        cfg, problems = load_config(root)
-        result.problems.extend(problems)
-        if cfg is None:
-            return None
-        theme, problems = load_theme(cfg)
-        result.problems.extend(problems)
-        vocabulary, problems = load_vocabulary(cfg.section("vocabulary"), cfg.path)
-        result.problems.extend(problems)
+    """Load and check config, theme, vocabulary and entries, without the cache; None when there are errors."""
+    setup = read_setup(root, result)
+    if setup is None:
+        return None
+    cfg, theme, vocabulary = setup
     with result.timed("entries"):
         entries, problems = load_entries(cfg)
         result.problems.extend(problems)
         result.problems.extend(find_url_collisions(entries, cfg))
         result.problems.extend(unknown_emotion_problems(entries, vocabulary))
-    if theme is None or has_errors(result.problems):
+    if has_errors(result.problems):
         return None
     return Inputs(cfg, theme, vocabulary, tuple(entries), static_files(theme))
 
@@ -114,150 +114,281 @@ def check(root: Path) -> BuildResult:
     return result
 
 
-def build(root: Path, audience: Audience) -> BuildResult:
-    """Build one audience's site into output/<audience>/; write nothing if there are errors."""
-    result = BuildResult(audience)
-    inputs = read_inputs(root, result)
-    if inputs is None:
-        return result
-    result.output_dir = output_dir(inputs.config, audience)
-    site = make_model(inputs, audience, result)
-    with result.timed("site"):
-        planned, problems = plan_pages(site)
-        result.problems.extend(problems)
-        result.entries, result.pages = len(site.posts), len(planned)
-    if has_errors(result.problems):
-        return result
-    write_site(site, planned, inputs, result)
-    return result
+def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) -> dict[str, Rendered]:
+    """Render the body of every entry this audience may see (without the cache)."""
+    return {e.rel: render_entry(e, audience, relative_root(url_of(e, cfg)))
+            for e in entries if is_visible(e, audience)}
 
 
 def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
-    """Render what this audience may see and return its site model."""
+    """Render what this audience may see and return its site model (without the cache)."""
     cfg = inputs.config
     with result.timed("markdown"):
         rendered = render_all(inputs.entries, audience, cfg)
         for item in rendered.values():
             result.problems.extend(item.problems)
     if audience == "public":
-        with result.timed("images"):
-            rendered = public_images(inputs.entries, rendered, cfg, result)
+        rendered = public_images(inputs.entries, rendered, cfg, result)
     with result.timed("site"):
         return build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
 
 
-def audit_public(root: Path) -> BuildResult:
-    """Audit the existing public build (output/public) against the current content."""
-    result = BuildResult("public")
-    inputs = read_inputs(root, result)
-    if inputs is None:
-        return result
-    result.output_dir = output_dir(inputs.config, "public")
-    site = make_model(inputs, "public", result)
-    result.entries = len(site.posts)
-    if not result.output_dir.is_dir():
-        result.problems.append(Problem(None, None, f"there is no public build in {result.output_dir} to audit",
-                                       "run `footfall build` first"))
-    elif not has_errors(result.problems):
-        with result.timed("audit"):
-            files = audit.folder_files(result.output_dir)
-            result.problems.extend(privacy_audit(site, inputs, files, result.output_dir))
-    return result
-
-
-def privacy_audit(site: Site, inputs: Inputs, files: list[tuple[str, Path]], output: Path) -> list[Problem]:
-    """Return a problem for every piece of private text found in the public output files."""
-    needles = audit.collect_needles(inputs.entries, site, public_words(site, inputs), inputs.vocabulary)
-    return audit.leak_problems(audit.scan(files, needles), output)
-
-
-def public_words(site: Site, inputs: Inputs) -> frozenset[str]:
-    """Return every word the public build may hold: its stories, settings, theme and Footfall's own words."""
-    theme = inputs.theme
-    folders = [*theme.folders, *theme.template_dirs, *theme.static_dirs, GENERATOR_DIR]
-    texts = chain(audit.public_texts(site), audit.fixed_texts(inputs.vocabulary),
-                  audit.file_texts(folders, [inputs.config.path]))
-    return audit.allowed_words(texts)
-
-
-def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) -> dict[str, Rendered]:
-    """Render the body of every entry this audience may see."""
-    return {e.rel: render_entry(e, audience, relative_root(url_of(e, cfg)))
-            for e in entries if is_visible(e, audience)}
-
-
-def public_images(entries: tuple[Entry, ...], rendered: dict[str, Rendered], cfg: SiteConfig,
+def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], cfg: SiteConfig,
                   result: BuildResult) -> dict[str, Rendered]:
     """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
     sources = {e.rel: e.source for e in entries}
-    cache = cfg.cache_dir / "images"
     safe: dict[str, Rendered] = {}
-    for rel, item in rendered.items():
-        safe[rel], problems = images.responsive(item, cache, sources[rel])
-        result.problems.extend(problems)
+    with result.timed("images"):
+        for rel, item in rendered.items():
+            safe[rel], problems = images.responsive(item, cfg.cache_dir / "images", sources[rel])
+            result.problems.extend(problems)
     return safe
 
 
-def write_site(site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
-    """Render templates and stage every file, then swap them in, or drop them on error."""
-    assert result.output_dir is not None
-    staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
-    try:
-        staging.begin()
-        with result.timed("templates"):
-            _stage_pages(site, planned, inputs, staging, result)
-        with result.timed("files"):
-            _stage_files(site, planned, inputs, staging)
-        if site.audience == "public" and not has_errors(result.problems):
-            with result.timed("audit"):
-                result.problems.extend(privacy_audit(site, inputs, _staged_files(staging), staging.target))
-    except UnsafePath as exc:
-        result.problems.append(Problem(None, None, str(exc)))
-    except ProducerFailed as exc:
-        result.problems.append(exc.problem)
-    if has_errors(result.problems):
-        staging.abandon()
-        return
-    with result.timed("output"):
-        removed = staging.commit()
-    result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
+Progress = Callable[[str, int, int], None]  # (what is being done, how many done, how many in all)
 
 
-def _staged_files(staging: Staging) -> list[tuple[str, Path]]:
-    """Return every file of a staged build (changed ones in staging, the rest live)."""
-    return [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
-            for relpath in sorted(staging.staged | staging.kept)]
+class Builder:
+    """Builds one audience's site again and again, redoing only what changed since the last build."""
 
+    def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = map,
+                 progress: Progress | None = None) -> None:
+        self.root = root  # the site folder
+        self.audience: Audience = audience
+        self.mapper = mapper  # runs process_entry over the files to parse (map, or a process pool's map)
+        self.progress = progress  # told how page rendering advances
+        self.code = code_stamp()  # Footfall's code and libraries, as installed
+        self._cache: Cache | None = None
+        self._store: EntryStore | None = None
+        self._manifest: dict[str, OutputRow] = {}
+        self._env: tuple[str, jinja2.Environment] | None = None
 
-def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging,
-                 result: BuildResult) -> None:
-    """Render every planned page into the staging folder."""
-    env = make_environment(inputs.theme, inputs.config, inputs.static)
-    shared = shared_context(site, inputs)
-    for item in planned:
+    def build(self) -> BuildResult:
+        """Build into output/<audience>/; write nothing if there are errors."""
+        result = BuildResult(self.audience)
+        setup = read_setup(self.root, result)
+        if setup is None:
+            return result
+        cfg, theme, vocabulary = setup
+        result.output_dir = output_dir(cfg, self.audience)
+        start_ns = time.time_ns()
+        with result.timed("cache"):
+            cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
+            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
+            if self._unchanged(cache, scan.stamp, result):
+                return self._finish(result)
+        self._build(cfg, theme, vocabulary, scan, result)
+        if result.ok:
+            note = {"key": cache.key, "stamp": scan.stamp, "entries": result.entries, "pages": result.pages,
+                    "problems": [encode_problem(p) for p in result.problems]}
+            cache.set_note(f"last-build:{self.audience}", note if scan.stamp is not None else None)
+        return self._finish(result)
+
+    def _open(self, key: str, cfg: SiteConfig) -> Cache:
+        """Return the cache for this key, opening it (and forgetting what was held) when the key changed."""
+        if self._cache is None or self._cache.key != key:
+            if self._cache is not None:
+                self._cache.close()
+            self._cache = Cache(cfg.cache_dir, key)
+            self._store = EntryStore(self._cache)
+            self._manifest = self._cache.outputs(self.audience)
+        return self._cache
+
+    def _unchanged(self, cache: Cache, stamp: str | None, result: BuildResult) -> bool:
+        """Return True (with the last build's figures) when no input changed and the output is intact."""
+        note = cache.note(f"last-build:{self.audience}")
+        if stamp is None or not isinstance(note, dict) or note.get("key") != cache.key or note.get("stamp") != stamp:
+            return False
+        assert result.output_dir is not None
+        if not outputs_intact(result.output_dir, self._manifest):
+            return False
         try:
-            html = render_page(env, item, shared)
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
-            result.problems.append(template_problem(exc, item))
-            if len(result.problems) > 50:
-                return
-            continue
-        staging.add(item.path, html.encode("utf-8"))
+            problems = [decode_problem(p) for p in note["problems"]]
+            result.entries, result.pages = int(note["entries"]), int(note["pages"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        result.problems.extend(problems)
+        result.unchanged = len(self._manifest)
+        return True
+
+    def _finish(self, result: BuildResult) -> BuildResult:
+        """Report the cache's warnings once."""
+        if self._cache is not None:
+            result.problems.extend(self._cache.problems)
+            self._cache.problems.clear()
+        return result
+
+    def _build(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
+               result: BuildResult) -> None:
+        """Refresh the entries, make the site model and write what changed."""
+        assert self._store is not None
+        with result.timed("entries"):
+            records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
+                                          stamps=scan.content, progress=self.progress)
+            result.parsed = self._store.parsed
+        entries = tuple(r.entry for r in records if r.entry is not None)
+        result.problems.extend(p for r in records for p in r.problems)
+        result.problems.extend(find_url_collisions(entries, cfg))
+        result.problems.extend(unknown_emotion_problems(entries, vocabulary))
+        if has_errors(result.problems):
+            return
+        rendered = {r.rel: r.rendered(self.audience) for r in records if r.entry is not None}
+        visible = {rel: item for rel, item in rendered.items() if item is not None}
+        for item in visible.values():
+            result.problems.extend(item.problems)
+        if self.audience == "public":
+            visible = public_images(entries, visible, cfg, result)
+        with result.timed("site"):
+            site = build_site(entries, visible, self.audience, cfg, vocabulary)
+            planned, problems = plan_pages(site)
+            result.problems.extend(problems)
+            result.entries, result.pages = len(site.posts), len(planned)
+        if not has_errors(result.problems):
+            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result)
+
+    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
+        """Render what changed, stage every file, then swap them in, or drop them on error."""
+        assert result.output_dir is not None and self._cache is not None
+        staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
+        try:
+            staging.begin()
+            ledger = OutputLedger(staging, self._manifest)
+            with result.timed("templates"):
+                self._stage_pages(site, planned, inputs, ledger, result)
+            with result.timed("files"):
+                _stage_files(site, planned, inputs, ledger)
+            if self.audience == "public" and not has_errors(result.problems):
+                with result.timed("audit"):
+                    result.problems.extend(privacy_audit(site, inputs, staging))
+        except UnsafePath as exc:
+            result.problems.append(Problem(None, None, str(exc)))
+        except ProducerFailed as exc:
+            result.problems.append(exc.problem)
+        if has_errors(result.problems):
+            staging.abandon()
+            return
+        with result.timed("output"):
+            removed = ledger.commit()
+        with result.timed("cache"):
+            changed, forgotten = ledger.changes()
+            self._cache.save_outputs(self.audience, changed, forgotten)
+            self._manifest = ledger.rows
+        result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
+        result.changed = sorted({*ledger.written, *removed})
+
+    def _environment(self, inputs: Inputs) -> jinja2.Environment:
+        """Return the Jinja environment, kept between builds while no template file and no setting changed."""
+        files = [(str(p), hash_bytes(p.read_bytes()))
+                 for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
+        key = hash_text(repr(inputs.config), repr(inputs.theme), repr(files), repr(sorted(inputs.static.items())))
+        if self._env is None or self._env[0] != key:
+            self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static))
+        return self._env[1]
+
+    def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
+                     result: BuildResult) -> None:
+        """Render the pages whose digest changed (or whose file did), keep the others untouched."""
+        assert self._cache is not None
+        env = self._environment(inputs)
+        shared = shared_context(site, inputs)
+        key = hash_text(self._cache.key, repr(sorted((n, f.output) for n, f in inputs.static.items())))
+        digests = PageDigests(TemplateDigests(env), shared, key)
+        todo = [item for item in planned if not reused(item, ledger, digests)]
+        result.rendered = len(todo)
+        for done, item in enumerate(todo, start=1):
+            log = ReadLog()
+            try:
+                html = render_page(env, watch_context(item, log), watch_values(shared, log))
+            except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+                result.problems.append(template_problem(exc, item))
+                if len(result.problems) > 50:
+                    return
+                continue
+            ledger.put(item.path, digests.page(item, log.paths), html.encode("utf-8"), log.paths)
+            if self.progress is not None:
+                self.progress("Rendering pages", done, len(todo))
+
+
+def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]:
+    """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
+    files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
+             for relpath in sorted(staging.staged | staging.kept)]
+    return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
+                             inputs.config.path)
+
+
+def build(root: Path, audience: Audience, *, mapper: Mapper = map, progress: Progress | None = None) -> BuildResult:
+    """Build one audience's site into output/<audience>/, reusing the site's cache."""
+    return Builder(root, audience, mapper=mapper, progress=progress).build()
+
+
+def check_setup(root: Path) -> tuple[SiteConfig | None, Theme | None, list[Problem]]:
+    """Load the configuration and the theme; the config and theme are None when there are errors."""
+    result = BuildResult("journal")
+    setup = read_setup(root, result)
+    if setup is None:
+        return None, None, result.problems
+    return setup[0], setup[1], result.problems
+
+
+def watched_folders(root: Path) -> tuple[list[Path], list[Path]]:
+    """Return the folders whose changes need a rebuild, and the theme folders among them."""
+    cfg, theme, _ = check_setup(root)
+    folders = [root / "content", root / "templates", root / "static", root / "themes"]
+    if cfg is None or theme is None:
+        return folders, []
+    return [*folders, cfg.content_dir, *input_folders(cfg, theme)], list(theme.folders)
+
+
+def input_folders(cfg: SiteConfig, theme: Theme) -> list[Path]:
+    """Return the folders (besides content/) whose files a build reads: the theme's and the site's own."""
+    folders = list(theme.folders)
+    for folder in (*theme.template_dirs, *theme.static_dirs):
+        if not any(folder == f or f in folder.parents for f in folders):
+            folders.append(folder)
+    return folders
+
+
+def read_setup(root: Path, result: BuildResult) -> tuple[SiteConfig, Theme, Vocabulary] | None:
+    """Load and check config, theme and vocabulary; None when there are errors."""
+    with result.timed("config"):
+        cfg, problems = load_config(root)
+        result.problems.extend(problems)
+        if cfg is None:
+            return None
+        theme, problems = load_theme(cfg)
+        result.problems.extend(problems)
+        vocabulary, problems = load_vocabulary(cfg.section("vocabulary"), cfg.path)
+        result.problems.extend(problems)
+    if theme is None or has_errors(result.problems):
+        return None
+    return cfg, theme, vocabulary
+
+
+def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger) -> None:
+    """Stage every file that is not a template page: static files, images, feeds and the like."""
+    now_ns = time.time_ns()
+    for producer in FILE_PRODUCERS:
+        for relpath, data in producer(site, planned, inputs):
+            if isinstance(data, Path):
+                digest = copy_digest(data, now_ns)
+                if not ledger.reuse(relpath, digest):
+                    ledger.put(relpath, digest, data.read_bytes())
+            else:
+                ledger.put(relpath, hash_bytes(data), data)
+
+
+def copy_digest(source: Path, now_ns: int) -> str:
+    """Return what a copied file is made from: its path, size and time (never trusted when very recent)."""
+    status = source.stat()
+    if status.st_mtime_ns >= now_ns - RACY_NS:
+        return f"copy:{source}:recent:{now_ns}"
+    return f"copy:{source}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def shared_context(site: Site, inputs: Inputs) -> dict[str, Any]:
     """Return the variables every template receives besides its page's own (and `page_url`)."""
     return {"site": site, "config": inputs.config}
-
-
-def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging) -> None:
-    """Stage every file that is not a template page: static files, images, feeds and the like."""
-    for producer in FILE_PRODUCERS:
-        for relpath, data in producer(site, planned, inputs):
-            if isinstance(data, Path):
-                staging.add_copy(relpath, data)
-            else:
-                staging.add(relpath, data)
 
 
 def theme_static(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
@@ -281,14 +412,14 @@ def crawler_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Ite
         yield "sitemap.xml", feeds.sitemap_xml(site, planned)
 
 
-def feed_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
-    """Yield the public build's Atom and JSON feeds."""
-    yield from feeds.feed_files(site)
-
-
 def timeline_data(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
     """Yield timeline.json: the emotional timeline of the listed runs, for themes to draw."""
     yield "timeline.json", timeline.timeline_json(timeline.build_timeline(site), site.config)
+
+
+def feed_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield the public build's Atom and JSON feeds."""
+    yield from feeds.feed_files(site)
 
 
 def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:

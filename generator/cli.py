@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import errno
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator import __version__
-from generator.build import BuildResult, audit_public, build, check
-from generator.errors import Problem
-from generator.publish import PublishResult, publish
+from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
+from generator.errors import Problem, error
+from generator.markdown import Audience
+from generator.publish import PublishResult, audit_public, publish
 from generator.scaffold import create_entry, create_site
 
+if TYPE_CHECKING:
+    from generator.serve import BuildReport, DevServer
+    from generator.watch import Batch, Watcher
+
 EXIT_PROBLEMS = 1
+PROGRESS_FROM = 200  # show a progress bar when a build has more than this many files to parse or pages to render
 site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The site folder (holds site.toml and content/).")
 
@@ -49,6 +60,54 @@ def summary_line(result: BuildResult) -> str:
             f"in {seconds:.2f}s → {result.output_dir}")
 
 
+class ProgressBar:
+    """A rich progress bar for the long stages of big builds, shown only in a terminal."""
+
+    def __init__(self, out: Console) -> None:
+        self.out = out
+        self.bar: Progress | None = None
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Show how far a stage has come."""
+        if self.bar is None or stage != self.stage:
+            self.close()
+            if total <= PROGRESS_FROM or not self.out.is_terminal:
+                return
+            self.stage = stage
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=self.out, transient=True)
+            self.bar.start()
+            self.bar.add_task(stage, total=total)
+        self.bar.update(self.bar.task_ids[0], completed=done)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def run_build(builder: Builder, root: Path, profile: bool = False) -> BuildResult:
+    """Run one build and print its problems and its one-line summary."""
+    bar = builder.progress if isinstance(builder.progress, ProgressBar) else None
+    try:
+        result = builder.build()
+    finally:
+        if bar is not None:
+            bar.close()
+    show_problems(result.problems, root)
+    if result.ok:
+        console().print(summary_line(result), highlight=False)
+    if result.ok and profile:
+        console().print(f"  parsed {result.parsed} files, rendered {result.rendered} pages", highlight=False)
+        for stage, seconds in result.timings.items():
+            console().print(f"  {stage:<10} {seconds:8.3f}s", highlight=False)
+    return result
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="footfall")
 def cli() -> None:
@@ -61,14 +120,88 @@ def cli() -> None:
 @site_option
 def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
     """Build the public site into output/public/ (or the journal with --journal)."""
-    result = build(site_dir, "journal" if journal else "public")
-    show_problems(result.problems, site_dir)
-    if not result.ok:
+    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar(console()))
+    if not run_build(builder, site_dir, profile).ok:
         sys.exit(EXIT_PROBLEMS)
-    console().print(summary_line(result), highlight=False)
-    if profile:
-        for stage, seconds in result.timings.items():
-            console().print(f"  {stage:<10} {seconds:8.3f}s", highlight=False)
+
+
+@cli.command("serve")
+@click.option("--public", is_flag=True, help="Serve the public site instead of the journal.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@site_option
+def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
+    """Build the journal (or the public site), serve it, rebuild and reload the page on every save."""
+    from generator.serve import DevServer
+    from generator.watch import Watcher
+
+    cfg, _, problems = check_setup(site_dir)
+    show_problems(problems, site_dir)
+    if cfg is None:
+        sys.exit(EXIT_PROBLEMS)
+    audience: Audience = "public" if public else "journal"
+    builder = Builder(site_dir, audience, progress=ProgressBar(console()))
+    try:
+        server = DevServer(output_dir(cfg, audience), site_dir, lambda: serve_build(builder, site_dir),
+                           host=host, port=port)
+    except OSError as exc:
+        console().print(f"[bold red]error[/] cannot serve on {escape(host)}:{port}: {escape(port_problem(exc, port))}",
+                        markup=True)
+        sys.exit(EXIT_PROBLEMS)
+    server.rebuild()
+    watcher = Watcher(site_dir, lambda batch: on_change(batch, server, watcher, site_dir))
+    watcher.watch(*watched_folders(site_dir))
+    watcher.start()
+    console().print(f"Serving the {audience} at {server.url} — edit and save, the page follows. Ctrl+C to stop.")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        console().print("Stopped.")
+    finally:
+        watcher.stop()
+        server.shutdown()
+
+
+def serve_build(builder: Builder, root: Path) -> BuildReport:
+    """Run one build for the server and print its outcome; an unexpected failure is reported, never raised."""
+    try:
+        return build_report(run_build(builder, root))
+    except Exception as exc:  # noqa: BLE001 - the server must outlive a failing build
+        problem = error(None, None, f"the build stopped unexpectedly: {exc!r}", "the last good pages stay up")
+        show_problems([problem], root)
+        return build_report(BuildResult(builder.audience, problems=[problem]))
+
+
+def build_report(result: BuildResult) -> BuildReport:
+    """Return what the server needs to know about a build."""
+    from generator.serve import BuildReport
+
+    ordered = sorted(result.problems, key=lambda p: (not p.is_error, str(p.path), p.line or 0))
+    return BuildReport(result.ok, tuple(ordered), tuple(result.changed))
+
+
+def on_change(batch: Batch, server: DevServer, watcher: Watcher, root: Path) -> None:
+    """Rebuild after a batch of saved files, then watch the folders the site now uses."""
+    names = sorted(str(p.relative_to(root.resolve())) if root.resolve() in p.parents else str(p) for p in batch)
+    console().print(f"Changed: {', '.join(names[:5])}" + (f" and {len(names) - 5} more" if len(names) > 5 else ""),
+                    highlight=False)
+    server.rebuild()
+    watcher.watch(*watched_folders(root))
+
+
+def port_problem(exc: OSError, port: int) -> str:
+    """Return why a port cannot be used, and what to do."""
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use (another `footfall serve`?); try --port {port + 1}"
+    if exc.errno == errno.EACCES:
+        return f"no permission to use port {port}; try a port above 1024, e.g. --port 8000"
+    return f"{exc.strerror or exc}; check --host and --port"
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Stop serving on SIGTERM as on Ctrl+C."""
+    raise KeyboardInterrupt
 
 
 @cli.command("check")
@@ -154,7 +287,7 @@ def init_command(directory: Path, title: str) -> None:
     if problems:
         show_problems(problems, directory)
         sys.exit(EXIT_PROBLEMS)
-    result = build(directory, "public")
+    result = Builder(directory, "public").build()
     show_problems(result.problems, directory)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)

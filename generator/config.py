@@ -6,7 +6,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -86,6 +86,17 @@ class SiteConfig:
         """Return a configuration table such as ``[vocabulary]``, empty if absent."""
         value = self.sections.get(name, {})
         return value if isinstance(value, Mapping) else {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by value (the read-only sections travel as a dict), so worker processes can get a config."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["sections"] = dict(self.sections)
+        return (_config_from_values, (values,))
+
+
+def _config_from_values(values: dict[str, Any]) -> SiteConfig:
+    """Return a SiteConfig from pickled values."""
+    return SiteConfig(**{**values, "sections": MappingProxyType(values["sections"])})
 
 
 def key_line(text: str, key: str) -> int | None:

@@ -45,6 +45,7 @@ class Rendered:
     assets: tuple[Asset, ...]  # images to copy beside the page
     words: int  # word count of what this audience sees
     problems: tuple[Problem, ...]  # warnings found while rendering (missing images)
+    missing: tuple[Path, ...] = ()  # local images referenced but not found (a cache re-checks them)
 
 
 def _private_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -109,11 +110,11 @@ def render_entry(entry: Entry, audience: Audience, root: str = "/") -> Rendered:
     md = markdown_parser()
     env: dict[str, Any] = {"audience": audience}
     tokens = md.parse(entry.body, env)
-    assets, problems = _collect_images(tokens, entry)
+    assets, problems, missing = _collect_images(tokens, entry)
     _relative_site_links(tokens, root)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = entry.summary or _first_paragraph(tokens)
-    return Rendered(body_html, _shorten(summary), assets, _count_words(tokens), tuple(problems))
+    return Rendered(body_html, _shorten(summary), assets, _count_words(tokens), tuple(problems), missing)
 
 
 def _walk(tokens: list[Token]) -> Any:
@@ -124,10 +125,11 @@ def _walk(tokens: list[Token]) -> Any:
             yield from _walk(token.children)
 
 
-def _collect_images(tokens: list[Token], entry: Entry) -> tuple[tuple[Asset, ...], list[Problem]]:
-    """Return the local images the body refers to, and warnings for missing ones."""
+def _collect_images(tokens: list[Token], entry: Entry) -> tuple[tuple[Asset, ...], list[Problem], tuple[Path, ...]]:
+    """Return the local images the body refers to, warnings for missing ones, and their paths."""
     assets: dict[str, Asset] = {}
     problems: list[Problem] = []
+    missing: dict[Path, None] = {}
     line = entry.body_line
     folder = entry.source.parent
     for token in _walk(tokens):
@@ -143,10 +145,11 @@ def _collect_images(tokens: list[Token], entry: Entry) -> tuple[tuple[Asset, ...
         if not source.is_file():
             problems.append(warning(entry.source, line, f"image {src!r} not found next to the entry",
                                     "check the file name; it is left out of the page"))
+            missing[source] = None
             continue
         token.attrs["src"] = name
         assets[name] = Asset(source, name)
-    return tuple(assets.values()), problems
+    return tuple(assets.values()), problems, tuple(missing)
 
 
 def _relative_site_links(tokens: list[Token], root: str) -> None:

@@ -59,20 +59,37 @@ class Staging:
         self.staged.add(relpath)
         return True
 
+    def keep(self, relpath: str) -> None:
+        """Mark a live file as part of this build, as it is, without reading it."""
+        if not is_safe_relpath(relpath):
+            raise UnsafePath(f"refusing to write outside the output folder: {relpath!r}")
+        self.kept.add(relpath)
+
     def add_copy(self, relpath: str, source: Path) -> bool:
         """Stage a copy of a file (an image or a static asset)."""
         return self.add(relpath, source.read_bytes())
 
-    def commit(self) -> list[str]:
-        """Move staged files into place, delete stale ones; return the removed paths."""
+    def commit(self, existing: Iterable[str] | None = None) -> list[str]:
+        """Move staged files into place, delete stale ones; return the removed paths.
+
+        `existing` lists the files the live folder held before the build (saves walking it).
+        """
+        if not self.target.exists() and not self.kept:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.folder, self.target)  # a first build: the staging folder becomes the build
+            return []
         self.target.mkdir(parents=True, exist_ok=True)
         for relpath in sorted(self.staged):
             live = self.target / relpath
             if live.is_dir():
                 shutil.rmtree(live)
-            live.parent.mkdir(parents=True, exist_ok=True)
+            _make_parents(self.target, relpath)
             os.replace(self.folder / relpath, live)
-        removed = _remove_stale(self.target, self.staged | self.kept)
+        wanted = self.staged | self.kept
+        if existing is None:
+            removed = _remove_stale(self.target, wanted)
+        else:
+            removed = _remove_listed(self.target, sorted(set(existing) - wanted))
         shutil.rmtree(self.folder, ignore_errors=True)
         return removed
 
@@ -89,6 +106,40 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return False
+
+
+def _make_parents(target: Path, relpath: str) -> None:
+    """Create the folders of a live path, replacing any file that stands where a folder must go."""
+    parent = (target / relpath).parent
+    if parent.is_dir():
+        return
+    for folder in reversed((target / relpath).relative_to(target).parents[:-1]):
+        path = target / folder
+        if path.exists() and not path.is_dir():
+            path.unlink()
+    parent.mkdir(parents=True, exist_ok=True)
+
+
+def _remove_listed(target: Path, stale: list[str]) -> list[str]:
+    """Delete the listed files under target, then the folders they leave empty."""
+    folders: set[Path] = set()
+    removed: list[str] = []
+    for relpath in stale:
+        path = target / relpath
+        try:
+            path.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except IsADirectoryError:
+            shutil.rmtree(path, ignore_errors=True)
+        removed.append(relpath)
+        folders.update(path.parents[:len(Path(relpath).parents) - 1])
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+    return removed
 
 
 def _remove_stale(target: Path, wanted: Iterable[str]) -> list[str]:

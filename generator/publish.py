@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build import BuildResult, build
+from generator import audit
+from generator.build import BuildResult, build, make_model, output_dir, read_inputs
 from generator.config import SiteConfig, load_config
 from generator.errors import Problem, error
 
@@ -119,6 +120,26 @@ def _deploy(source: Path, cfg: SiteConfig, target: Target, result: PublishResult
     result.changes = plan_sync(source, folder)
     if not dry_run:
         apply_sync(source, folder, result.changes)
+
+
+def audit_public(root: Path) -> BuildResult:
+    """Audit the existing public build (output/public) against the current content."""
+    result = BuildResult("public")
+    inputs = read_inputs(root, result)
+    if inputs is None:
+        return result
+    result.output_dir = output_dir(inputs.config, "public")
+    site = make_model(inputs, "public", result)
+    result.entries = len(site.posts)
+    if not result.output_dir.is_dir():
+        result.problems.append(error(None, None, f"there is no public build in {result.output_dir} to audit",
+                                     "run `footfall build` first"))
+    elif not any(p.is_error for p in result.problems):
+        with result.timed("audit"):
+            files = audit.folder_files(result.output_dir)
+            result.problems.extend(audit.audit_files(files, result.output_dir, site, inputs.entries,
+                                                     inputs.vocabulary, inputs.theme, inputs.config.path))
+    return result
 
 
 # --- a folder -------------------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+"""The persistent build cache of a site (`.footfall-cache/`): an optimisation, never a source of truth.
+
+It holds plain data only (JSON text in an SQLite file): a record per source file and, per audience,
+the manifest of the last good output ({output path: what it was made from}). Everything is keyed on
+one cache key (Footfall's version, the configuration, the theme, the shape of the models); a
+different key, a missing file or a broken one all mean an empty cache, the last two with a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Problem, warning
+
+FORMAT = "footfall-cache 1"
+FILE_NAME = "cache.sqlite"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (rel TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (audience TEXT NOT NULL, path TEXT NOT NULL, digest TEXT NOT NULL,
+    hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reads TEXT NOT NULL,
+    PRIMARY KEY (audience, path));
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputRow:
+    """What one output file was made from, and how it looked on disk after the build wrote it."""
+
+    digest: str  # digest of everything the file was made from
+    hash: str  # digest of its bytes
+    size: int  # bytes on disk
+    mtime_ns: int  # modification time on disk
+    reads: tuple[str, ...] = ()  # site attributes its template read
+
+
+class Cache:
+    """An open cache folder; every failure becomes a warning in `problems` and an empty or unsaved cache."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder  # .footfall-cache/ of the site
+        self.key = key  # what the stored data was made with
+        self.problems: list[Problem] = []  # warnings not yet reported
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._connect()
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            self._reset(f"the build cache could not be read ({exc}); starting from empty")
+
+    @property
+    def path(self) -> Path:
+        """Return the cache file."""
+        return self.folder / FILE_NAME
+
+    def _connect(self) -> None:
+        """Open the database, make the tables, and empty them when the key or format differ."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
+        stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+        if stored.get("format") != FORMAT or stored.get("key") != self.key:
+            with self._transaction() as db:
+                db.execute("DELETE FROM records")
+                db.execute("DELETE FROM outputs")
+                db.execute("DELETE FROM meta")
+                db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
+
+    def _reset(self, message: str) -> None:
+        """Report a broken cache, delete it and start an empty one (or go on without a cache)."""
+        self.close()
+        self.problems.append(warning(self.path, None, message, "nothing to do: this build makes a new cache"))
+        shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            self._connect()
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            self.close()
+            self.problems.append(warning(self.path, None, f"the build cache cannot be written ({exc}); building without it"))
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block in one transaction: commit on success, roll back on error."""
+        if self._db is None:
+            raise sqlite3.OperationalError("the cache is not open")
+        self._db.execute("BEGIN")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def records(self) -> dict[str, Any]:
+        """Return every stored record as plain data, by source path."""
+        try:
+            rels = [rel for rel, in self._db.execute("SELECT rel FROM records ORDER BY rowid")] if self._db else []
+            row = self._db.execute("SELECT group_concat(data, ',') FROM (SELECT data FROM records ORDER BY rowid)"
+                                   ).fetchone() if rels and self._db else None
+            data = json.loads(f"[{row[0]}]") if row and row[0] else []
+            if len(data) != len(rels):
+                raise ValueError("records and their paths do not match")
+            return dict(zip(rels, data))
+        except (sqlite3.Error, ValueError) as exc:
+            self._reset(f"the build cache is damaged ({exc}); starting from empty")
+            return {}
+
+    def outputs(self, audience: str) -> dict[str, OutputRow]:
+        """Return the manifest of one audience's last good build."""
+        query = "SELECT path, digest, hash, size, mtime_ns, reads FROM outputs WHERE audience = ?"
+        try:
+            rows = self._db.execute(query, (audience,)).fetchall() if self._db else []
+            return {path: OutputRow(digest, hash_, int(size), int(mtime), tuple(reads.split(",")) if reads else ())
+                    for path, digest, hash_, size, mtime, reads in rows}
+        except (sqlite3.Error, ValueError, TypeError) as exc:
+            self._reset(f"the build cache is damaged ({exc}); starting from empty")
+            return {}
+
+    def note(self, name: str) -> Any:
+        """Return a stored note (plain data), or None."""
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE name = ?", (f"note:{name}",)).fetchone() if self._db else None
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError) as exc:
+            self._reset(f"the build cache is damaged ({exc}); starting from empty")
+            return None
+
+    def set_note(self, name: str, value: Any) -> None:
+        """Store a note (plain data); None removes it."""
+        if value is None:
+            self._write("DELETE FROM meta WHERE name = ?", [(f"note:{name}",)], "", [])
+        else:
+            self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(f"note:{name}", json.dumps(value))], "", [])
+
+    def save(self, records: Mapping[str, Any], removed: Iterable[str]) -> None:
+        """Store changed records (plain data) and forget removed sources."""
+        rows = [(rel, json.dumps(data, ensure_ascii=False, separators=(",", ":"))) for rel, data in records.items()]
+        gone = [(rel,) for rel in removed]
+        if rows or gone:
+            self._write("INSERT OR REPLACE INTO records VALUES (?, ?)", rows, "DELETE FROM records WHERE rel = ?", gone)
+
+    def save_outputs(self, audience: str, changed: Mapping[str, OutputRow], removed: Iterable[str]) -> None:
+        """Store the manifest rows that changed in this build and forget removed files."""
+        rows = [(audience, path, r.digest, r.hash, r.size, r.mtime_ns, ",".join(r.reads)) for path, r in changed.items()]
+        gone = [(audience, path) for path in removed]
+        if rows or gone:
+            self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)", rows,
+                        "DELETE FROM outputs WHERE audience = ? AND path = ?", gone)
+
+    def _write(self, upsert: str, rows: list[tuple[Any, ...]], delete: str, gone: list[tuple[Any, ...]]) -> None:
+        """Upsert and delete rows in one transaction; a failure is a warning and closes the cache."""
+        if self._db is None:
+            return
+        try:
+            with self._transaction() as db:
+                db.executemany(upsert, rows)
+                if gone:
+                    db.executemany(delete, gone)
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            self.problems.append(warning(self.path, None, f"the build cache could not be saved ({exc})",
+                                         "delete .footfall-cache/ if this repeats"))

@@ -1,0 +1,363 @@
+"""Digests of what a page is made from: model values, the templates it uses, the site data it read.
+
+A page is rendered again only when one of these digests changes, so they must cover everything a
+render can see. Values are digested by their fields (any frozen dataclass, tuple, mapping, text,
+number or date), never by identity; templates by their files and the files they extend, include or
+import. While a page renders, its dataclass and tuple values (the Site included) are stand-ins that
+note each attribute read (`ReadLog`), so the page depends only on what its templates used: a tag
+page that shows `term.posts | length` depends on the number of posts, not on each of them.
+Templates and filters must reach model values through attributes, as Jinja does; field type
+annotations are trusted to say which fields hold plain values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import operator
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path, PurePath
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+
+def hash_text(*parts: str) -> str:
+    """Return a short stable digest of text parts (each part must not contain a newline unescaped)."""
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def hash_bytes(data: bytes) -> str:
+    """Return a short stable digest of bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+_SCALARS = (str, int, float, bool, type(None))
+#: Field types whose repr() is exact and stable: such fields are digested together, in one call.
+_PLAIN_HINTS = frozenset({str, int, float, bool, type(None), datetime, date, Path})
+INLINE_PARTS = 24  # a dataclass value with more parts than this (or more text) is hashed on its own, once
+INLINE_TEXT = 400
+Getter = Callable[[Any], Any]
+_PLANS: dict[type, tuple[str, Getter | None, Getter | None]] = {}
+
+
+def _plan(cls: type) -> tuple[str, Getter | None, Getter | None]:
+    """Return how to digest a dataclass: its name, a getter of its plain fields, a getter of the others."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        names = [f.name for f in dataclasses.fields(cls)]
+        try:
+            hints = typing.get_type_hints(cls)
+        except (NameError, TypeError):
+            hints = {}
+        plain = [n for n in names if _is_plain(hints.get(n))]
+        other = [n for n in names if n not in plain]
+        plan = _PLANS[cls] = (cls.__qualname__, _tuple_getter(plain), _tuple_getter(other))
+    return plan
+
+
+def _is_plain(hint: Any) -> bool:
+    """Return True for a field type whose values repr() exactly (text, numbers, dates, paths, literals, None)."""
+    if hint in _PLAIN_HINTS:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return all(type(a) in _SCALARS for a in typing.get_args(hint))
+    return origin in (typing.Union, types.UnionType) and all(_is_plain(a) for a in typing.get_args(hint))
+
+
+def _tuple_getter(names: list[str]) -> Getter | None:
+    """Return a function giving these attributes as a tuple, or None for no names."""
+    if not names:
+        return None
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else (lambda obj: (get(obj),))
+
+
+class Fingerprints:
+    """Stable digests of model values, worked out once per object during one build."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, list[str]]] = {}  # id -> (the object, kept alive; its parts)
+        self._kinds: dict[type, Callable[[Any, list[str]], None]] = {
+            **dict.fromkeys(_SCALARS, _add_scalar), tuple: self._add_items, list: self._add_items}
+
+    def of(self, value: Any) -> str:
+        """Return the digest of a value."""
+        parts: list[str] = []
+        self.add(value, parts)
+        return hash_text(*parts)
+
+    def add(self, value: Any, parts: list[str]) -> None:
+        """Append the canonical text of a value to parts."""
+        kind = type(value)
+        if kind is str or kind is int or value is None:
+            parts.append(repr(value))
+            return
+        add = self._kinds.get(kind)
+        if add is None:
+            add = self._kinds[kind] = self._adder(kind)
+        add(value, parts)
+
+    def _adder(self, kind: type) -> Callable[[Any, list[str]], None]:
+        """Return the function that adds values of a type."""
+        if dataclasses.is_dataclass(kind):
+            return self._add_object
+        if issubclass(kind, datetime):
+            return _add_datetime
+        if issubclass(kind, (date, PurePath)):
+            return _add_repr
+        if issubclass(kind, Mapping):
+            return self._add_mapping
+        if issubclass(kind, (set, frozenset)):
+            return self._add_set
+        return _add_repr
+
+    def _add_object(self, value: Any, parts: list[str]) -> None:
+        """Append a dataclass instance: its memoised digest, or its own parts when it is small."""
+        hit = self._memo.get(id(value))
+        if hit is None:
+            name, plain, other = _PLANS.get(type(value)) or _plan(type(value))
+            inner = [name]
+            if plain is not None:
+                inner.append(repr(plain(value)))
+            if other is not None:
+                add = self.add
+                for field in other(value):
+                    add(field, inner)
+            small = len(inner) <= INLINE_PARTS and sum(map(len, inner)) <= INLINE_TEXT
+            hit = self._memo[id(value)] = (value, inner if small else [hash_text(*inner)])
+        parts.extend(hit[1])
+
+    def _add_items(self, value: Any, parts: list[str]) -> None:
+        """Append a tuple or list, item by item."""
+        parts.append(f"[{len(value)}")
+        add, memo = self.add, self._memo
+        for item in value:
+            hit = memo.get(id(item))
+            if hit is not None:
+                parts.extend(hit[1])
+            else:
+                add(item, parts)
+
+    def _add_mapping(self, value: Any, parts: list[str]) -> None:
+        """Append a mapping, key and value in order."""
+        parts.append(f"{{{len(value)}")
+        for key, item in value.items():
+            self.add(key, parts)
+            self.add(item, parts)
+
+    def _add_set(self, value: Any, parts: list[str]) -> None:
+        """Append a set, in an order that does not depend on hashing."""
+        parts.append(f"<{len(value)}")
+        parts.extend(sorted(self.of(item) for item in value))
+
+
+def _add_scalar(value: Any, parts: list[str]) -> None:
+    """Append text, a number, a truth value or None."""
+    parts.append(repr(value))
+
+
+def _add_datetime(value: datetime, parts: list[str]) -> None:
+    """Append a datetime with its zone."""
+    parts.append(f"{value.isoformat()}@{getattr(value.tzinfo, 'key', value.tzinfo)}|{value.fold}")
+
+
+def _add_repr(value: Any, parts: list[str]) -> None:
+    """Append a value's repr (dates, paths and anything unknown)."""
+    parts.append(repr(value))
+
+
+class ReadLog:
+    """The paths of the model values one page render read: `post.title`, `term.posts#len`, `site.pages`.
+
+    A path alone means the whole value was used; `#len` its length, `!` its type, `?` its truth.
+    """
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()  # every path read
+
+    def watch(self, value: Any, path: str) -> Any:
+        """Return a stand-in for a dataclass or tuple value that notes reads, or the value itself (noted whole)."""
+        if type(value) in (tuple, list):
+            self.paths.add(path + "!")
+            return ItemsReads(value, path, self)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            self.paths.add(path + "!")
+            return ObjectReads(value, path, self)
+        self.paths.add(path)
+        return value
+
+
+def _unwrap(value: Any) -> Any:
+    """Return the real value behind a stand-in."""
+    return object.__getattribute__(value, "_value") if isinstance(value, (ObjectReads, ItemsReads)) else value
+
+
+class _Reads:
+    """What both stand-ins share: the value, its path, the log; whole-value operations."""
+
+    __slots__ = ("_value", "_path", "_log")
+    _value: Any
+    _path: str
+    _log: ReadLog
+
+    def __init__(self, value: Any, path: str, log: ReadLog) -> None:
+        object.__setattr__(self, "_value", value)
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_log", log)
+
+    def _whole(self) -> Any:
+        """Note that the whole value was used and return it."""
+        self._log.paths.add(self._path)
+        return self._value
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        """Return the real value's class, so isinstance() sees through the stand-in."""
+        return type(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._whole() == _unwrap(other))
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._whole() != _unwrap(other))
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __str__(self) -> str:
+        return str(self._whole())
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+    def __format__(self, spec: str) -> str:
+        return format(self._whole(), spec)
+
+
+class ObjectReads(_Reads):
+    """Stands in for a dataclass value while a page renders, noting each attribute read."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        """Return the attribute (a stand-in itself when it is a dataclass or tuple), noting the read."""
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._log.watch(getattr(self._value, name), f"{self._path}.{name}")
+
+    def __bool__(self) -> bool:
+        self._log.paths.add(self._path + "?")
+        return bool(self._value)
+
+
+class ItemsReads(_Reads):
+    """Stands in for a tuple while a page renders: its length is noted apart from its items."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        self._log.paths.add(self._path + "#len")
+        return len(self._value)
+
+    def __bool__(self) -> bool:
+        self._log.paths.add(self._path + "#len")
+        return bool(self._value)
+
+    def __iter__(self) -> Any:
+        return iter(self._whole())
+
+    def __reversed__(self) -> Any:
+        return reversed(self._whole())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._whole()[index]
+
+    def __contains__(self, item: object) -> bool:
+        return _unwrap(item) in self._whole()
+
+
+_MISSING = object()
+
+
+def resolve(roots: Mapping[str, Any], path: str) -> Any:
+    """Return what a read path stands for now: the value, its length, its type name or its truth."""
+    base, op = path, ""
+    if path.endswith("#len"):
+        base, op = path[:-4], "#len"
+    elif path[-1:] in ("!", "?"):
+        base, op = path[:-1], path[-1]
+    names = base.split(".")
+    value = roots.get(names[0], _MISSING)
+    for name in names[1:]:
+        if value is _MISSING:
+            break
+        value = getattr(value, name, _MISSING)
+    if value is _MISSING:
+        return "<missing>"
+    if op == "#len":
+        return len(value) if hasattr(value, "__len__") else "<no length>"
+    if op == "!":
+        return f"<{type(value).__qualname__}>"
+    return bool(value) if op == "?" else value
+
+
+class TemplateDigests:
+    """Digests of templates with everything they extend, include or import, resolved as the environment does."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._sources: dict[str, tuple[str, str] | None] = {}  # name -> (file, source) or None when missing
+        self._refs: dict[str, set[str | None]] = {}
+        self._digests: dict[str, str] = {}
+
+    def digest(self, name: str) -> str:
+        """Return the digest of a template and every template it reaches."""
+        if name not in self._digests:
+            parts = []
+            for used in sorted(self._closure(name)):
+                found = self._source(used)
+                parts.append(f"{used}={found[0]}:{hash_text(found[1])}" if found else f"{used}=missing")
+            self._digests[name] = hash_text(*parts)
+        return self._digests[name]
+
+    def _closure(self, name: str) -> set[str]:
+        """Return the names of a template and all it references; every template when a name is computed."""
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            refs = self._references(current)
+            if None in refs:
+                return set(self.env.list_templates())
+            todo.extend(r for r in refs if r is not None)
+        return seen
+
+    def _references(self, name: str) -> set[str | None]:
+        """Return the template names one template references (None for a computed name)."""
+        if name not in self._refs:
+            found = self._source(name)
+            try:
+                self._refs[name] = set(jinja2.meta.find_referenced_templates(self.env.parse(found[1]))) if found else set()
+            except jinja2.TemplateSyntaxError:
+                self._refs[name] = set()
+        return self._refs[name]
+
+    def _source(self, name: str) -> tuple[str, str] | None:
+        """Return (file, source) of a template as the environment's loader finds it, or None."""
+        if name not in self._sources:
+            try:
+                assert self.env.loader is not None
+                source, filename, _ = self.env.loader.get_source(self.env, name)
+                self._sources[name] = (filename or name, source)
+            except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
+                self._sources[name] = None
+        return self._sources[name]

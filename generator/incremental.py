@@ -1,0 +1,381 @@
+"""Incremental building: reuse what did not change since the last build, redo only what did.
+
+Two halves, both backed by the cache:
+- `EntryStore` keeps one record per source file. A file whose size and modification time are as
+  recorded is not read; one whose bytes hash as recorded is not parsed; only the rest is parsed and
+  rendered (through `mapper`, which a process pool can provide).
+- `OutputLedger` keeps, per output file, the digest of what it was made from and how it looked on
+  disk. A page whose digest and file are unchanged is neither rendered nor read; a rendered file
+  whose bytes are unchanged is not written; files no longer produced are removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import operator
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.cache import Cache, OutputRow
+from generator.config import SiteConfig
+from generator.digest import Fingerprints, ReadLog, TemplateDigests, hash_bytes, hash_text, resolve
+from generator.entries import SourceFile
+from generator.errors import Problem, error, warning
+from generator.markdown import Audience
+from generator.output import Staging
+from generator.pages import PlannedPage
+from generator.records import (EntryRecord, Stamp, content_digest, model_shape, process_entry, record_from_plain,
+                               record_to_plain, render_record)
+
+#: A page that reads this many attributes of a context value depends on all of it (cheaper to digest).
+WHOLE_FROM = 8
+#: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
+RACY_NS = 2_000_000_000
+Mapper = Callable[..., Iterable[EntryRecord]]
+
+
+#: Libraries whose code shapes the output: an upgrade must not reuse what an older one made.
+LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "frontmatter")
+
+
+def code_stamp() -> str:
+    """Return a digest of Footfall's own files and the libraries it renders with, as installed."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            files.append(Path(spec.origin))
+    stats = ((str(p), p.stat()) for p in files)
+    return hash_text(__version__, sys.version, *(f"{p}:{s.st_size}:{s.st_mtime_ns}" for p, s in stats))
+
+
+def cache_key(cfg: SiteConfig, theme_settings: object, code: str) -> str:
+    """Return the key of everything cached data depends on besides the files themselves."""
+    return hash_text(code, model_shape(), repr(cfg), repr(theme_settings))
+
+
+@dataclass(frozen=True, slots=True)
+class InputScan:
+    """Every input file of a build with its size and time, read in one pass."""
+
+    stamp: str | None  # digest of all of them; None when one is too fresh to trust
+    content: dict[str, Stamp]  # files under content/ by path relative to it
+
+
+def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path], start_ns: int) -> InputScan:
+    """Scan the inputs of a build: site.toml, everything under content/, templates/, static/ and the theme.
+
+    A new kind of input must be added here, or a build with nothing changed would miss it.
+    """
+    content = scan_files(content_dir)
+    listed = [(str(content_dir), content), *((str(f), scan_files(f)) for f in folders)]
+    for path in files:
+        try:
+            status = path.stat()
+            listed.append((str(path), {"": (status.st_size, status.st_mtime_ns)}))
+        except OSError:
+            listed.append((str(path), {"": (-1, 0)}))
+    parts: list[str] = []
+    fresh = False
+    for base, found in listed:
+        for rel, (size, mtime) in sorted(found.items()):
+            fresh = fresh or mtime >= start_ns - RACY_NS
+            parts.append(f"{base}/{rel}:{size}:{mtime}")
+    return InputScan(None if fresh else hash_text(*parts), content)
+
+
+def outputs_intact(folder: Path, manifest: dict[str, OutputRow]) -> bool:
+    """Return True when every file of the manifest is on disk as the last build left it."""
+    base = str(folder) + os.sep
+    try:
+        for path, row in manifest.items():
+            status = os.stat(base + path)
+            if status.st_size != row.size or status.st_mtime_ns != row.mtime_ns:
+                return False
+    except OSError:
+        return False
+    return bool(manifest)
+
+
+class EntryStore:
+    """The records of a site's source files, in memory and in the cache."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.records: dict[str, EntryRecord] = {}  # decoded records by source path
+        self._stored: dict[str, Any] | None = None  # plain records not decoded yet (read on first use)
+        self._loaded: dict[str, EntryRecord] = {}  # records as the cache holds them
+        self._stamps: Mapping[str, Stamp] = {}  # sizes and times scanned for this refresh
+        self.parsed = 0  # files parsed in the last refresh
+        self.read = 0  # files read in the last refresh
+
+    def refresh(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience, *, mapper: Mapper = map,
+                stamps: Mapping[str, Stamp] | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> list[EntryRecord]:
+        """Return a record per source, reusing every record whose file did not change.
+
+        `stamps` may give each file's (size, mtime_ns) by path, as scanned; others are looked up.
+        """
+        start_ns, self.parsed, self.read = time.time_ns(), 0, 0
+        self._stamps = stamps or {}
+        if self._stored is None:
+            self._stored = self.cache.records()
+        found: dict[str, EntryRecord] = {}
+        todo: list[tuple[SourceFile, bytes, Stamp]] = []
+        for source in sources:
+            record, raw, stamp = self._reuse(source, cfg, audience, start_ns)
+            if record is not None:
+                found[source.rel] = record
+            else:
+                todo.append((source, raw, stamp))
+        made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
+        for done, ((source, _, stamp), record) in enumerate(zip(todo, made), start=1):
+            found[source.rel] = replace(record, stamp=_trusted(stamp, start_ns))
+            if progress is not None:
+                progress("Reading entries", done, len(todo))
+        self.parsed = len(todo)
+        self._save(found)
+        return [found[s.rel] for s in sources]
+
+    def _reuse(self, source: SourceFile, cfg: SiteConfig, audience: Audience,
+               start_ns: int) -> tuple[EntryRecord | None, bytes, Stamp]:
+        """Return the old record if the file is unchanged (rendering it if need be), else the file's bytes."""
+        old = self._record(source.rel)
+        try:
+            stamp = self._stamps.get(source.rel) or _stamp(source.path)
+            if old is not None and old.stamp == stamp and not old.needs_render(audience):
+                return old, b"", stamp
+            raw = source.path.read_bytes()
+        except OSError as exc:
+            problem = error(source.path, None, f"cannot read the file: {exc.strerror}")
+            return EntryRecord(source.rel, "", None, None, (problem,)), b"", (0, 0)
+        self.read += 1
+        if old is None or old.digest != content_digest(raw):
+            return None, raw, stamp
+        return render_record(replace(old, stamp=_trusted(stamp, start_ns)), cfg, audience), b"", stamp
+
+    def _record(self, rel: str) -> EntryRecord | None:
+        """Return the record of a source path from memory or the cache, if there is a usable one."""
+        record = self.records.get(rel)
+        if record is None and self._stored and rel in self._stored:
+            try:
+                record = record_from_plain(self._stored.pop(rel))
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                self.cache.problems.append(warning(self.cache.path, None, f"ignored an unreadable cache record for {rel}"))
+                return None
+            self.records[rel] = self._loaded[rel] = record
+        return record if record is not None and record.rel == rel else None
+
+    def _save(self, found: dict[str, EntryRecord]) -> None:
+        """Keep the new records in memory and store those that changed."""
+        changed = {rel: record_to_plain(r) for rel, r in found.items()
+                   if r.digest and self._loaded.get(rel) is not r}
+        removed = [rel for rel in (*self._loaded, *(self._stored or ())) if rel not in found]
+        self.records = {rel: r for rel, r in found.items() if r.digest}
+        self._loaded = dict(self.records)
+        self._stored = {}
+        self.cache.save(changed, removed)
+
+
+def _stamp(path: Path) -> Stamp:
+    """Return a file's (size, mtime_ns)."""
+    status = os.stat(path)
+    return status.st_size, status.st_mtime_ns
+
+
+def _trusted(stamp: Stamp, start_ns: int) -> Stamp | None:
+    """Return the stamp if the file is old enough for size and time to identify its bytes."""
+    return stamp if stamp[1] < start_ns - RACY_NS else None
+
+
+def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Return every file under folder as relative path -> (size, mtime_ns)."""
+    found: dict[str, tuple[int, int]] = {}
+    stack = [(str(folder), "")]
+    while stack:
+        current, prefix = stack.pop()
+        try:
+            with os.scandir(current) as items:
+                for item in items:
+                    if item.is_dir(follow_symlinks=False):
+                        stack.append((item.path, f"{prefix}{item.name}/"))
+                    else:
+                        status = item.stat()
+                        found[prefix + item.name] = (status.st_size, status.st_mtime_ns)
+        except OSError:
+            continue
+    return found
+
+
+class OutputLedger:
+    """The output files of one build, checked against the manifest of the last good one."""
+
+    def __init__(self, staging: Staging, manifest: dict[str, OutputRow]) -> None:
+        self.staging = staging
+        self.manifest = manifest  # the last good build's rows
+        self.on_disk = scan_files(staging.target)  # what the live folder holds now
+        self.rows: dict[str, OutputRow] = {}  # this build's rows, by output path
+        self._written: dict[str, OutputRow] = {}  # rows of staged files, stat filled in on commit
+
+    def intact(self, path: str) -> OutputRow | None:
+        """Return the manifest row of a file that is on disk exactly as the last build left it."""
+        row = self.manifest.get(path)
+        if row is not None and self.on_disk.get(path) == (row.size, row.mtime_ns):
+            return row
+        return None
+
+    def reuse(self, path: str, digest: str) -> bool:
+        """Keep a file untouched, without reading it, when it was made from the same things; return True if kept."""
+        row = self.intact(path)
+        if row is None or row.digest != digest:
+            return False
+        self.staging.keep(path)
+        self.rows[path] = row
+        return True
+
+    def put(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> None:
+        """Stage a file's bytes; unchanged bytes leave the live file as it is."""
+        content = hash_bytes(data)
+        row = self.intact(path)
+        if row is not None and row.hash == content:
+            self.staging.keep(path)
+            self.rows[path] = OutputRow(digest, content, row.size, row.mtime_ns, tuple(sorted(reads)))
+            return
+        new = OutputRow(digest, content, len(data), 0, tuple(sorted(reads)))
+        if self.staging.add(path, data):
+            self._written[path] = new
+        else:
+            size, mtime = self.on_disk.get(path, (len(data), 0))
+            self.rows[path] = replace(new, size=size, mtime_ns=mtime)
+
+    def commit(self) -> list[str]:
+        """Swap staged files in, remove stale ones, note how written files look on disk; return removed paths."""
+        removed = self.staging.commit(existing=self.on_disk)
+        for path, row in self._written.items():
+            status = (self.staging.target / path).stat()
+            self.rows[path] = replace(row, size=status.st_size, mtime_ns=status.st_mtime_ns)
+        return removed
+
+    @property
+    def written(self) -> list[str]:
+        """Return the paths whose bytes this build changed."""
+        return sorted(self._written)
+
+    def changes(self) -> tuple[dict[str, OutputRow], list[str]]:
+        """Return the rows that differ from the manifest and the paths it no longer has."""
+        changed = {p: r for p, r in self.rows.items() if self.manifest.get(p) != r}
+        return changed, [p for p in self.manifest if p not in self.rows]
+
+
+class PageDigests:
+    """The digest of each planned page: its templates, its plain context values, the model values it read."""
+
+    def __init__(self, templates: TemplateDigests, shared: Mapping[str, Any], key: str) -> None:
+        self.templates = templates
+        self.prints = Fingerprints()
+        self.shared = shared  # what every page receives (the Site, the config)
+        parts = [key]
+        for name, value in shared.items():
+            parts.append(name)
+            if not watched(value):
+                self.prints.add(value, parts)
+        self.base = hash_text(*parts)
+        self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]] = {}
+        self._shared_parts: dict[str, list[str]] = {}
+
+    def page(self, item: PlannedPage, reads: Iterable[str]) -> str:
+        """Return the digest of a page whose render read these paths."""
+        parts = [self.base, self.templates.digest(item.template), item.url, item.path, item.template]
+        for key, value in item.context.items():
+            parts.append(key)
+            if not watched(value):
+                self.prints.add(value, parts)
+        for root, paths, getter in self._plan(reads):
+            if root in self.shared and root not in item.context:
+                parts.extend(self._shared_part(paths))
+            elif getter is None:
+                for path in paths:
+                    parts.append(path)
+                    self.prints.add(resolve(item.context, path), parts)
+            else:
+                self._add_reads(item.context, root, paths, getter, parts)
+        return hash_text(*parts)
+
+    def _plan(self, reads: Iterable[str]) -> list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]:
+        """Return the read paths grouped by root: plain attribute paths with one getter for all, the rest alone."""
+        key = reads if isinstance(reads, frozenset) else frozenset(reads)
+        if key not in self._plans:
+            plain: dict[str, list[str]] = {}
+            special: dict[str, list[str]] = {}
+            for path in sorted(key):
+                root = path.split(".", 1)[0].split("#", 1)[0].rstrip("!?")
+                simple = "." in path and not path.endswith(("#len", "!", "?"))
+                (plain if simple else special).setdefault(root, []).append(path)
+            for root in [r for r, ps in plain.items() if r not in self.shared and _fields_read(ps) >= WHOLE_FROM]:
+                special.setdefault(root, []).insert(0, root)  # most of it is read: digest all of it (memoised)
+                del plain[root]
+            groups = [(r, tuple(ps), _getter(ps)) for r, ps in sorted(plain.items())]
+            self._plans[key] = groups + [(r, tuple(ps), None) for r, ps in sorted(special.items())]
+        return self._plans[key]
+
+    def _add_reads(self, context: dict[str, Any], root: str, paths: tuple[str, ...],
+                   getter: Callable[[Any], Any], parts: list[str]) -> None:
+        """Append the values a page read under one root of its context."""
+        parts.extend(paths)
+        try:
+            values = getter(context[root])
+        except (AttributeError, KeyError, TypeError):
+            values = tuple(resolve(context, path) for path in paths)
+        for value in values:
+            self.prints.add(value, parts)
+
+    def _shared_part(self, paths: tuple[str, ...]) -> list[str]:
+        """Return the parts for read paths under a shared value (the same for every page of a build)."""
+        out: list[str] = []
+        for path in paths:
+            if path not in self._shared_parts:
+                self._shared_parts[path] = [path]
+                self.prints.add(resolve(self.shared, path), self._shared_parts[path])
+            out.extend(self._shared_parts[path])
+        return out
+
+
+def _fields_read(paths: list[str]) -> int:
+    """Return how many different attributes of a root value some read paths use."""
+    return len({p.split(".", 2)[1] for p in paths})
+
+
+def _getter(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """Return a function giving the values of attribute paths (root.a.b) under one root, all at once."""
+    get = operator.attrgetter(*(p.split(".", 1)[1] for p in paths))
+    return (lambda value: (get(value),)) if len(paths) == 1 else get
+
+
+def watched(value: Any) -> bool:
+    """Return True for context values whose reads are followed (dataclasses and tuples), not digested whole."""
+    return type(value) in (tuple, list) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
+
+
+def watch_values(values: Mapping[str, Any], log: ReadLog) -> dict[str, Any]:
+    """Return template variables with dataclass and tuple values replaced by stand-ins noting reads."""
+    return {k: log.watch(v, k) if watched(v) else v for k, v in values.items()}
+
+
+def watch_context(item: PlannedPage, log: ReadLog) -> PlannedPage:
+    """Return the page with its dataclass and tuple context values replaced by stand-ins noting reads."""
+    return replace(item, context=watch_values(item.context, log))
+
+
+def reused(item: PlannedPage, ledger: OutputLedger, digests: PageDigests) -> bool:
+    """Return True when a page's file is kept as it is: made from the same things and untouched on disk."""
+    row = ledger.intact(item.path)
+    return row is not None and ledger.reuse(item.path, digests.page(item, row.reads))
