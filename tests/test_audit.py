@@ -219,7 +219,7 @@ def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) 
     result = build.BuildResult("public")
     inputs = build.read_inputs(site, result)
     model = build.make_model(inputs, "public", result)
-    allowed = build.public_words(model, inputs)
+    allowed = audit.public_words(model, inputs.vocabulary, inputs.theme, inputs.config.path)
     unknown = {}
     for relpath, path in audit.folder_files(site / "output/public"):
         for word in audit.tokens(audit.file_text(path.read_bytes(), relpath)) + audit.tokens(relpath):
