@@ -23,6 +23,7 @@ from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, Outpu
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
+from generator.parallel import fork_map, indexed_map
 from generator.records import decode_problem, encode_problem
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
 from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
@@ -118,11 +119,11 @@ Progress = Callable[[str, int, int], None]  # (what is being done, how many done
 class Builder:
     """Builds one audience's site again and again, redoing only what changed since the last build."""
 
-    def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = map,
+    def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = fork_map,
                  progress: Progress | None = None) -> None:
         self.root = root  # the site folder
         self.audience: Audience = audience
-        self.mapper = mapper  # runs process_entry over the files to parse (map, or a process pool's map)
+        self.mapper = mapper  # runs process_entry over the files to parse (fork_map, map, or a process pool's map)
         self.progress = progress  # told how page rendering advances
         self.code = code_stamp()  # Footfall's code and libraries, as installed
         self._cache: Cache | None = None
@@ -255,21 +256,31 @@ class Builder:
         digests = PageDigests(TemplateDigests(env), shared, key)
         todo = [item for item in planned if not reused(item, ledger, digests)]
         result.rendered = len(todo)
-        for done, item in enumerate(todo, start=1):
-            log = ReadLog()
-            try:
-                html = render_page(env, watch_context(item, log), watch_values(shared, log))
-            except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
-                result.problems.append(template_problem(exc, item))
+        made = indexed_map(lambda index: render_one(env, todo[index], shared, digests), len(todo))
+        for done, (item, made_page) in enumerate(zip(todo, made), start=1):
+            if isinstance(made_page, Problem):
+                result.problems.append(made_page)
                 if len(result.problems) > 50:
                     return
                 continue
-            ledger.put(item.path, digests.page(item, log.paths), html.encode("utf-8"), log.paths)
+            digest, html, reads = made_page
+            ledger.put(item.path, digest, html, reads)
             if self.progress is not None:
                 self.progress("Rendering pages", done, len(todo))
 
 
-def build(root: Path, audience: Audience, *, mapper: Mapper = map, progress: Progress | None = None) -> BuildResult:
+def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any],
+               digests: PageDigests) -> tuple[str, bytes, set[str]] | Problem:
+    """Render one page; return its digest, bytes and read paths, or the template problem (pure: runs in workers)."""
+    log = ReadLog()
+    try:
+        html = render_page(env, watch_context(item, log), watch_values(shared, log))
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        return template_problem(exc, item)
+    return digests.page(item, log.paths), html.encode("utf-8"), log.paths
+
+
+def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
     return Builder(root, audience, mapper=mapper, progress=progress).build()
 
