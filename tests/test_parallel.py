@@ -74,3 +74,4 @@ def test_indexed_map_keeps_order_and_finishes_in_process_when_a_worker_dies(monk
 
 def test_fork_map_is_map_for_small_jobs() -> None:
     assert list(parallel.fork_map(pow, [2, 3], [3, 2])) == [8, 9]
+
