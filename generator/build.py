@@ -19,7 +19,7 @@ from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
-                                   code_stamp, outputs_intact, reused, scan_inputs, watch_context, watch_values)
+                                   code_stamp, outputs_intact, scan_inputs, watch_context, watch_values)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
@@ -254,7 +254,7 @@ class Builder:
         shared = shared_context(site, inputs)
         key = hash_text(self._cache.key, repr(sorted((n, f.output) for n, f in inputs.static.items())))
         digests = PageDigests(TemplateDigests(env), shared, key)
-        todo = [item for item in planned if not reused(item, ledger, digests)]
+        todo = unchanged_pages(planned, ledger, digests)
         result.rendered = len(todo)
         made = indexed_map(lambda index: render_one(env, todo[index], shared, digests), len(todo))
         for done, (item, made_page) in enumerate(zip(todo, made), start=1):
@@ -267,6 +267,15 @@ class Builder:
             ledger.put(item.path, digest, html, reads)
             if self.progress is not None:
                 self.progress("Rendering pages", done, len(todo))
+
+
+def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: PageDigests) -> list[PlannedPage]:
+    """Keep the pages made from the same things as last time; return the others (digests checked in workers)."""
+    rows = [(item, ledger.intact(item.path)) for item in planned]
+    known = [(item, row) for item, row in rows if row is not None]
+    made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
+    kept = {item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest)}
+    return [item for item in planned if item.path not in kept]
 
 
 def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any],

@@ -6,6 +6,7 @@ without `fork` run in this process, in order, with the same results.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +54,7 @@ def _forked(job: Callable[[int], T], count: int, processes: int) -> Iterator[T]:
     global _job
     done = 0
     _job = job
+    gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
     try:
         chunk = max(1, count // (processes * CHUNKS_PER_WORKER))
@@ -63,6 +65,7 @@ def _forked(job: Callable[[int], T], count: int, processes: int) -> Iterator[T]:
         pass  # a worker died (killed, out of memory): do the rest here
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
         _job = None
     yield from map(job, range(done, count))
 
