@@ -75,3 +75,15 @@ def test_indexed_map_keeps_order_and_finishes_in_process_when_a_worker_dies(monk
 def test_fork_map_is_map_for_small_jobs() -> None:
     assert list(parallel.fork_map(pow, [2, 3], [3, 2])) == [8, 9]
 
+
+
+def test_a_template_error_in_a_worker_is_reported_with_file_and_line(make_site, monkeypatch) -> None:
+    site = make_site(mixed_journal(12))
+    (site / "templates").mkdir()
+    (site / "templates/entry.html").write_text('{% extends "base.html" %}\n{% block main %}{{ post.nope }}{% endblock %}\n')
+    sizes = force(monkeypatch, forked=True)
+    result = build(site, "journal")
+    assert not result.ok and sizes[-1] == result.pages
+    assert {str(p.path).replace("\\", "/").rsplit("/", 2)[-2:] == ["templates", "entry.html"] and p.line == 2
+            for p in result.problems if p.is_error} == {True}
+    assert not (site / "output/journal").exists()
