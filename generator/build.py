@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from generator import feeds, timeline
+from generator import audit, cards, feeds, images, sharing, timeline
 from generator.cache import Cache, OutputRow
 from generator.config import SiteConfig, load_config
 from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
@@ -30,6 +30,14 @@ from generator.themes import (StaticFile, Theme, load_theme, make_environment, r
                               template_problem)
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
+
+
+class ProducerFailed(Exception):
+    """A file producer that cannot make its files; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 @dataclass
@@ -111,6 +119,31 @@ def render_all(entries: tuple[Entry, ...], audience: Audience, cfg: SiteConfig) 
     """Render the body of every entry this audience may see (without the cache)."""
     return {e.rel: render_entry(e, audience, relative_root(url_of(e, cfg)))
             for e in entries if is_visible(e, audience)}
+
+
+def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
+    """Render what this audience may see and return its site model (without the cache)."""
+    cfg = inputs.config
+    with result.timed("markdown"):
+        rendered = render_all(inputs.entries, audience, cfg)
+        for item in rendered.values():
+            result.problems.extend(item.problems)
+    if audience == "public":
+        rendered = public_images(inputs.entries, rendered, cfg, result)
+    with result.timed("site"):
+        return build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
+
+
+def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], cfg: SiteConfig,
+                  result: BuildResult) -> dict[str, Rendered]:
+    """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
+    sources = {e.rel: e.source for e in entries}
+    safe: dict[str, Rendered] = {}
+    with result.timed("images"):
+        for rel, item in rendered.items():
+            safe[rel], problems = images.responsive(item, cfg.cache_dir / "images", sources[rel])
+            result.problems.extend(problems)
+    return safe
 
 
 Progress = Callable[[str, int, int], None]  # (what is being done, how many done, how many in all)
@@ -204,6 +237,8 @@ class Builder:
         visible = {rel: item for rel, item in rendered.items() if item is not None}
         for item in visible.values():
             result.problems.extend(item.problems)
+        if self.audience == "public":
+            visible = public_images(entries, visible, cfg, result)
         with result.timed("site"):
             site = build_site(entries, visible, self.audience, cfg, vocabulary)
             planned, problems = plan_pages(site)
@@ -223,8 +258,13 @@ class Builder:
                 self._stage_pages(site, planned, inputs, ledger, result)
             with result.timed("files"):
                 _stage_files(site, planned, inputs, ledger)
+            if self.audience == "public" and not has_errors(result.problems):
+                with result.timed("audit"):
+                    result.problems.extend(privacy_audit(site, inputs, staging))
         except UnsafePath as exc:
             result.problems.append(Problem(None, None, str(exc)))
+        except ProducerFailed as exc:
+            result.problems.append(exc.problem)
         if has_errors(result.problems):
             staging.abandon()
             return
@@ -287,6 +327,14 @@ def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         return template_problem(exc, item)
     return digests.page(item, log.paths), html.encode("utf-8"), log.paths
+
+
+def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]:
+    """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
+    files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
+             for relpath in sorted(staging.staged | staging.kept)]
+    return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
+                             inputs.config.path)
 
 
 def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None) -> BuildResult:
@@ -389,7 +437,25 @@ def timeline_data(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Ite
     yield "timeline.json", timeline.timeline_json(timeline.build_timeline(site), site.config)
 
 
+def feed_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield the public build's Atom and JSON feeds."""
+    yield from feeds.feed_files(site)
+
+
+def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield a 1200x630 share card beside every story of the public build (drawn only when it changed)."""
+    if site.audience != "public" or not site.posts:
+        return
+    try:
+        style = sharing.card_style(inputs.theme.folders)
+    except ValueError as exc:
+        raise ProducerFailed(Problem(None, None, f"cannot draw share cards: {exc}",
+                                     "fix the [card] table of the theme's theme.toml")) from exc
+    specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
+    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards").items()
+
+
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
 FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
-    theme_static, entry_assets, crawler_files, timeline_data,
+    theme_static, entry_assets, crawler_files, timeline_data, feed_files, card_files,
 )

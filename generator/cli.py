@@ -19,6 +19,7 @@ from generator import __version__
 from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
 from generator.errors import Problem, error
 from generator.markdown import Audience
+from generator.publish import PublishResult, audit_public, publish
 from generator.scaffold import create_entry, create_site
 
 if TYPE_CHECKING:
@@ -218,6 +219,53 @@ def check_command(site_dir: Path) -> None:
         sys.exit(EXIT_PROBLEMS)
     warnings = len(result.problems)
     console().print(f"Checked {result.entries} entries: no errors" + (f", {warnings} warning(s)." if warnings else "."))
+
+
+@cli.command("audit")
+@site_option
+def audit_command(site_dir: Path) -> None:
+    """Search every file and path of output/public for private text; exit 1 on any find."""
+    result = audit_public(site_dir)
+    show_problems(result.problems, site_dir)
+    if not result.ok:
+        sys.exit(EXIT_PROBLEMS)
+    console().print(f"Audited {result.output_dir}: nothing private found.", highlight=False)
+
+
+@cli.command("publish")
+@click.option("--to", "to", default=None, metavar="DIR|git",
+              help="A folder to sync the public site into, or `git` to commit it to a branch. [publish] to in site.toml.")
+@click.option("--remote", default=None, help="With --to git: push the branch to this remote (a name or URL).")
+@click.option("--branch", default=None, help="With --to git: the branch to commit to (default gh-pages).")
+@click.option("--dry-run", is_flag=True, help="Build and audit, then list what would change; deploy nothing.")
+@site_option
+def publish_command(to: str | None, remote: str | None, branch: str | None, dry_run: bool, site_dir: Path) -> None:
+    """Build the public site afresh, audit it, then deploy it to a folder or a git branch."""
+    result = publish(site_dir, to=to, remote=remote, branch=branch, dry_run=dry_run)
+    if result.usage:
+        raise click.UsageError(result.problems[0].message)
+    show_problems([*result.build.problems, *result.problems], site_dir)
+    if not result.ok:
+        console().print("[bold red]Nothing was published.[/]", markup=True)
+        sys.exit(EXIT_PROBLEMS)
+    console().print(publish_summary(result, dry_run), highlight=False)
+    for change in result.changes:
+        console().print(f"  {change.action:<6} {change.path}", highlight=False)
+
+
+def publish_summary(result: PublishResult, dry_run: bool) -> str:
+    """Return the one-line summary of a publish."""
+    assert result.target is not None
+    where = f"branch {result.target.branch}" if result.target.to == "git" else result.target.to
+    counts = {a: sum(c.action == a for c in result.changes) for a in ("add", "update", "delete")}
+    changed = f"{counts['add']} added, {counts['update']} updated, {counts['delete']} deleted"
+    if dry_run:
+        return f"Dry run: publishing {result.build.entries} entries to {where} would change {changed}:"
+    if not result.changes:
+        return f"{where} already holds this build; nothing to publish."
+    pushed = f", pushed to {result.target.remote}" if result.pushed else ""
+    commit = f" (commit {result.commit[:10]}{pushed})" if result.commit else ""
+    return f"Published {result.build.entries} entries to {where}{commit}: {changed}."
 
 
 @cli.command("new")

@@ -1,12 +1,34 @@
-"""Machine-readable files of a build: robots.txt and the sitemap. Site in, bytes out."""
+"""Machine-readable files of a build: robots.txt, the sitemap, Atom and JSON feeds. Site in, bytes out.
+
+Feeds hold only the listed stories of the public build, newest first, with full content (the public
+render has already removed private passages) and every URL absolute. Their dates come from the
+entries, never from the clock: a feed's `updated` is its newest story's date.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+
 from generator.pages import PlannedPage
-from generator.site import Site
+from generator.sharing import card_url
+from generator.site import Post, Site, Term
 from generator.urls import absolute
+
+FEED_PATH = "/feed.xml"
+JSON_FEED_PATH = "/feed.json"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+#: The date of a feed with no stories (a feed must have one, and the clock must not provide it).
+EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_URL_ATTR = re.compile(r'(\s(?:href|src|poster)=")([^"]*)(")')
+_SRCSET_ATTR = re.compile(r'(\ssrcset=")([^"]*)(")')
 
 
 def robots_txt(site: Site) -> bytes:
@@ -31,3 +53,116 @@ def sitemap_xml(site: Site, planned: list[PlannedPage]) -> bytes:
         lines.append("  </url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode()
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """Return HTML whose relative href, src and srcset URLs are made absolute against page_url."""
+    html = _URL_ATTR.sub(lambda m: m.group(1) + urljoin(page_url, m.group(2)) + m.group(3), html)
+
+    def srcset(match: re.Match[str]) -> str:
+        candidates = (c.strip().split(None, 1) for c in match.group(2).split(",") if c.strip())
+        joined = ", ".join(" ".join([urljoin(page_url, c[0]), *c[1:]]) for c in candidates)
+        return match.group(1) + joined + match.group(3)
+
+    return _SRCSET_ATTR.sub(srcset, html)
+
+
+def feed_files(site: Site) -> Iterator[tuple[str, bytes]]:
+    """Yield the public build's feeds: the site's Atom and JSON feeds and one Atom feed per emotion."""
+    if site.audience != "public":
+        return
+    title = site.config.title
+    yield FEED_PATH.lstrip("/"), atom_feed(site, site.listed, FEED_PATH, title, "/")
+    yield JSON_FEED_PATH.lstrip("/"), json_feed(site)
+    for term in site.emotions:
+        yield emotion_feed_url(term).lstrip("/"), atom_feed(site, term.posts, emotion_feed_url(term),
+                                                            f"{term.name} · {title}", term.url)
+
+
+def emotion_feed_url(term: Term) -> str:
+    """Return the site URL of an emotion's Atom feed."""
+    return f"{term.url}feed.xml"
+
+
+def _newest(posts: Sequence[Post]) -> datetime:
+    """Return the date of the newest post, or the fixed date of an empty feed."""
+    dates = [p.date for p in posts if p.date]
+    return max(dates) if dates else EMPTY_FEED_DATE
+
+
+def atom_feed(site: Site, posts: Sequence[Post], feed_url: str, title: str, home_url: str) -> bytes:
+    """Return an Atom feed of posts (newest first) with full content and absolute URLs."""
+    cfg = site.config
+    fg = FeedGenerator()
+    fg.id(absolute(cfg.base_url, feed_url))
+    fg.title(title)
+    fg.link(href=absolute(cfg.base_url, home_url), rel="alternate")
+    fg.link(href=absolute(cfg.base_url, feed_url), rel="self")
+    fg.language(cfg.language)
+    fg.generator("Footfall")
+    fg.updated(_newest(posts))
+    if cfg.description:
+        fg.subtitle(cfg.description)
+    if cfg.author:
+        fg.author(name=cfg.author)
+    for post in posts:
+        _atom_entry(fg, post, site)
+    feed: bytes = fg.atom_str(pretty=True)
+    return feed
+
+
+def _atom_entry(fg: FeedGenerator, post: Post, site: Site) -> None:
+    """Append one post to an Atom feed."""
+    url = absolute(site.config.base_url, post.url)
+    entry = fg.add_entry(order="append")
+    entry.id(url)
+    entry.title(post.title)
+    entry.link(href=url, rel="alternate")
+    entry.published(post.date)
+    entry.updated(post.date)
+    if site.config.author:
+        entry.author(name=site.config.author)
+    if post.summary:
+        entry.summary(post.summary)
+    entry.content(absolute_links(post.html, url), type="html")
+    for term, label, scheme in _categories(post, site):
+        entry.category(term=term, label=label, scheme=scheme)
+
+
+def _categories(post: Post, site: Site) -> Iterable[tuple[str, str, str]]:
+    """Return (term, label, scheme) for the tags and emotions of a post."""
+    base = site.config.base_url
+    tags = [(t.slug, t.name, absolute(base, "/tags/")) for t in post.tags if t.url]
+    emotions = [(c.slug, c.name, absolute(base, "/emotions/")) for c in post.emotions if c.url]
+    return [*tags, *emotions]
+
+
+def json_feed(site: Site) -> bytes:
+    """Return a JSON Feed 1.1 of the listed stories, newest first."""
+    cfg = site.config
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION, "title": cfg.title, "home_page_url": cfg.base_url,
+        "feed_url": absolute(cfg.base_url, JSON_FEED_PATH), "language": cfg.language,
+    }
+    if cfg.description:
+        feed["description"] = cfg.description
+    if cfg.author:
+        feed["authors"] = [{"name": cfg.author}]
+    feed["items"] = [_json_item(post, site) for post in site.listed]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _json_item(post: Post, site: Site) -> dict[str, Any]:
+    """Return one JSON Feed item."""
+    url = absolute(site.config.base_url, post.url)
+    item: dict[str, Any] = {
+        "id": url, "url": url, "title": post.title, "content_html": absolute_links(post.html, url),
+        "image": absolute(site.config.base_url, card_url(post)),
+        "date_published": post.date.isoformat() if post.date else None,
+    }
+    if post.summary:
+        item["summary"] = post.summary
+    tags = [t.name for t in post.tags if t.url] + [c.name for c in post.emotions if c.url]
+    if tags:
+        item["tags"] = tags
+    return item

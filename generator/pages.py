@@ -8,6 +8,7 @@ from typing import Any
 
 from generator import charts, timeline
 from generator.errors import Problem, error
+from generator.sharing import story_share
 from generator.site import Post, Site, Term
 from generator.urls import is_safe_relpath, output_path, paginated
 
@@ -74,8 +75,9 @@ def _home(site: Site) -> Iterator[PlannedPage]:
 def _posts(site: Site) -> Iterator[PlannedPage]:
     """Plan one page per entry and per standalone page."""
     for post in site.posts:
+        share = story_share(post, site.config) if site.audience == "public" else None
         yield page(post.url, "entry.html", post.title, (post.key,), post=post,
-                   description=post.summary, noindex=not post.listed)
+                   description=post.summary, noindex=not post.listed, share=share)
     for post in site.pages:
         yield page(post.url, "page.html", post.title, (post.key,), post=post,
                    description=post.summary, noindex=post.visibility != "public")

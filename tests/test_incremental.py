@@ -129,7 +129,7 @@ def clean_build(site: Path, scratch: Path) -> dict[str, dict[str, bytes] | None]
     return out
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operations, min_size=1, max_size=5))
 def test_any_sequence_of_edits_matches_a_clean_build(ops: list[tuple[object, ...]]) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -1,0 +1,138 @@
+"""What a public story needs to be shared: absolute URLs, its card, share links and JSON-LD."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from generator.cards import CardSpec, CardStyle, Chip, load_card_style
+from generator.config import SiteConfig
+from generator.site import Post
+from generator.urls import absolute
+
+CARD_NAME = "card.png"  # a story's card sits beside its page
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+#: Mastodon has no central share URL; Share₂Fedi asks for the reader's instance and works without JavaScript.
+MASTODON_SHARE = "https://s2f.kytta.dev/"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLink:
+    """A link that opens a service's "new post" screen with the story filled in."""
+
+    service: str  # short name for CSS, e.g. "bluesky"
+    label: str  # link text, e.g. "Bluesky"
+    url: str  # the share URL
+
+
+@dataclass(frozen=True, slots=True)
+class StoryShare:
+    """Everything a story page shows for sharing; made only for public builds."""
+
+    url: str  # absolute URL of the story
+    card_url: str  # absolute URL of its 1200x630 card
+    card_alt: str  # text equivalent of the card
+    text: str  # the share text: title and hashtag
+    links: tuple[ShareLink, ...]  # share links that work without JavaScript
+    json_ld: str  # JSON-LD BlogPosting, safe to put inside <script>
+
+
+def card_url(post: Post) -> str:
+    """Return the site URL of a story's card."""
+    return post.url + CARD_NAME
+
+
+def card_path(post: Post) -> str:
+    """Return the output path of a story's card."""
+    return card_url(post).lstrip("/")
+
+
+def long_date(post: Post) -> str:
+    """Return a story's date like "14 March 2026"."""
+    return f"{post.date.day} {post.date.strftime('%B')} {post.date.year}" if post.date else ""
+
+
+def card_spec(post: Post, cfg: SiteConfig) -> CardSpec:
+    """Return what a story's card shows: title, date, distance, emotions, site name and hashtag."""
+    chips = tuple(Chip(c.name, c.family.colour, c.family.text_colour) for c in post.emotions)
+    return CardSpec(title=post.title, date_text=long_date(post), distance_text=post.distance_text, chips=chips,
+                    site_title=cfg.title, hashtag=cfg.hashtag)
+
+
+def card_style(theme_folders: Sequence[Path]) -> CardStyle:
+    """Return the card style of the most specific theme that sets a [card] table (else the base theme's)."""
+    for folder in theme_folders:
+        path = folder / "theme.toml"
+        if path.is_file() and "[card]" in path.read_text("utf-8"):
+            return load_card_style(folder)
+    return load_card_style(theme_folders[-1])
+
+
+def share_text(post: Post, cfg: SiteConfig) -> str:
+    """Return the text a share starts with: the title, then the site's hashtag."""
+    return f"{post.title} #{cfg.hashtag}" if cfg.hashtag else post.title
+
+
+def _query(**params: str) -> str:
+    """Return a query string with spaces as %20 (as mailto: and most intents expect)."""
+    return urlencode(params, quote_via=quote)
+
+
+def share_links(url: str, text: str, title: str) -> tuple[ShareLink, ...]:
+    """Return the share links for a story at `url`."""
+    with_url = f"{text} {url}"
+    body = f"{text}\n\n{url}"
+    return (
+        ShareLink("email", "E-mail", f"mailto:?{_query(subject=title, body=body)}"),
+        ShareLink("bluesky", "Bluesky", f"https://bsky.app/intent/compose?{_query(text=with_url)}"),
+        ShareLink("mastodon", "Mastodon", f"{MASTODON_SHARE}?{_query(text=with_url)}"),
+        ShareLink("x", "X", f"https://x.com/intent/post?{_query(text=text, url=url)}"),
+        ShareLink("facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?{_query(u=url)}"),
+        ShareLink("whatsapp", "WhatsApp", f"https://wa.me/?{_query(text=with_url)}"),
+    )
+
+
+def card_alt(post: Post) -> str:
+    """Return the text equivalent of a story's card."""
+    facts = [long_date(post), post.distance_text,
+             ", ".join(chip.name for chip in post.emotions)]
+    return ": ".join([post.title, " · ".join(f for f in facts if f)]).rstrip(": ")
+
+
+def story_data(post: Post, cfg: SiteConfig) -> dict[str, Any]:
+    """Return the schema.org BlogPosting of a story, with the run as an ExerciseAction."""
+    url = absolute(cfg.base_url, post.url)
+    author = {"@type": "Person", "name": cfg.author or cfg.title}
+    run: dict[str, Any] = {"@type": "ExerciseAction", "exerciseType": "Running", "agent": author}
+    if post.distance_text:
+        run["distance"] = post.distance_text  # schema.org Distance: "<number> <unit>"
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title,
+        "description": post.summary, "url": url, "mainEntityOfPage": url,
+        "datePublished": post.date.isoformat() if post.date else None, "author": author,
+        "image": {"@type": "ImageObject", "url": absolute(cfg.base_url, card_url(post)),
+                  "width": CARD_WIDTH, "height": CARD_HEIGHT},
+        "inLanguage": cfg.language, "wordCount": post.words,
+        "keywords": [tag.name for tag in post.tags] or None,
+        "isPartOf": {"@type": "Blog", "name": cfg.title, "url": cfg.base_url},
+        "about": run,
+    }
+    return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+def script_json(data: dict[str, Any]) -> str:
+    """Return JSON that is safe inside an HTML <script> element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def story_share(post: Post, cfg: SiteConfig) -> StoryShare:
+    """Return the share data of one story of the public build."""
+    url = absolute(cfg.base_url, post.url)
+    text = share_text(post, cfg)
+    return StoryShare(url=url, card_url=absolute(cfg.base_url, card_url(post)), card_alt=card_alt(post),
+                      text=text, links=share_links(url, text, post.title), json_ld=script_json(story_data(post, cfg)))
