@@ -19,10 +19,11 @@ from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
-                                   code_stamp, outputs_intact, reused, scan_inputs, watch_context, watch_values)
+                                   code_stamp, outputs_intact, scan_inputs, watch_context, watch_values)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
+from generator.parallel import fork_map, indexed_map
 from generator.records import decode_problem, encode_problem
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
 from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
@@ -151,11 +152,11 @@ Progress = Callable[[str, int, int], None]  # (what is being done, how many done
 class Builder:
     """Builds one audience's site again and again, redoing only what changed since the last build."""
 
-    def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = map,
+    def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = fork_map,
                  progress: Progress | None = None) -> None:
         self.root = root  # the site folder
         self.audience: Audience = audience
-        self.mapper = mapper  # runs process_entry over the files to parse (map, or a process pool's map)
+        self.mapper = mapper  # runs process_entry over the files to parse (fork_map, map, or a process pool's map)
         self.progress = progress  # told how page rendering advances
         self.code = code_stamp()  # Footfall's code and libraries, as installed
         self._cache: Cache | None = None
@@ -293,20 +294,39 @@ class Builder:
         shared = shared_context(site, inputs)
         key = hash_text(self._cache.key, repr(sorted((n, f.output) for n, f in inputs.static.items())))
         digests = PageDigests(TemplateDigests(env), shared, key)
-        todo = [item for item in planned if not reused(item, ledger, digests)]
+        todo = unchanged_pages(planned, ledger, digests)
         result.rendered = len(todo)
-        for done, item in enumerate(todo, start=1):
-            log = ReadLog()
-            try:
-                html = render_page(env, watch_context(item, log), watch_values(shared, log))
-            except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
-                result.problems.append(template_problem(exc, item))
+        made = indexed_map(lambda index: render_one(env, todo[index], shared, digests), len(todo))
+        for done, (item, made_page) in enumerate(zip(todo, made), start=1):
+            if isinstance(made_page, Problem):
+                result.problems.append(made_page)
                 if len(result.problems) > 50:
                     return
                 continue
-            ledger.put(item.path, digests.page(item, log.paths), html.encode("utf-8"), log.paths)
+            digest, html, reads = made_page
+            ledger.put(item.path, digest, html, reads)
             if self.progress is not None:
                 self.progress("Rendering pages", done, len(todo))
+
+
+def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: PageDigests) -> list[PlannedPage]:
+    """Keep the pages made from the same things as last time; return the others (digests checked in workers)."""
+    rows = [(item, ledger.intact(item.path)) for item in planned]
+    known = [(item, row) for item, row in rows if row is not None]
+    made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
+    kept = {item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest)}
+    return [item for item in planned if item.path not in kept]
+
+
+def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any],
+               digests: PageDigests) -> tuple[str, bytes, set[str]] | Problem:
+    """Render one page; return its digest, bytes and read paths, or the template problem (pure: runs in workers)."""
+    log = ReadLog()
+    try:
+        html = render_page(env, watch_context(item, log), watch_values(shared, log))
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        return template_problem(exc, item)
+    return digests.page(item, log.paths), html.encode("utf-8"), log.paths
 
 
 def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]:
@@ -317,7 +337,7 @@ def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]
                              inputs.config.path)
 
 
-def build(root: Path, audience: Audience, *, mapper: Mapper = map, progress: Progress | None = None) -> BuildResult:
+def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
     return Builder(root, audience, mapper=mapper, progress=progress).build()
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from generator.watch import Batch, Watcher
 
 EXIT_PROBLEMS = 1
+WARNINGS_SHOWN = 20  # a build prints this many warnings at most; `footfall check` prints them all
 PROGRESS_FROM = 200  # show a progress bar when a build has more than this many files to parse or pages to render
 site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The site folder (holds site.toml and content/).")
@@ -37,17 +38,21 @@ def console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def show_problems(problems: list[Problem], root: Path) -> None:
-    """Print every problem, errors first, numbered, with file and line."""
+def show_problems(problems: list[Problem], root: Path, warning_limit: int | None = WARNINGS_SHOWN) -> None:
+    """Print every error and the first warnings, numbered, with file and line; say how many warnings were left out."""
     out = console()
     ordered = sorted(problems, key=lambda p: (not p.is_error, str(p.path), p.line or 0))
-    for number, problem in enumerate(ordered, start=1):
+    errors = sum(p.is_error for p in problems)
+    shown = ordered if warning_limit is None else ordered[:errors + warning_limit]
+    for number, problem in enumerate(shown, start=1):
         style = "bold red" if problem.is_error else "yellow"
         out.print(f"[{style}]{number}. {problem.severity}[/] {escape(problem.location(root))}: "
                   f"{escape(problem.message)}", markup=True, highlight=False)
         if problem.hint:
             out.print(f"   [dim]→ {escape(problem.hint)}[/]", markup=True)
-    errors = sum(p.is_error for p in problems)
+    if len(shown) < len(ordered):
+        out.print(f"[yellow]… and {len(ordered) - len(shown)} more warning(s).[/] "
+                  "Run `footfall check` to list them all.", markup=True, highlight=False)
     if errors:
         out.print(f"[bold red]Found {errors} error(s).[/] Nothing was written; the last good output is untouched.")
 
@@ -209,7 +214,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def check_command(site_dir: Path) -> None:
     """Validate the configuration and every entry, write nothing, print every problem."""
     result = check(site_dir)
-    show_problems(result.problems, site_dir)
+    show_problems(result.problems, site_dir, warning_limit=None)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     warnings = len(result.problems)

@@ -183,14 +183,22 @@ class ReadLog:
 
     def watch(self, value: Any, path: str) -> Any:
         """Return a stand-in for a dataclass or tuple value that notes reads, or the value itself (noted whole)."""
-        if type(value) in (tuple, list):
-            self.paths.add(path + "!")
-            return ItemsReads(value, path, self)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            self.paths.add(path + "!")
-            return ObjectReads(value, path, self)
-        self.paths.add(path)
-        return value
+        kind = type(value)
+        stand_in = _STAND_INS.get(kind, _MISSING)
+        if stand_in is _MISSING:
+            stand_in = _STAND_INS.setdefault(kind, _stand_in_for(kind))
+        if stand_in is None:
+            self.paths.add(path)
+            return value
+        self.paths.add(path + "!")
+        return stand_in(value, path, self)
+
+
+def _stand_in_for(kind: type) -> type[ItemsReads] | type[ObjectReads] | None:
+    """Return the stand-in class for values of a type: tuples and lists, dataclass instances, or None."""
+    if kind in (tuple, list):
+        return ItemsReads
+    return ObjectReads if dataclasses.is_dataclass(kind) and not issubclass(kind, type) else None
 
 
 def _unwrap(value: Any) -> Any:
@@ -282,7 +290,8 @@ class ItemsReads(_Reads):
         return _unwrap(item) in self._whole()
 
 
-_MISSING = object()
+_MISSING: Any = object()
+_STAND_INS: dict[type, Any] = {}  # the stand-in class (or None) for each type of value watched
 
 
 def resolve(roots: Mapping[str, Any], path: str) -> Any:

@@ -141,23 +141,24 @@ def normalise(written: Iterable[str], vocabulary: Vocabulary) -> tuple[Emotion, 
 def unknown_emotion_problems(entries: Iterable[Entry], vocabulary: Vocabulary) -> list[Problem]:
     """Return a warning for every emotion the vocabulary does not know, with the closest words."""
     problems: list[Problem] = []
+    hints: dict[str, str] = {}  # the same unknown word comes back often: look for close words once
     for entry in entries:
         for word in entry.emotions:
             if not vocabulary.normalise(word).known:
-                problems.append(_unknown_warning(entry, word, vocabulary))
+                hint = hints.get(word) or hints.setdefault(word, _unknown_hint(word, vocabulary))
+                problems.append(warning(entry.source, entry.emotions_line,
+                                        f'the vocabulary does not know the emotion "{word}"', hint))
     return problems
 
 
-def _unknown_warning(entry: Entry, word: str, vocabulary: Vocabulary) -> Problem:
-    """Return the warning for one unknown emotion, naming the closest known words."""
+def _unknown_hint(word: str, vocabulary: Vocabulary) -> str:
+    """Return the hint for one unknown emotion, naming the closest known words."""
     close = [f'"{c}"' for c in vocabulary.suggestions(word)]
     keep = "it is kept as written, in the family Other"
     if close:
         options = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
-        hint = f"did you mean {options}? Otherwise {keep}"
-    else:
-        hint = f'{keep}; to give it a family, add "{word}" = "<family>" under [vocabulary.emotions] in site.toml'
-    return warning(entry.source, entry.emotions_line, f'the vocabulary does not know the emotion "{word}"', hint)
+        return f"did you mean {options}? Otherwise {keep}"
+    return f'{keep}; to give it a family, add "{word}" = "<family>" under [vocabulary.emotions] in site.toml'
 
 
 def month_span(runs: Iterable[Run]) -> tuple[tuple[int, int], ...]:

@@ -374,8 +374,3 @@ def watch_context(item: PlannedPage, log: ReadLog) -> PlannedPage:
     """Return the page with its dataclass and tuple context values replaced by stand-ins noting reads."""
     return replace(item, context=watch_values(item.context, log))
 
-
-def reused(item: PlannedPage, ledger: OutputLedger, digests: PageDigests) -> bool:
-    """Return True when a page's file is kept as it is: made from the same things and untouched on disk."""
-    row = ledger.intact(item.path)
-    return row is not None and ledger.reuse(item.path, digests.page(item, row.reads))

@@ -27,6 +27,7 @@ class Staging:
     protected: tuple[Path, ...] = ()  # folders never written (content/)
     staged: set[str] = field(default_factory=set)  # paths written to staging
     kept: set[str] = field(default_factory=set)  # paths whose live bytes are already right
+    _folders: set[str] = field(default_factory=set, repr=False)  # staging folders made so far
 
     @property
     def folder(self) -> Path:
@@ -38,6 +39,7 @@ class Staging:
         self._check_target()
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
+        self._folders = {""}
 
     def _check_target(self) -> None:
         """Refuse a target inside a protected folder."""
@@ -54,10 +56,21 @@ class Staging:
             self.kept.add(relpath)
             return False
         staged = self.folder / relpath
-        staged.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folders(relpath)
         staged.write_bytes(data)
         self.staged.add(relpath)
         return True
+
+    def _make_folders(self, relpath: str) -> None:
+        """Create the staging folders of a path, asking the file system once per folder."""
+        parts = relpath.split("/")[:-1]
+        depth = len(parts)
+        while depth and "/".join(parts[:depth]) not in self._folders:
+            depth -= 1
+        for end in range(depth + 1, len(parts) + 1):
+            folder = "/".join(parts[:end])
+            (self.folder / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
 
     def keep(self, relpath: str) -> None:
         """Mark a live file as part of this build, as it is, without reading it."""

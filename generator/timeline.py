@@ -123,7 +123,7 @@ def timeline_json(timeline: Timeline, cfg: SiteConfig) -> bytes:
         "families": [_family_data(f) for f in timeline.families],
         "entries": [_entry_data(p, b, cfg) for b in timeline.buckets for p in b.posts],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")  # compact: C-fast
 
 
 def _family_data(family: Family) -> dict[str, str]:

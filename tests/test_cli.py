@@ -77,3 +77,15 @@ def test_future_entries_are_built(make_site, run_cli) -> None:
     site = make_site({"content/a.md": entry("title: Someday\ndate: 2099-01-01\nvisibility: public")})
     run_cli("build", "--site", str(site))
     assert (site / "output/public/2099/01/01/someday/index.html").is_file()
+
+
+def test_a_build_shows_twenty_warnings_and_check_shows_them_all(make_site, run_cli) -> None:
+    files = {f"content/{n:02d}.md": entry(f"title: Run {n}\ndate: 2026-03-{1 + n:02d}\nemotions: [fizzy{n}]")
+             for n in range(25)}
+    site = make_site(files)
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0
+    assert built.output.count("does not know the emotion") == 20
+    assert "… and 5 more warning(s). Run `footfall check` to list them all." in built.output
+    checked = run_cli("check", "--site", str(site))
+    assert checked.output.count("does not know the emotion") == 25 and "more warning" not in checked.output

@@ -1,0 +1,76 @@
+"""Spread pure work over the machine's cores: forked workers inherit the job, only results travel back.
+
+Big cold builds parse entries and render pages here. Small jobs, one-core machines and systems
+without `fork` run in this process, in order, with the same results.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+PARALLEL_FROM = 200  # fewer items than this are done in this process: forking would cost more than it saves
+CHUNKS_PER_WORKER = 8  # items go to workers in this many chunks each, so that a slow chunk delays little
+
+_job: Callable[[int], Any] | None = None  # set before the workers fork, so they inherit it without pickling
+
+
+def workers() -> int:
+    """Return how many cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Return True when worker processes can be forked here."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(function: Callable[..., T], *iterables: Iterable[Any]) -> Iterator[T]:
+    """Yield function(*args) for each row of the iterables, in order, like map(); in forked workers when big."""
+    rows = list(zip(*iterables))
+    return indexed_map(lambda index: function(*rows[index]), len(rows))
+
+
+def indexed_map(job: Callable[[int], T], count: int) -> Iterator[T]:
+    """Yield job(0), job(1), ... job(count - 1) in order; in forked workers when there are many."""
+    processes = min(workers(), count // max(PARALLEL_FROM // 2, 1))
+    if count < PARALLEL_FROM or processes < 2 or not can_fork():
+        return map(job, range(count))
+    return _forked(job, count, processes)
+
+
+def _forked(job: Callable[[int], T], count: int, processes: int) -> Iterator[T]:
+    """Yield the job's results from forked workers; finish in this process if the pool breaks."""
+    global _job
+    done = 0
+    _job = job
+    gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    try:
+        chunk = max(1, count // (processes * CHUNKS_PER_WORKER))
+        for result in pool.map(_run, range(count), chunksize=chunk):
+            yield result
+            done += 1
+    except (BrokenProcessPool, OSError):
+        pass  # a worker died (killed, out of memory): do the rest here
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+        _job = None
+    yield from map(job, range(done, count))
+
+
+def _run(index: int) -> Any:
+    """Run the inherited job on one index (in a worker)."""
+    assert _job is not None
+    return _job(index)

@@ -1,0 +1,89 @@
+"""Tests for forked workers: the parallel path gives the same bytes as the serial one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.build import build
+from tests.conftest import entry, snapshot
+
+EMOTIONS = ("calm", "tired", "joy", "hopeful")
+
+
+def mixed_journal(count: int) -> dict[str, str]:
+    """Return the files of a journal with public, unlisted and private entries over a few tags and emotions."""
+    files = {}
+    for number in range(count):
+        visibility = ("public", "unlisted", "private")[number % 3]
+        front = (f"title: Run {number:03d}\nslug: run-{number:03d}\ndate: 2025-{1 + number % 12:02d}-"
+                 f"{1 + number % 28:02d}T07:{number % 60:02d}:00\nvisibility: {visibility}\n"
+                 f"emotions: [{EMOTIONS[number % 4]}]\ntags: [hills, tag{number % 5}]\ndistance: {3 + number % 9} km")
+        body = f"First *paragraph* of run {number}.\n\n## Notes\n\n- one\n- two\n\nA [link](https://example.org/{number}).\n"
+        files[f"content/2025/{number:03d}.md"] = entry(front, body)
+    return files
+
+
+def force(monkeypatch: pytest.MonkeyPatch, forked: bool) -> list[int]:
+    """Make every job of two items or more run in two forked workers (or none); return the forked job sizes."""
+    sizes: list[int] = []
+    real = parallel._forked
+
+    def spy(job, count, processes):  # type: ignore[no-untyped-def]
+        sizes.append(count)
+        return real(job, count, processes)
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2 if forked else 10**9)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "_forked", spy)
+    return sizes
+
+
+@pytest.mark.parametrize("audience", ["journal", "public"])
+def test_forked_and_serial_builds_write_the_same_bytes(make_site, tmp_path: Path, monkeypatch, audience) -> None:
+    files = mixed_journal(24)
+    serial_site, forked_site = make_site(files), tmp_path / "forked"
+    force(monkeypatch, forked=False)
+    assert build(serial_site, audience).ok
+    sizes = force(monkeypatch, forked=True)
+    forked_site.mkdir()
+    for rel, text in files.items():
+        (forked_site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (forked_site / rel).write_text(text)
+    (forked_site / "site.toml").write_bytes((serial_site / "site.toml").read_bytes())
+    result = build(forked_site, audience)
+    assert result.ok and result.parsed == 24
+    assert len(sizes) == 2 and sizes[0] == 24 and sizes[1] == result.pages  # entries, then pages, forked
+    assert snapshot(forked_site / f"output/{audience}") == snapshot(serial_site / f"output/{audience}")
+
+
+def test_indexed_map_keeps_order_and_finishes_in_process_when_a_worker_dies(monkeypatch) -> None:
+    force(monkeypatch, forked=True)
+    assert list(parallel.indexed_map(lambda i: i * i, 50)) == [i * i for i in range(50)]
+
+    def dies_in_a_worker(index: int) -> int:
+        if index == 30 and parallel._job is not None:
+            import os
+            os._exit(1)
+        return index + 1
+
+    assert list(parallel.indexed_map(dies_in_a_worker, 50)) == list(range(1, 51))
+
+
+def test_fork_map_is_map_for_small_jobs() -> None:
+    assert list(parallel.fork_map(pow, [2, 3], [3, 2])) == [8, 9]
+
+
+
+def test_a_template_error_in_a_worker_is_reported_with_file_and_line(make_site, monkeypatch) -> None:
+    site = make_site(mixed_journal(12))
+    (site / "templates").mkdir()
+    (site / "templates/entry.html").write_text('{% extends "base.html" %}\n{% block main %}{{ post.nope }}{% endblock %}\n')
+    sizes = force(monkeypatch, forked=True)
+    result = build(site, "journal")
+    assert not result.ok and sizes[-1] == result.pages
+    assert {str(p.path).replace("\\", "/").rsplit("/", 2)[-2:] == ["templates", "entry.html"] and p.line == 2
+            for p in result.problems if p.is_error} == {True}
+    assert not (site / "output/journal").exists()
