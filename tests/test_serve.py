@@ -18,11 +18,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from generator.errors import error
 from generator.serve import BuildReport, DevServer, LiveState, inject, overlay_html, url_of_output
-from tests.conftest import REPO, entry, snapshot
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, entry, snapshot
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT_MS = 20_000  # every browser wait is bounded by this
 
 

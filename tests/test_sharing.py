@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from tests.conftest import SITE_TOML, html, snapshot
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_folder, SITE_TOML, html, snapshot
 from tests.test_privacy import COMMENT_CANARY, PASSAGE_CANARY, PRIVATE_CANARIES, canary_site
 
 STORY = "2026/03/13/a-story-to-share/"
@@ -203,23 +200,11 @@ def test_cards_are_drawn_once_and_redrawn_only_when_they_change(make_site, run_c
 
 # --- in a browser --------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture
 def served(built: Path) -> Iterator[str]:
     """Serve the public build on 127.0.0.1 and return its root URL."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(built / "output/public"))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(built / "output/public") as url:
+        yield url
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
@@ -228,7 +213,7 @@ def test_share_button_is_progressive_enhancement_in_chromium(served: str, javasc
     if not Path("/usr/bin/chromium").is_file():
         pytest.skip("needs Debian's chromium")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(java_script_enabled=javascript)
             if javascript:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from posixpath import normpath
 
@@ -20,7 +17,7 @@ from generator.markdown import Rendered
 from generator.site import build_site
 from generator.timeline import build_timeline, layout, timeline_json, timeline_svg
 from generator.vocabulary import default_vocabulary
-from tests.conftest import entry, html, snapshot
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_folder, entry, html, snapshot
 from tests.test_emotions import build, journal_files, run, write_site
 
 PUBLIC = "output/public"
@@ -214,23 +211,11 @@ def test_a_busy_half_year_is_aggregated_by_week(tmp_path: Path) -> None:
 
 # --- in a browser --------------------------------------------------------------------------------
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture
 def served(built: Path) -> Iterator[str]:
     """Serve the public build on 127.0.0.1 and return its root URL."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(built / PUBLIC))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(built / PUBLIC) as url:
+        yield url
 
 
 def test_marks_are_named_links_that_open_their_runs_in_chromium(served: str) -> None:
@@ -238,7 +223,7 @@ def test_marks_are_named_links_that_open_their_runs_in_chromium(served: str) -> 
     if not Path("/usr/bin/chromium").is_file():
         pytest.skip("needs Debian's chromium")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.goto(served + "timeline/")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
+from tests.conftest import CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[2]
 THEMES = ("default", "paper")
@@ -110,10 +111,8 @@ def browser() -> Iterator[object]:
     require_tool("chromium", chromium)
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=args)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
