@@ -40,8 +40,8 @@ DEFAULT_CARD = {
     "foreground": "#1f2a2e",
     "accent": "#2f6f62",
     "muted": "#5b6770",
-    "font_regular": "static/fonts/Inter-Regular.otf",
-    "font_bold": "static/fonts/InterDisplay-Bold.otf",
+    "font_regular": "fonts/Inter-Regular.otf",
+    "font_bold": "fonts/InterDisplay-Bold.otf",
 }
 
 Colour = tuple[int, int, int]

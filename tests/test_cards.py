@@ -60,9 +60,9 @@ def open_png(data: bytes) -> Image.Image:
 def test_theme_declares_its_card_look_and_ships_loadable_fonts(style: CardStyle) -> None:
     assert (style.background, style.foreground) == ("#f6f1e7", "#1f2a2e")
     for path in (style.font_regular, style.font_bold):
-        assert path.is_file() and path.parent == THEME / "static" / "fonts"
+        assert path.is_file() and path.parent == THEME / "fonts"
         assert ImageFont.truetype(str(path), 40).getlength("Footfall") > 0
-    assert (THEME / "static" / "fonts" / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE") == 1
+    assert (THEME / "fonts" / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE") == 1
 
 
 def test_missing_theme_toml_gives_defaults(tmp_path: Path) -> None:

@@ -55,6 +55,7 @@ def test_paper_overrides_only_its_stylesheet_and_inherits_the_rest(make_site, ru
     entry_page = html(out / "2026/05/03/harbour-loop/index.html")
     assert entry_page.select_one("article.entry h1").get_text(strip=True) == "Harbour loop"  # default's entry.html
     assert (out / "static/fonts/source-serif-4-latin-wght-normal.woff2").is_file()  # default's static files
+    assert not list(out.rglob("*.otf"))  # the share-card fonts are for drawing cards, not for pages
 
 
 def test_site_templates_and_static_win_over_paper_and_default(make_site, run_cli) -> None:
