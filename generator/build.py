@@ -13,6 +13,7 @@ import jinja2
 
 from generator import audit, cards, feeds, images, sharing, timeline
 from generator.cache import Cache, OutputRow
+from generator.changes import TouchedPages, body_only_changes
 from generator.config import SiteConfig, load_config
 from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
@@ -24,12 +25,15 @@ from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
 from generator.parallel import fork_map, indexed_map
-from generator.records import decode_problem, encode_problem
+from generator.records import EntryRecord, decode_problem, encode_problem
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
 from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
                               template_problem)
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
+
+
+RECORDS_NOTE = "records-generation"  # counts the refreshes that changed the stored records
 
 
 class ProducerFailed(Exception):
@@ -54,6 +58,7 @@ class BuildResult:
     removed: int = 0  # stale files deleted
     parsed: int = 0  # source files parsed again (the others came from the cache)
     rendered: int = 0  # pages rendered again (the others were unchanged)
+    checked: int = 0  # pages whose digest was worked out again to see if they changed
     changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
@@ -178,11 +183,14 @@ class Builder:
             scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
             if self._unchanged(cache, scan.stamp, result):
                 return self._finish(result)
-        self._build(cfg, theme, vocabulary, scan, result)
+            last = cache.note(f"last-build:{self.audience}")
+            cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
+        self._build(cfg, theme, vocabulary, scan, result, last if isinstance(last, dict) else {})
         if result.ok:
-            note = {"key": cache.key, "stamp": scan.stamp, "entries": result.entries, "pages": result.pages,
+            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "records": cache.note(RECORDS_NOTE),
+                    "entries": result.entries, "pages": result.pages,
                     "problems": [encode_problem(p) for p in result.problems]}
-            cache.set_note(f"last-build:{self.audience}", note if scan.stamp is not None else None)
+            cache.set_note(f"last-build:{self.audience}", note)
         return self._finish(result)
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:
@@ -220,13 +228,17 @@ class Builder:
         return result
 
     def _build(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
-               result: BuildResult) -> None:
+               result: BuildResult, last: dict[str, Any]) -> None:
         """Refresh the entries, make the site model and write what changed."""
-        assert self._store is not None
+        assert self._store is not None and self._cache is not None
         with result.timed("entries"):
+            generation = self._cache.note(RECORDS_NOTE) or 0
             records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
                                           stamps=scan.content, progress=self.progress)
             result.parsed = self._store.parsed
+            if self._store.saved:
+                self._cache.set_note(RECORDS_NOTE, generation + 1)
+            dirty = self._body_edits(last, scan, generation, records)
         entries = tuple(r.entry for r in records if r.entry is not None)
         result.problems.extend(p for r in records for p in r.problems)
         result.problems.extend(find_url_collisions(entries, cfg))
@@ -245,9 +257,23 @@ class Builder:
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
         if not has_errors(result.problems):
-            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result)
+            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty)
 
-    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
+    def _body_edits(self, last: dict[str, Any], scan: InputScan, generation: int,
+                    records: list[EntryRecord]) -> frozenset[str] | None:
+        """Return the sources whose body alone changed since the last good build; None when more changed.
+
+        The last good build must have used the records as they were before this refresh, and every
+        input besides the entries (settings, theme, templates, images) must be as it was then.
+        """
+        assert self._cache is not None and self._store is not None
+        if (last.get("key") != self._cache.key or scan.setup is None or last.get("setup") != scan.setup
+                or (last.get("records") or 0) != generation or self._store.forgotten):
+            return None
+        return body_only_changes(self._store.replaced, records)
+
+    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
+               dirty: frozenset[str] | None = None) -> None:
         """Render what changed, stage every file, then swap them in, or drop them on error."""
         assert result.output_dir is not None and self._cache is not None
         staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
@@ -255,7 +281,7 @@ class Builder:
             staging.begin()
             ledger = OutputLedger(staging, self._manifest)
             with result.timed("templates"):
-                self._stage_pages(site, planned, inputs, ledger, result)
+                self._stage_pages(site, planned, inputs, ledger, result, dirty)
             with result.timed("files"):
                 _stage_files(site, planned, inputs, ledger)
             if self.audience == "public" and not has_errors(result.problems):
@@ -287,14 +313,15 @@ class Builder:
         return self._env[1]
 
     def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
-                     result: BuildResult) -> None:
+                     result: BuildResult, dirty: frozenset[str] | None) -> None:
         """Render the pages whose digest changed (or whose file did), keep the others untouched."""
         assert self._cache is not None
         env = self._environment(inputs)
         shared = shared_context(site, inputs)
         key = hash_text(self._cache.key, repr(sorted((n, f.output) for n, f in inputs.static.items())))
         digests = PageDigests(TemplateDigests(env), shared, key)
-        todo = unchanged_pages(planned, ledger, digests)
+        touched = None if dirty is None else TouchedPages(dirty, shared)
+        todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
         result.rendered = len(todo)
         made = indexed_map(lambda index: render_one(env, todo[index], shared, digests), len(todo))
         for done, (item, made_page) in enumerate(zip(todo, made), start=1):
@@ -309,13 +336,23 @@ class Builder:
                 self.progress("Rendering pages", done, len(todo))
 
 
-def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: PageDigests) -> list[PlannedPage]:
-    """Keep the pages made from the same things as last time; return the others (digests checked in workers)."""
+def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: PageDigests,
+                    touched: TouchedPages | None = None) -> tuple[list[PlannedPage], int]:
+    """Keep the pages made from the same things as last time; return the others and how many were checked.
+
+    Digests are worked out in workers. With `touched` (only entry bodies changed), a page that
+    cannot show a changed body keeps its digest without working it out again.
+    """
     rows = [(item, ledger.intact(item.path)) for item in planned]
     known = [(item, row) for item, row in rows if row is not None]
+    kept: set[str] = set()
+    if touched is not None:
+        kept = {item.path for item, row in known
+                if not touched.touches(item, row.reads) and ledger.reuse(item.path, row.digest)}
+        known = [(item, row) for item, row in known if item.path not in kept]
     made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
-    kept = {item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest)}
-    return [item for item in planned if item.path not in kept]
+    kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest))
+    return [item for item in planned if item.path not in kept], len(known)
 
 
 def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any],

@@ -107,7 +107,8 @@ def run_build(builder: Builder, root: Path, profile: bool = False) -> BuildResul
     if result.ok:
         console().print(summary_line(result), highlight=False)
     if result.ok and profile:
-        console().print(f"  parsed {result.parsed} files, rendered {result.rendered} pages", highlight=False)
+        console().print(f"  parsed {result.parsed} files, checked {result.checked} pages, "
+                        f"rendered {result.rendered} pages", highlight=False)
         for stage, seconds in result.timings.items():
             console().print(f"  {stage:<10} {seconds:8.3f}s", highlight=False)
     return result

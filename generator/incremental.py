@@ -69,6 +69,7 @@ class InputScan:
 
     stamp: str | None  # digest of all of them; None when one is too fresh to trust
     content: dict[str, Stamp]  # files under content/ by path relative to it
+    setup: str | None = None  # digest of all but the entries (.md under content/); None when one is too fresh
 
 
 def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path], start_ns: int) -> InputScan:
@@ -85,12 +86,19 @@ def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path
         except OSError:
             listed.append((str(path), {"": (-1, 0)}))
     parts: list[str] = []
-    fresh = False
+    setup: list[str] = []
+    fresh = fresh_setup = False
     for base, found in listed:
+        entries = found is content
         for rel, (size, mtime) in sorted(found.items()):
-            fresh = fresh or mtime >= start_ns - RACY_NS
-            parts.append(f"{base}/{rel}:{size}:{mtime}")
-    return InputScan(None if fresh else hash_text(*parts), content)
+            recent = mtime >= start_ns - RACY_NS
+            part = f"{base}/{rel}:{size}:{mtime}"
+            parts.append(part)
+            fresh = fresh or recent
+            if not (entries and rel.endswith(".md")):
+                setup.append(part)
+                fresh_setup = fresh_setup or recent
+    return InputScan(None if fresh else hash_text(*parts), content, None if fresh_setup else hash_text(*setup))
 
 
 def outputs_intact(folder: Path, manifest: dict[str, OutputRow]) -> bool:
@@ -117,6 +125,9 @@ class EntryStore:
         self._stamps: Mapping[str, Stamp] = {}  # sizes and times scanned for this refresh
         self.parsed = 0  # files parsed in the last refresh
         self.read = 0  # files read in the last refresh
+        self.replaced: dict[str, EntryRecord | None] = {}  # sources parsed again in the last refresh: their old record
+        self.saved = 0  # records stored or forgotten by the last refresh
+        self.forgotten: list[str] = []  # sources gone since the refresh before
 
     def refresh(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience, *, mapper: Mapper = map,
                 stamps: Mapping[str, Stamp] | None = None,
@@ -143,6 +154,7 @@ class EntryStore:
             if progress is not None:
                 progress("Reading entries", done, len(todo))
         self.parsed = len(todo)
+        self.replaced = {source.rel: self._record(source.rel) for source, _, _ in todo}
         self._save(found)
         return [found[s.rel] for s in sources]
 
@@ -183,6 +195,7 @@ class EntryStore:
         self.records = {rel: r for rel, r in found.items() if r.digest}
         self._loaded = dict(self.records)
         self._stored = {}
+        self.saved, self.forgotten = len(changed) + len(removed), removed
         self.cache.save(changed, removed)
 
 
