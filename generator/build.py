@@ -13,7 +13,7 @@ import jinja2
 
 from generator import audit, cards, feeds, images, sharing, timeline
 from generator.cache import Cache, OutputRow
-from generator.changes import TouchedPages, body_only_changes
+from generator.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
 from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
@@ -31,9 +31,6 @@ from generator.themes import (StaticFile, Theme, load_theme, make_environment, r
                               template_problem)
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
-
-
-RECORDS_NOTE = "records-generation"  # counts the refreshes that changed the stored records
 
 
 class ProducerFailed(Exception):
@@ -59,6 +56,7 @@ class BuildResult:
     parsed: int = 0  # source files parsed again (the others came from the cache)
     rendered: int = 0  # pages rendered again (the others were unchanged)
     checked: int = 0  # pages whose digest was worked out again to see if they changed
+    shapes: Shapes = field(default_factory=dict)  # each entry's digest and shape, for the next build
     changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
@@ -187,7 +185,7 @@ class Builder:
             cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
         self._build(cfg, theme, vocabulary, scan, result, last if isinstance(last, dict) else {})
         if result.ok:
-            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "records": cache.note(RECORDS_NOTE),
+            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes,
                     "entries": result.entries, "pages": result.pages,
                     "problems": [encode_problem(p) for p in result.problems]}
             cache.set_note(f"last-build:{self.audience}", note)
@@ -232,13 +230,10 @@ class Builder:
         """Refresh the entries, make the site model and write what changed."""
         assert self._store is not None and self._cache is not None
         with result.timed("entries"):
-            generation = self._cache.note(RECORDS_NOTE) or 0
             records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
                                           stamps=scan.content, progress=self.progress)
             result.parsed = self._store.parsed
-            if self._store.saved:
-                self._cache.set_note(RECORDS_NOTE, generation + 1)
-            dirty = self._body_edits(last, scan, generation, records)
+            dirty = self._body_edits(last, scan, records, result)
         entries = tuple(r.entry for r in records if r.entry is not None)
         result.problems.extend(p for r in records for p in r.problems)
         result.problems.extend(find_url_collisions(entries, cfg))
@@ -259,18 +254,19 @@ class Builder:
         if not has_errors(result.problems):
             self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty)
 
-    def _body_edits(self, last: dict[str, Any], scan: InputScan, generation: int,
-                    records: list[EntryRecord]) -> frozenset[str] | None:
+    def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],
+                    result: BuildResult) -> frozenset[str] | None:
         """Return the sources whose body alone changed since the last good build; None when more changed.
 
-        The last good build must have used the records as they were before this refresh, and every
-        input besides the entries (settings, theme, templates, images) must be as it was then.
+        Every input besides the entries (settings, theme, templates, images) must be as it was then.
         """
-        assert self._cache is not None and self._store is not None
-        if (last.get("key") != self._cache.key or scan.setup is None or last.get("setup") != scan.setup
-                or (last.get("records") or 0) != generation or self._store.forgotten):
+        assert self._cache is not None
+        before = last.get("shapes")
+        before = before if isinstance(before, dict) else {}
+        result.shapes = entry_shapes(records, before)
+        if last.get("key") != self._cache.key or scan.setup is None or last.get("setup") != scan.setup:
             return None
-        return body_only_changes(self._store.replaced, records)
+        return body_only_changes(before, result.shapes)
 
     def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
                dirty: frozenset[str] | None = None) -> None:

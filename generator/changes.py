@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from generator.digest import hash_text
 from generator.pages import PlannedPage
 from generator.records import EntryRecord
 from generator.site import Post
@@ -25,17 +26,31 @@ from generator.site import Post
 _PLAIN = (str, int, float, bool, type(None))
 
 
-def body_only_changes(replaced: Mapping[str, EntryRecord | None],
-                      records: Iterable[EntryRecord]) -> frozenset[str] | None:
-    """Return the sources parsed again if each changed nothing but its body; None for any other change."""
-    new = {record.rel: record for record in records if record.rel in replaced}
-    for rel, old in replaced.items():
-        now = new.get(rel)
-        if old is None or old.entry is None or now is None or now.entry is None:
-            return None
-        if dataclasses.replace(old.entry, body=now.entry.body) != now.entry:
-            return None
-    return frozenset(replaced)
+Shapes = dict[str, list[str]]  # source path -> [digest of its bytes, digest of its entry without the body]
+
+
+def entry_shapes(records: Iterable[EntryRecord], before: Mapping[str, Any]) -> Shapes:
+    """Return each parsed source's digest and shape, reusing the shapes of the last build for unchanged files."""
+    shapes: Shapes = {}
+    for record in records:
+        if record.entry is None:
+            continue
+        known = before.get(record.rel)
+        if isinstance(known, list) and len(known) == 2 and known[0] == record.digest:
+            shapes[record.rel] = known
+        else:
+            shapes[record.rel] = [record.digest, hash_text(repr(dataclasses.replace(record.entry, body="")))]
+    return shapes
+
+
+def body_only_changes(before: Mapping[str, Any], now: Shapes) -> frozenset[str] | None:
+    """Return the sources whose bytes changed while their shape did not; None when a shape changed or the set did."""
+    if before.keys() != now.keys():
+        return None
+    dirty = {rel for rel, (digest, _) in now.items() if before[rel] != [digest, now[rel][1]]}
+    if any(not isinstance(before[rel], list) or before[rel][1:] != now[rel][1:] for rel in dirty):
+        return None
+    return frozenset(dirty)
 
 
 class TouchedPages:

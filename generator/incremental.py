@@ -125,9 +125,6 @@ class EntryStore:
         self._stamps: Mapping[str, Stamp] = {}  # sizes and times scanned for this refresh
         self.parsed = 0  # files parsed in the last refresh
         self.read = 0  # files read in the last refresh
-        self.replaced: dict[str, EntryRecord | None] = {}  # sources parsed again in the last refresh: their old record
-        self.saved = 0  # records stored or forgotten by the last refresh
-        self.forgotten: list[str] = []  # sources gone since the refresh before
 
     def refresh(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience, *, mapper: Mapper = map,
                 stamps: Mapping[str, Stamp] | None = None,
@@ -154,7 +151,6 @@ class EntryStore:
             if progress is not None:
                 progress("Reading entries", done, len(todo))
         self.parsed = len(todo)
-        self.replaced = {source.rel: self._record(source.rel) for source, _, _ in todo}
         self._save(found)
         return [found[s.rel] for s in sources]
 
@@ -195,7 +191,6 @@ class EntryStore:
         self.records = {rel: r for rel, r in found.items() if r.digest}
         self._loaded = dict(self.records)
         self._stored = {}
-        self.saved, self.forgotten = len(changed) + len(removed), removed
         self.cache.save(changed, removed)
 
 

@@ -352,7 +352,8 @@ def test_the_build_command_prints_a_one_line_summary(make_site, run_cli) -> None
     first = run_cli("build", "--journal", "--site", str(site))
     assert "Built journal: 3 entries" in first.output and "files written" in first.output
     again = run_cli("build", "--journal", "--site", str(site), "--profile")
-    assert "0 files written" in again.output and "parsed 0 files, rendered 0 pages" in again.output
+    assert "0 files written" in again.output and "parsed 0 files" in again.output
+    assert "rendered 0 pages" in again.output
 
 
 @dataclass(frozen=True, slots=True)
