@@ -15,6 +15,7 @@ import dataclasses
 import importlib.util
 import operator
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -35,6 +36,7 @@ from generator.pages import PlannedPage
 from generator.records import (EntryRecord, Stamp, content_digest, model_shape, process_entry, record_from_plain,
                                record_to_plain, render_record)
 
+_ROOT = re.compile(r"[^.#!?=\[]*")  # the context name a read path starts with
 #: A page that reads this many attributes of a context value depends on all of it (cheaper to digest).
 WHOLE_FROM = 8
 #: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
@@ -325,8 +327,8 @@ class PageDigests:
             plain: dict[str, list[str]] = {}
             special: dict[str, list[str]] = {}
             for path in sorted(key):
-                root = path.split(".", 1)[0].split("#", 1)[0].rstrip("!?")
-                simple = "." in path and not path.endswith(("#len", "!", "?"))
+                root = _ROOT.match(path).group(0)  # type: ignore[union-attr]
+                simple = "." in path and "[]" not in path and not path.endswith(("#len", "!", "?", "="))
                 (plain if simple else special).setdefault(root, []).append(path)
             for root in [r for r, ps in plain.items() if r not in self.shared and _fields_read(ps) >= WHOLE_FROM]:
                 special.setdefault(root, []).insert(0, root)  # most of it is read: digest all of it (memoised)
