@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -67,8 +66,10 @@ class TouchedPages:
         self.dirty = dirty  # keys of the posts whose body changed
         self.shared = shared  # what every page receives (the Site, the config)
         self._holds: dict[int, bool] = {}  # id of a model value -> whether it holds a dirty post
+        self._holders: dict[tuple[str, ...], tuple[str, ...]] = {}  # read paths -> the values to look into
+        self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
 
-    def touches(self, item: PlannedPage, reads: Iterable[str]) -> bool:
+    def touches(self, item: PlannedPage, reads: tuple[str, ...]) -> bool:
         """Return True when the page may show something a body-only edit changed.
 
         That is: it names a dirty post among its `sources` (text derived from the body), or it read a
@@ -76,12 +77,17 @@ class TouchedPages:
         """
         if not self.dirty.isdisjoint(item.sources):
             return True
-        if not any(self.holds(value) for value in item.context.values()) and not self._shared_holds(reads):
-            return False
-        scope = ChainMap(item.context, self.shared)
-        for path in reads:
-            holder = _body_holder(path) or (path if path.endswith("=") else None)
-            if holder is not None and self.holds(resolve(scope, holder)):
+        holders = self._holders.get(reads)
+        if holders is None:
+            holders = self._holders[reads] = _holders(reads)
+        for path in holders:
+            if path.split(".", 1)[0].removesuffix("[]") in item.context:
+                value = resolve(item.context, path)
+            elif path not in self._shared:
+                value = self._shared[path] = resolve(self.shared, path)
+            else:
+                value = self._shared[path]
+            if self.holds(value):
                 return True
         return False
 
@@ -97,15 +103,11 @@ class TouchedPages:
             hit = self._holds[id(value)] = any(self.holds(part) for part in _parts(value))
         return hit
 
-    def _shared_holds(self, reads: Iterable[str]) -> bool:
-        """Return True when a shared value the page read from (`site.pages`, say) holds a dirty post."""
-        roots = {_names(path)[0] for path in reads}
-        return any(self.holds(self.shared[root]) for root in roots if root in self.shared)
 
-
-def _names(path: str) -> list[str]:
-    """Return the names along a read path: `timeline.posts[].title#len` -> [timeline, posts, title]."""
-    return _OPS.sub("", path.replace("[]", "")).split(".")
+def _holders(reads: Iterable[str]) -> tuple[str, ...]:
+    """Return the paths of the values a page's body-field reads and whole reads went through."""
+    found = {_body_holder(path) or (path if path.endswith("=") else None) for path in reads}
+    return tuple(sorted(path for path in found if path is not None))
 
 
 def _body_holder(path: str) -> str | None:
