@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from generator import audit, cards, feeds, images, sharing, timeline
+from generator import feeds, sharing, timeline
 from generator.cache import Cache, OutputRow
 from generator.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
@@ -140,6 +140,8 @@ def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
 def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], cfg: SiteConfig,
                   result: BuildResult) -> dict[str, Rendered]:
     """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
+    from generator import images  # here: it loads Pillow, which only public builds need
+
     sources = {e.rel: e.source for e in entries}
     safe: dict[str, Rendered] = {}
     with result.timed("images"):
@@ -366,6 +368,8 @@ def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]
     """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
     files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
              for relpath in sorted(staging.staged | staging.kept)]
+    from generator import audit  # here: only public builds need it
+
     return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
                              inputs.config.path)
 
@@ -485,6 +489,8 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
         raise ProducerFailed(Problem(None, None, f"cannot draw share cards: {exc}",
                                      "fix the [card] table of the theme's theme.toml")) from exc
     specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
+    from generator import cards  # here: it loads Pillow, which only public builds need
+
     yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards").items()
 
 
