@@ -57,6 +57,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered again (the others were unchanged)
     checked: int = 0  # pages whose digest was worked out again to see if they changed
     shapes: Shapes = field(default_factory=dict)  # each entry's digest and shape, for the next build
+    cards: tuple[int, float] = (0, 0.0)  # share cards drawn (not taken from the cache), and the seconds it took
     changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
@@ -84,6 +85,7 @@ class Inputs:
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
     static: Mapping[str, StaticFile]  # the theme's and site's static files by path inside static/
+    cards_drawn: dict[str, float] = field(default_factory=dict)  # share cards drawn by this build, and the time
 
 
 def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
@@ -282,6 +284,7 @@ class Builder:
                 self._stage_pages(site, planned, inputs, ledger, result, dirty)
             with result.timed("files"):
                 _stage_files(site, planned, inputs, ledger)
+            result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
                     result.problems.extend(privacy_audit(site, inputs, staging))
@@ -491,7 +494,7 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
     specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
     from generator import cards  # here: it loads Pillow, which only public builds need
 
-    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards").items()
+    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards", drawn=inputs.cards_drawn).items()
 
 
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.

@@ -113,6 +113,10 @@ def run_build(builder: Builder, root: Path, profile: bool = False) -> BuildResul
                         f"rendered {result.rendered} pages", highlight=False)
         for stage, seconds in result.timings.items():
             console().print(f"  {stage:<10} {seconds:8.3f}s", highlight=False)
+        if result.cards[0]:
+            count, seconds = result.cards
+            console().print(f"  cards: {count} in {seconds:.2f} s ({count / max(seconds, 1e-9):.0f} per second)",
+                            highlight=False)
     return result
 
 
