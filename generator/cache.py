@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -124,7 +125,11 @@ class Cache:
         query = "SELECT path, digest, hash, size, mtime_ns, reads FROM outputs WHERE audience = ?"
         try:
             rows = self._db.execute(query, (audience,)).fetchall() if self._db else []
-            return {path: OutputRow(digest, hash_, int(size), int(mtime), tuple(reads.split(",")) if reads else ())
+            split: dict[str, tuple[str, ...]] = {"": ()}  # most pages read the same paths: one tuple for them all
+            for *_, reads in rows:
+                if reads not in split:
+                    split[reads] = tuple(map(sys.intern, reads.split(",")))
+            return {path: OutputRow(digest, hash_, int(size), int(mtime), split[reads])
                     for path, digest, hash_, size, mtime, reads in rows}
         except (sqlite3.Error, ValueError, TypeError) as exc:
             self._reset(f"the build cache is damaged ({exc}); starting from empty")

@@ -255,12 +255,13 @@ class OutputLedger:
     def put(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> None:
         """Stage a file's bytes; unchanged bytes leave the live file as it is."""
         content = hash_bytes(data)
+        reads = tuple(sorted(map(sys.intern, reads)))  # pages share most paths: keep one copy of each
         row = self.intact(path)
         if row is not None and row.hash == content:
             self.staging.keep(path)
-            self.rows[path] = OutputRow(digest, content, row.size, row.mtime_ns, tuple(sorted(reads)))
+            self.rows[path] = OutputRow(digest, content, row.size, row.mtime_ns, reads)
             return
-        new = OutputRow(digest, content, len(data), 0, tuple(sorted(reads)))
+        new = OutputRow(digest, content, len(data), 0, reads)
         if self.staging.add(path, data):
             self._written[path] = new
         else:
@@ -301,7 +302,7 @@ class PageDigests:
         self.base = hash_text(*parts)
         self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]] = {}
         self._shared_parts: dict[str, list[str]] = {}
-        self._items: dict[tuple[int, str], tuple[Any, list[str]]] = {}  # (item id, path below it) -> its parts
+        self._items: dict[tuple[int, tuple[str, ...]], tuple[Any, str]] = {}  # (item id, paths) -> its digest
 
     def page(self, item: PlannedPage, reads: Iterable[str]) -> str:
         """Return the digest of a page whose render read these paths."""
@@ -314,8 +315,7 @@ class PageDigests:
             if root in self.shared and root not in item.context:
                 parts.extend(self._shared_part(paths))
             elif getter is None:
-                for path in paths:
-                    self._add_path(item.context, path, parts)
+                self._add_paths(item.context, paths, parts)
             else:
                 self._add_reads(item.context, root, paths, getter, parts)
         return hash_text(*parts)
@@ -354,30 +354,40 @@ class PageDigests:
         for path in paths:
             if path not in self._shared_parts:
                 self._shared_parts[path] = []
-                self._add_path(self.shared, path, self._shared_parts[path])
+                self._add_paths(self.shared, (path,), self._shared_parts[path])
             out.extend(self._shared_parts[path])
         return out
 
-    def _add_path(self, roots: Mapping[str, Any], path: str, parts: list[str]) -> None:
-        """Append a read path and what it stands for; below a `[]`, item by item, each item's part made once."""
-        parts.append(path)
-        if "[]" not in path:
-            self.prints.add(resolve(roots, path), parts)
-            return
-        head, _, rest = path.partition("[]")
+    def _add_paths(self, roots: Mapping[str, Any], paths: Iterable[str], parts: list[str]) -> None:
+        """Append read paths and what they stand for; the paths below one `[]` go item by item (`_add_items`)."""
+        below: dict[str, list[str]] = {}
+        for path in paths:
+            if "[]" in path:
+                head, _, rest = path.partition("[]")
+                below.setdefault(head, []).append(rest)
+            else:
+                parts.append(path)
+                self.prints.add(resolve(roots, path), parts)
+        for head, rests in below.items():
+            self._add_items(roots, head, tuple(rests), parts)
+
+    def _add_items(self, roots: Mapping[str, Any], head: str, rests: tuple[str, ...], parts: list[str]) -> None:
+        """Append what some paths stand for in each item of a tuple; each item's part is made once per build."""
+        parts.append(head + "[]")
+        parts.extend(rests)
         items = resolve(roots, head + "=")
         if not isinstance(items, (tuple, list)):
             parts.append("<no items>")
             return
         parts.append(f"[{len(items)}")
-        below = "_" + rest  # the rest of the path, from one item
+        paths = tuple("_" + rest for rest in rests)  # the same paths, from one item
         for item in items:
-            hit = self._items.get((id(item), below))
+            hit = self._items.get((id(item), paths))
             if hit is None:
                 inner: list[str] = []
-                self._add_path({"_": item}, below, inner)
-                hit = self._items[(id(item), below)] = (item, inner)  # the item is kept so its id stays its own
-            parts.extend(hit[1])
+                self._add_paths({"_": item}, paths, inner)
+                hit = self._items[(id(item), paths)] = (item, hash_text(*inner))  # the item keeps its id its own
+            parts.append(hit[1])
 
 
 def _fields_read(paths: list[str]) -> int:
