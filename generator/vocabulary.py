@@ -79,9 +79,17 @@ class Vocabulary:
     families: tuple[Family, ...]  # in display order, "other" last
     emotions: tuple[Emotion, ...]  # every known emotion, family by family
     words: Mapping[str, Emotion] = field(hash=False, repr=False)  # folded word -> emotion
+    _seen: dict[str, Emotion] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def normalise(self, written: str) -> Emotion:
         """Return the emotion a runner meant; an unknown one keeps their words, in "other"."""
+        found = self._seen.get(written)  # a journal names the same few words thousands of times
+        if found is None:
+            found = self._seen[written] = self._match(written)
+        return found
+
+    def _match(self, written: str) -> Emotion:
+        """Return the emotion written words name, looked up without the memo."""
         key = fold(written)
         found = self.words.get(key) or self._inflected(key)
         return found if found is not None else self._unknown(written)
