@@ -32,6 +32,7 @@ from generator.errors import Problem, error, warning
 from generator.markdown import Audience
 from generator.output import Staging
 from generator.pages import PlannedPage
+from generator.site import paused_gc
 from generator.records import (EntryRecord, PlainRecord, Stamp, content_digest, model_shape, process_entry,
                                record_from_plain, record_to_plain, render_record)
 
@@ -132,12 +133,13 @@ class EntryStore:
             self._stored, self._audience = self.cache.records(audience), audience
         found: dict[str, EntryRecord] = {}
         todo: list[tuple[SourceFile, bytes, Stamp]] = []
-        for source in sources:
-            record, raw, stamp = self._reuse(source, cfg, audience, start_ns)
-            if record is not None:
-                found[source.rel] = record
-            else:
-                todo.append((source, raw, stamp))
+        with paused_gc():  # decoding makes many long-lived objects
+            for source in sources:
+                record, raw, stamp = self._reuse(source, cfg, audience, start_ns)
+                if record is not None:
+                    found[source.rel] = record
+                else:
+                    todo.append((source, raw, stamp))
         made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
         for done, ((source, _, stamp), record) in enumerate(zip(todo, made), start=1):
             found[source.rel] = replace(record, stamp=_trusted(stamp, start_ns))

@@ -125,7 +125,7 @@ def _codec(hint: Any) -> tuple[Encoder, Decoder]:
         enc, dec = _codec(args[0]) if args else (_identity, _identity)
         if enc is _identity:
             return list, tuple
-        return (lambda v: [enc(x) for x in v]), (lambda v: tuple(dec(x) for x in v))
+        return (lambda v: [enc(x) for x in v]), (lambda v: tuple(map(dec, v)) if v else ())
     if hint is Path:
         return str, _path
     if hint is datetime:
@@ -142,14 +142,15 @@ def dataclass_codec(cls: Any) -> tuple[Encoder, Decoder]:
     codecs = [_codec(hints[name]) for name in names]
     special = [(i, dec) for i, (_, dec) in enumerate(codecs) if dec is not _identity]
     encoders = [(name, enc) for name, (enc, _) in zip(names, codecs)]
+    count = len(names)
 
     def encode(value: Any) -> list[Any]:
         return [enc(getattr(value, name)) for name, enc in encoders]
 
     def decode(data: list[Any]) -> Any:
-        if len(data) != len(names):
-            raise ValueError(f"{cls.__name__} record has {len(data)} fields, expected {len(names)}")
-        values = list(data)
+        if len(data) != count:
+            raise ValueError(f"{cls.__name__} record has {len(data)} fields, expected {count}")
+        values = data.copy()
         for index, dec in special:
             values[index] = dec(values[index])
         return cls(*values)
@@ -200,13 +201,15 @@ def record_from_plain(plain: PlainRecord, audience: Audience, source: Path | Non
     data, body, render, html = plain
     if not isinstance(data, list) or len(data) != len(_RECORD_FIELDS):
         raise ValueError("not an entry record")
-    data = list(data)
+    data = data.copy()
     if data[_ENTRY_AT] is not None:
-        entry = data[_ENTRY_AT] = [*data[_ENTRY_AT][:_BODY_AT], body, *data[_ENTRY_AT][_BODY_AT + 1:]]
+        entry = data[_ENTRY_AT] = data[_ENTRY_AT].copy()
+        entry[_BODY_AT] = body
         if source is not None and entry[_SOURCE_AT] == str(source):
             entry[_SOURCE_AT] = source
     if render is not None:
-        data[_RENDER_AT[audience]] = [*render[:_HTML_AT], html, *render[_HTML_AT + 1:]]
+        render = data[_RENDER_AT[audience]] = render.copy()
+        render[_HTML_AT] = html
     record = _DECODE_RECORD(data)
     if not isinstance(record, EntryRecord) or not isinstance(body, str) or not isinstance(html, str):
         raise TypeError("not an entry record")
