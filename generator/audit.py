@@ -224,25 +224,32 @@ def collect_needles(entries: Iterable[Entry], site: Site, allowed: frozenset[str
     public_urls = {p.url for p in (*site.posts, *site.pages)}
     public_names = {a.name.rsplit("/", 1)[-1].casefold() for p in (*site.posts, *site.pages) for a in p.assets}
     terms = {f"tags/{t.slug}/" for t in site.tags} | {f"emotions/{e.slug}/" for e in site.emotions}
+    url_words = f" {' | '.join(' '.join(tokens(url)) for url in sorted(public_urls))} "
     for entry in entries:
         if is_visible(entry, "public") and url_of(entry, site.config) in public_urls:
             collector.add_text(private_passages(entry.body), entry.rel, "a private passage", MIN_BODY_WORD)
         else:
-            _private_entry(collector, entry, site.config, vocabulary, public_names, terms)
+            _private_entry(collector, entry, site.config, vocabulary, public_names, terms, url_words)
     public_folders = {url[1:end + 1] for url in public_urls for end in range(len(url)) if url[end] == "/"}
     collector.paths = {p: n for p, n in collector.paths.items() if p not in public_folders}
     return collector.result()
 
 
 def _private_entry(collector: _Collector, entry: Entry, cfg: SiteConfig, vocabulary: Vocabulary,
-                   public_names: set[str], public_terms: set[str]) -> None:
-    """Add the needles of one private entry."""
+                   public_names: set[str], public_terms: set[str], public_url_words: str) -> None:
+    """Add the needles of one private entry.
+
+    Its URL's words are a needle unless a public URL holds them all in a row: the private
+    /2014/11/24/running-with-sam/ says nothing that the public /2014/11/24/running-with-sam-2/ does not.
+    """
     source = entry.rel
     collector.add_name(entry.title, source, "the title")
     for text, what in ((entry.body, "the text"), (entry.intention, "the intention"), (entry.summary, "the summary")):
         collector.add_text(text, source, what, MIN_BODY_WORD)
     url = url_of(entry, cfg)
-    collector.add(tuple(tokens(url)), source, "the URL", require_private=False)
+    url_tokens = tuple(tokens(url))
+    if f" {' '.join(url_tokens)} " not in public_url_words:
+        collector.add(url_tokens, source, "the URL", require_private=False)
     collector.paths[output_path(url).rsplit("/", 1)[0] + "/"] = Needle(tuple(tokens(url)), source, "the URL")
     for kind, names in (("emotions", entry.emotions), ("tags", entry.tags)):
         for name in names:

@@ -11,8 +11,9 @@ from typing import Any
 
 import jinja2
 
-from generator import audit, cards, feeds, images, sharing, timeline
+from generator import feeds, sharing, timeline
 from generator.cache import Cache, OutputRow
+from generator.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
 from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
@@ -24,7 +25,7 @@ from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
 from generator.parallel import fork_map, indexed_map
-from generator.records import decode_problem, encode_problem
+from generator.records import EntryRecord, decode_problem, encode_problem
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
 from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
                               template_problem)
@@ -54,6 +55,9 @@ class BuildResult:
     removed: int = 0  # stale files deleted
     parsed: int = 0  # source files parsed again (the others came from the cache)
     rendered: int = 0  # pages rendered again (the others were unchanged)
+    checked: int = 0  # pages whose digest was worked out again to see if they changed
+    shapes: Shapes = field(default_factory=dict)  # each entry's digest and shape, for the next build
+    cards: tuple[int, float] = (0, 0.0)  # share cards drawn (not taken from the cache), and the seconds it took
     changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
@@ -81,6 +85,7 @@ class Inputs:
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
     static: Mapping[str, StaticFile]  # the theme's and site's static files by path inside static/
+    cards_drawn: dict[str, float] = field(default_factory=dict)  # share cards drawn by this build, and the time
 
 
 def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
@@ -137,6 +142,8 @@ def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
 def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], cfg: SiteConfig,
                   result: BuildResult) -> dict[str, Rendered]:
     """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
+    from generator import images  # here: it loads Pillow, which only public builds need
+
     sources = {e.rel: e.source for e in entries}
     safe: dict[str, Rendered] = {}
     with result.timed("images"):
@@ -178,11 +185,14 @@ class Builder:
             scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
             if self._unchanged(cache, scan.stamp, result):
                 return self._finish(result)
-        self._build(cfg, theme, vocabulary, scan, result)
+            last = cache.note(f"last-build:{self.audience}")
+            cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
+        self._build(cfg, theme, vocabulary, scan, result, last if isinstance(last, dict) else {})
         if result.ok:
-            note = {"key": cache.key, "stamp": scan.stamp, "entries": result.entries, "pages": result.pages,
+            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes,
+                    "entries": result.entries, "pages": result.pages,
                     "problems": [encode_problem(p) for p in result.problems]}
-            cache.set_note(f"last-build:{self.audience}", note if scan.stamp is not None else None)
+            cache.set_note(f"last-build:{self.audience}", note)
         return self._finish(result)
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:
@@ -220,13 +230,14 @@ class Builder:
         return result
 
     def _build(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
-               result: BuildResult) -> None:
+               result: BuildResult, last: dict[str, Any]) -> None:
         """Refresh the entries, make the site model and write what changed."""
-        assert self._store is not None
+        assert self._store is not None and self._cache is not None
         with result.timed("entries"):
             records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
                                           stamps=scan.content, progress=self.progress)
             result.parsed = self._store.parsed
+            dirty = self._body_edits(last, scan, records, result)
         entries = tuple(r.entry for r in records if r.entry is not None)
         result.problems.extend(p for r in records for p in r.problems)
         result.problems.extend(find_url_collisions(entries, cfg))
@@ -245,9 +256,24 @@ class Builder:
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
         if not has_errors(result.problems):
-            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result)
+            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty)
 
-    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult) -> None:
+    def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],
+                    result: BuildResult) -> frozenset[str] | None:
+        """Return the sources whose body alone changed since the last good build; None when more changed.
+
+        Every input besides the entries (settings, theme, templates, images) must be as it was then.
+        """
+        assert self._cache is not None
+        before = last.get("shapes")
+        before = before if isinstance(before, dict) else {}
+        result.shapes = entry_shapes(records, before)
+        if last.get("key") != self._cache.key or scan.setup is None or last.get("setup") != scan.setup:
+            return None
+        return body_only_changes(before, result.shapes)
+
+    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
+               dirty: frozenset[str] | None = None) -> None:
         """Render what changed, stage every file, then swap them in, or drop them on error."""
         assert result.output_dir is not None and self._cache is not None
         staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
@@ -255,9 +281,10 @@ class Builder:
             staging.begin()
             ledger = OutputLedger(staging, self._manifest)
             with result.timed("templates"):
-                self._stage_pages(site, planned, inputs, ledger, result)
+                self._stage_pages(site, planned, inputs, ledger, result, dirty)
             with result.timed("files"):
                 _stage_files(site, planned, inputs, ledger)
+            result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
                     result.problems.extend(privacy_audit(site, inputs, staging))
@@ -287,14 +314,15 @@ class Builder:
         return self._env[1]
 
     def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
-                     result: BuildResult) -> None:
+                     result: BuildResult, dirty: frozenset[str] | None) -> None:
         """Render the pages whose digest changed (or whose file did), keep the others untouched."""
         assert self._cache is not None
         env = self._environment(inputs)
         shared = shared_context(site, inputs)
         key = hash_text(self._cache.key, repr(sorted((n, f.output) for n, f in inputs.static.items())))
         digests = PageDigests(TemplateDigests(env), shared, key)
-        todo = unchanged_pages(planned, ledger, digests)
+        touched = None if dirty is None else TouchedPages(dirty, shared)
+        todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
         result.rendered = len(todo)
         made = indexed_map(lambda index: render_one(env, todo[index], shared, digests), len(todo))
         for done, (item, made_page) in enumerate(zip(todo, made), start=1):
@@ -309,13 +337,23 @@ class Builder:
                 self.progress("Rendering pages", done, len(todo))
 
 
-def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: PageDigests) -> list[PlannedPage]:
-    """Keep the pages made from the same things as last time; return the others (digests checked in workers)."""
+def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: PageDigests,
+                    touched: TouchedPages | None = None) -> tuple[list[PlannedPage], int]:
+    """Keep the pages made from the same things as last time; return the others and how many were checked.
+
+    Digests are worked out in workers. With `touched` (only entry bodies changed), a page that
+    cannot show a changed body keeps its digest without working it out again.
+    """
     rows = [(item, ledger.intact(item.path)) for item in planned]
     known = [(item, row) for item, row in rows if row is not None]
+    kept: set[str] = set()
+    if touched is not None:
+        kept = {item.path for item, row in known
+                if not touched.touches(item, row.reads) and ledger.reuse(item.path, row.digest)}
+        known = [(item, row) for item, row in known if item.path not in kept]
     made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
-    kept = {item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest)}
-    return [item for item in planned if item.path not in kept]
+    kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest))
+    return [item for item in planned if item.path not in kept], len(known)
 
 
 def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any],
@@ -333,6 +371,8 @@ def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]
     """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
     files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
              for relpath in sorted(staging.staged | staging.kept)]
+    from generator import audit  # here: only public builds need it
+
     return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
                              inputs.config.path)
 
@@ -452,7 +492,9 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
         raise ProducerFailed(Problem(None, None, f"cannot draw share cards: {exc}",
                                      "fix the [card] table of the theme's theme.toml")) from exc
     specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
-    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards").items()
+    from generator import cards  # here: it loads Pillow, which only public builds need
+
+    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards", drawn=inputs.cards_drawn).items()
 
 
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.

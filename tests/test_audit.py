@@ -147,6 +147,21 @@ def test_common_words_shared_with_public_stories_are_no_alarm(make_site, run_cli
     assert run_cli("audit", "--site", str(site)).exit_code == 0
 
 
+def test_a_public_url_that_extends_a_private_one_is_no_alarm(make_site, run_cli) -> None:
+    site = make_site({
+        "content/a.md": entry("title: Running with Sam\ndate: 2026-03-12T18:00\nslug: running-with-sam-2\n"
+                              "visibility: public", "Easy miles together.\n"),
+        "content/b.md": entry("title: Running with Sam\ndate: 2026-03-12T07:00\nslug: running-with-sam\n"
+                              "visibility: private", "Sam told me about the zanzibarquill diagnosis.\n"),
+        "content/c.md": entry("title: Next day\ndate: 2026-03-13\nvisibility: public", "Rest.\n"),
+    })
+    result = run_cli("build", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    assert (site / "output/public/2026/03/12/running-with-sam-2/index.html").is_file()
+    assert not (site / "output/public/2026/03/12/running-with-sam").exists()
+    assert all(b"zanzibarquill" not in data for data in snapshot(site / "output/public").values())
+
+
 def test_private_image_names_that_footfall_also_uses_are_no_alarm(make_site, run_cli) -> None:
     site = make_site({
         "content/a.md": entry("title: Open\ndate: 2026-03-13\nvisibility: public", "Words.\n"),

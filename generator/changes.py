@@ -1,0 +1,130 @@
+"""Edits that only touch entry bodies, and the pages they can reach: the short way through a rebuild.
+
+Most rebuilds while writing follow an edit to the text of one entry. When every changed source kept
+its front matter (same date, title, emotions, tags, visibility...) and nothing else changed (no file
+added or removed, no image, template, theme or setting), the new site model differs from the last
+good one only in the body fields (`BODY_FIELDS`) of those entries' posts. A page can then differ
+only if it names such a post among its `sources`, or holds one (in its context or a shared value it
+read) and read one of its body fields or used a value holding it whole. Only those pages have their
+digests checked; every other page is kept as the last good build left it, unchecked.
+
+This rests on one rule for the planner (generator/pages.py): a page whose context holds text derived
+from a post's body (its description, say) names that post in its `sources`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from generator.digest import hash_text, resolve
+from generator.pages import PlannedPage
+from generator.records import EntryRecord
+from generator.site import Post
+
+_PLAIN = (str, int, float, bool, type(None))
+_OPS = re.compile(r"(#len|[!?=])$")
+
+
+Shapes = dict[str, list[str]]  # source path -> [digest of its bytes, digest of its entry without the body]
+
+
+def entry_shapes(records: Iterable[EntryRecord], before: Mapping[str, Any]) -> Shapes:
+    """Return each parsed source's digest and shape, reusing the shapes of the last build for unchanged files."""
+    shapes: Shapes = {}
+    for record in records:
+        if record.entry is None:
+            continue
+        known = before.get(record.rel)
+        if isinstance(known, list) and len(known) == 2 and known[0] == record.digest:
+            shapes[record.rel] = known
+        else:
+            shapes[record.rel] = [record.digest, hash_text(repr(dataclasses.replace(record.entry, body="")))]
+    return shapes
+
+
+def body_only_changes(before: Mapping[str, Any], now: Shapes) -> frozenset[str] | None:
+    """Return the sources whose bytes changed while their shape did not; None when a shape changed or the set did."""
+    if before.keys() != now.keys():
+        return None
+    dirty = {rel for rel, (digest, _) in now.items() if before[rel] != [digest, now[rel][1]]}
+    if any(not isinstance(before[rel], list) or before[rel][1:] != now[rel][1:] for rel in dirty):
+        return None
+    return frozenset(dirty)
+
+
+#: The fields of a Post that a body-only edit can change: all of them come from the rendered body.
+BODY_FIELDS = frozenset({"html", "summary", "words", "assets"})
+
+
+class TouchedPages:
+    """Tells which pages can show a post whose body changed (see the module's docstring)."""
+
+    def __init__(self, dirty: frozenset[str], shared: Mapping[str, Any]) -> None:
+        self.dirty = dirty  # keys of the posts whose body changed
+        self.shared = shared  # what every page receives (the Site, the config)
+        self._holds: dict[int, bool] = {}  # id of a model value -> whether it holds a dirty post
+        self._holders: dict[tuple[str, ...], tuple[str, ...]] = {}  # read paths -> the values to look into
+        self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
+
+    def touches(self, item: PlannedPage, reads: tuple[str, ...]) -> bool:
+        """Return True when the page may show something a body-only edit changed.
+
+        That is: it names a dirty post among its `sources` (text derived from the body), or it read a
+        body field of one, or it used a value holding one whole.
+        """
+        if not self.dirty.isdisjoint(item.sources):
+            return True
+        holders = self._holders.get(reads)
+        if holders is None:
+            holders = self._holders[reads] = _holders(reads)
+        for path in holders:
+            if path.split(".", 1)[0].removesuffix("[]") in item.context:
+                value = resolve(item.context, path)
+            elif path not in self._shared:
+                value = self._shared[path] = resolve(self.shared, path)
+            else:
+                value = self._shared[path]
+            if self.holds(value):
+                return True
+        return False
+
+    def holds(self, value: Any) -> bool:
+        """Return True when a model value is or contains a dirty post."""
+        kind = type(value)
+        if kind is Post:
+            return value.key in self.dirty
+        if kind in _PLAIN:
+            return False
+        hit = self._holds.get(id(value))
+        if hit is None:
+            hit = self._holds[id(value)] = any(self.holds(part) for part in _parts(value))
+        return hit
+
+
+def _holders(reads: Iterable[str]) -> tuple[str, ...]:
+    """Return the paths of the values a page's body-field reads and whole reads went through."""
+    found = {_body_holder(path) or (path if path.endswith("=") else None) for path in reads}
+    return tuple(sorted(path for path in found if path is not None))
+
+
+def _body_holder(path: str) -> str | None:
+    """Return the part of a read path before a body field (`posts[]` of `posts[].summary`), if it reads one."""
+    segments = _OPS.sub("", path).split(".")
+    for index, segment in enumerate(segments[1:], start=1):
+        if segment.removesuffix("[]") in BODY_FIELDS:
+            return ".".join(segments[:index])
+    return None
+
+
+def _parts(value: Any) -> Iterable[Any]:
+    """Return the values inside a tuple, list, mapping or dataclass instance (nothing for anything else)."""
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return value
+    if isinstance(value, Mapping):
+        return value.values()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (getattr(value, field.name) for field in dataclasses.fields(value))
+    return ()

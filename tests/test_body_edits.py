@@ -1,0 +1,154 @@
+"""Body-only edits take the short way (only pages that can show the body are checked) and still end
+byte-identical to a clean build, whatever happened in between."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildResult, build, make_model, read_inputs
+from generator.changes import BODY_FIELDS
+from generator.site import Post
+from tests.conftest import SITE_TOML, entry, snapshot
+
+AUDIENCES = ("journal", "public")
+EMOTIONS = ("calm", "joy", "tired", "grief")
+TAGS = ("trail", "easy", "long run")
+
+
+class AgedSite:
+    """A site on disk whose files all get distinct modification times in the past, so stamps are trusted."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.clock = 1_700_000_000
+
+    def write(self, relpath: str, text: str) -> None:
+        """Write a file and give it the next time in the past."""
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.clock += 10
+        os.utime(path, (self.clock, self.clock))
+
+    def append(self, relpath: str, text: str) -> None:
+        """Add text at the end of a file."""
+        self.write(relpath, (self.root / relpath).read_text(encoding="utf-8") + text)
+
+    def replace(self, relpath: str, old: str, new: str) -> None:
+        """Replace text in a file."""
+        text = (self.root / relpath).read_text(encoding="utf-8")
+        assert old in text
+        self.write(relpath, text.replace(old, new))
+
+
+def run(number: int, visibility: str = "public") -> str:
+    """Return the text of one run entry."""
+    front = (f"title: Run {number:02d}\nslug: run-{number:02d}\ndate: 2025-{1 + number % 12:02d}-{1 + number % 27:02d}T07:00\n"
+             f"visibility: {visibility}\nemotions: [{EMOTIONS[number % 4]}]\ntags: [{TAGS[number % 3]}]\n"
+             f"distance: {3 + number % 7} km\nduration: 0:{20 + number % 30}:00")
+    return entry(front, f"First paragraph of run {number}.\n\nMore words about the run.\n")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> AgedSite:
+    """Return a 40-run journal (a few private and unlisted) with an About page, built for both audiences."""
+    aged = AgedSite(tmp_path / "site")
+    aged.write("site.toml", SITE_TOML)
+    for number in range(40):
+        visibility = "private" if number % 10 == 3 else "unlisted" if number % 10 == 7 else "public"
+        aged.write(f"content/runs/r{number:02d}.md", run(number, visibility))
+    aged.write("content/pages/about.md", entry("title: About\nslug: about\nvisibility: public", "Who runs here.\n"))
+    for audience in AUDIENCES:
+        assert build(aged.root, audience).ok
+    return aged
+
+
+def clean_outputs(root: Path, scratch: Path) -> dict[str, dict[str, bytes]]:
+    """Build a copy of the site's inputs from nothing and return both outputs."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    shutil.copy2(root / "site.toml", scratch / "site.toml")
+    shutil.copytree(root / "content", scratch / "content")
+    for audience in AUDIENCES:
+        assert build(scratch, audience).ok
+    return {audience: snapshot(scratch / "output" / audience) for audience in AUDIENCES}
+
+
+def assert_like_clean(site: AgedSite, scratch: Path) -> None:
+    """Assert both outputs are byte for byte what a clean build makes."""
+    expected = clean_outputs(site.root, scratch)
+    for audience in AUDIENCES:
+        assert snapshot(site.root / "output" / audience) == expected[audience], audience
+
+
+@pytest.mark.parametrize(("relpath", "old", "new"), [
+    ("content/runs/r05.md", "More words about the run.", "More words, and a new closing line."),  # public
+    ("content/runs/r03.md", "More words about the run.", "Private words nobody else reads."),  # private
+    ("content/runs/r07.md", "More words about the run.", "Unlisted but shared by link."),  # unlisted
+    ("content/runs/r05.md", "First paragraph of run 5.", "A new opening, so a new summary."),  # summary
+    ("content/pages/about.md", "Who runs here.", "Who runs here, and why."),  # a standalone page
+])
+def test_a_body_edit_checks_few_pages_and_ends_like_a_clean_build(site: AgedSite, tmp_path: Path, relpath: str,
+                                                                  old: str, new: str) -> None:
+    site.replace(relpath, old, new)
+    results = {audience: build(site.root, audience) for audience in AUDIENCES}
+    assert all(r.ok for r in results.values())
+    assert_like_clean(site, tmp_path / "clean")
+    if relpath.endswith("r05.md"):  # a run's body reaches a handful of pages, not the whole site
+        assert all(r.checked < 15 < r.pages for r in results.values()), {a: r.checked for a, r in results.items()}
+    journal = (site.root / "output/journal").rglob("index.html")
+    assert any(new.encode() in path.read_bytes() for path in journal)
+
+
+def test_front_matter_edits_take_the_full_check(site: AgedSite, tmp_path: Path) -> None:
+    site.replace("content/runs/r05.md", "title: Run 05", "title: Renamed run")
+    result = build(site.root, "journal")
+    assert result.ok and result.checked == result.pages
+    assert build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+
+
+def test_an_edit_made_while_a_build_failed_is_not_forgotten(site: AgedSite, tmp_path: Path) -> None:
+    site.append("content/runs/r05.md", "\nWritten while another file was broken.\n")
+    site.write("content/runs/r09.md", "---\ntitle: [unclosed\ndate: 2025-03-01\n---\nBroken.\n")
+    assert not build(site.root, "journal").ok
+    site.write("content/runs/r09.md", run(9))  # fixed: back as it was
+    assert build(site.root, "journal").ok and build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+
+
+def test_an_edit_built_for_one_audience_reaches_the_other(site: AgedSite, tmp_path: Path) -> None:
+    site.append("content/runs/r05.md", "\nSeen first by the public build.\n")
+    assert build(site.root, "public").ok  # the stored records now hold the edit
+    site.append("content/runs/r06.md", "\nAnd one more.\n")
+    assert build(site.root, "journal").ok
+    assert build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+
+
+def test_a_deleted_output_page_comes_back_on_a_body_edit(site: AgedSite, tmp_path: Path) -> None:
+    (site.root / "output/journal/tags/index.html").unlink()
+    site.append("content/runs/r05.md", "\nOne more line.\n")
+    assert build(site.root, "journal").ok and build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+
+
+def test_a_body_edit_changes_no_post_field_but_the_body_fields(site: AgedSite) -> None:
+    def posts() -> dict[str, object]:
+        result = BuildResult("journal")
+        inputs = read_inputs(site.root, result)
+        assert inputs is not None
+        return {post.key: post for post in make_model(inputs, "journal", result).posts}
+
+    before = posts()
+    site.write("content/runs/r05.md", run(5).replace("First paragraph of run 5.", "# Not a title\n\nA *new* body, "
+                                                      "![a picture](p.png) and [a link](../r06/)."))
+    after = posts()
+    changed = {f.name for f in dataclasses.fields(Post) if getattr(before["runs/r05.md"], f.name) != getattr(after["runs/r05.md"], f.name)}
+    assert changed and changed <= BODY_FIELDS, changed
+    assert all(before[key] == after[key] for key in before if key != "runs/r05.md")
