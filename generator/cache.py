@@ -1,7 +1,8 @@
 """The persistent build cache of a site (`.footfall-cache/`): an optimisation, never a source of truth.
 
-It holds plain data only (JSON text in an SQLite file): a record per source file and, per audience,
-the manifest of the last good output ({output path: what it was made from}). Everything is keyed on
+It holds plain data only (JSON and text in an SQLite file): a record per source file (its fields as
+JSON, its body and each audience's render HTML as text, so that a build reads only its own audience's
+render, without parsing the long texts as JSON) and, per audience, the manifest of the last good output ({output path: what it was made from}). Everything is keyed on
 one cache key (Footfall's version, the configuration, the theme, the shape of the models); a
 different key, a missing file or a broken one all mean an empty cache, the last two with a warning.
 """
@@ -20,15 +21,17 @@ from typing import Any
 
 from generator.errors import Problem, warning
 
-FORMAT = "footfall-cache 1"
+FORMAT = "footfall-cache 2"
 FILE_NAME = "cache.sqlite"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS records (rel TEXT PRIMARY KEY, data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (audience TEXT NOT NULL, path TEXT NOT NULL, digest TEXT NOT NULL,
-    hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reads TEXT NOT NULL,
-    PRIMARY KEY (audience, path));
-"""
+TABLES = {  # name -> how it is made
+    "meta": "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "records": """CREATE TABLE IF NOT EXISTS records (rel TEXT PRIMARY KEY, digest TEXT NOT NULL, data TEXT NOT NULL,
+        body TEXT NOT NULL, journal TEXT, journal_html TEXT, public TEXT, public_html TEXT)""",
+    "outputs": """CREATE TABLE IF NOT EXISTS outputs (audience TEXT NOT NULL, path TEXT NOT NULL, digest TEXT NOT NULL,
+        hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reads TEXT NOT NULL,
+        PRIMARY KEY (audience, path))""",
+}
+AUDIENCES = ("journal", "public")  # each has its own render columns in records
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +67,16 @@ class Cache:
         """Open the database, make the tables, and empty them when the key or format differ."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
+        self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        for table in TABLES.values():
+            self._db.execute(table)
         stored = dict(self._db.execute("SELECT name, value FROM meta").fetchall())
         if stored.get("format") != FORMAT or stored.get("key") != self.key:
             with self._transaction() as db:
+                if stored.get("format") != FORMAT:  # tables of another shape: make them anew
+                    for name in ("records", "outputs"):
+                        db.execute(f"DROP TABLE {name}")
+                        db.execute(TABLES[name])
                 db.execute("DELETE FROM records")
                 db.execute("DELETE FROM outputs")
                 db.execute("DELETE FROM meta")
@@ -106,17 +115,24 @@ class Cache:
             raise
         self._db.execute("COMMIT")
 
-    def records(self) -> dict[str, Any]:
-        """Return every stored record as plain data, by source path."""
+    def records(self, audience: str) -> dict[str, tuple[Any, str, Any, str]]:
+        """Return every stored record as plain data with one audience's render, by source path.
+
+        Each is (fields, body, render fields or None, render HTML); the fields of all records are
+        parsed as one JSON text (much faster than one parse per record), the long texts are read as text.
+        """
+        render = _render_column(audience)
         try:
-            rels = [rel for rel, in self._db.execute("SELECT rel FROM records ORDER BY rowid")] if self._db else []
-            row = self._db.execute("SELECT group_concat(data, ',') FROM (SELECT data FROM records ORDER BY rowid)"
-                                   ).fetchone() if rels and self._db else None
-            data = json.loads(f"[{row[0]}]") if row and row[0] else []
-            if len(data) != len(rels):
+            texts = self._db.execute(f"SELECT rel, body, ifnull({render}_html, '') FROM records ORDER BY rowid"
+                                     ).fetchall() if self._db else []
+            row = self._db.execute(
+                f"SELECT '[' || group_concat('[' || data || ',' || ifnull({render}, 'null') || ']', ',') || ']' "
+                f"FROM (SELECT data, {render} FROM records ORDER BY rowid)").fetchone() if texts and self._db else None
+            data = json.loads(row[0]) if row and row[0] else []
+            if len(data) != len(texts) or any(d[0][0] != rel for d, (rel, _, _) in zip(data, texts)):
                 raise ValueError("records and their paths do not match")
-            return dict(zip(rels, data))
-        except (sqlite3.Error, ValueError) as exc:
+            return {rel: (fields, body, made, html) for (rel, body, html), (fields, made) in zip(texts, data)}
+        except (sqlite3.Error, ValueError, TypeError, IndexError, KeyError) as exc:
             self._reset(f"the build cache is damaged ({exc}); starting from empty")
             return {}
 
@@ -151,12 +167,23 @@ class Cache:
         else:
             self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(f"note:{name}", json.dumps(value))], "", [])
 
-    def save(self, records: Mapping[str, Any], removed: Iterable[str]) -> None:
-        """Store changed records (plain data) and forget removed sources."""
-        rows = [(rel, json.dumps(data, ensure_ascii=False, separators=(",", ":"))) for rel, data in records.items()]
+    def save(self, audience: str, records: Mapping[str, tuple[str, Any, str, Any, str]], removed: Iterable[str]) -> None:
+        """Store changed records (digest, fields, body, render fields or None, render HTML) and forget removed sources.
+
+        A record keeps the other audience's render only while its digest is the same.
+        """
+        render = _render_column(audience)
+        other = _render_column("public" if audience == "journal" else "journal")
+        rows = [(rel, digest, _json(fields), body, None if made is None else _json(made), None if made is None else html)
+                for rel, (digest, fields, body, made, html) in records.items()]
         gone = [(rel,) for rel in removed]
+        keep = "CASE WHEN digest = excluded.digest THEN {0} END"
+        upsert = (f"INSERT INTO records (rel, digest, data, body, {render}, {render}_html) VALUES (?, ?, ?, ?, ?, ?) "
+                  f"ON CONFLICT (rel) DO UPDATE SET {other} = {keep.format(other)}, "
+                  f"{other}_html = {keep.format(other + '_html')}, digest = excluded.digest, data = excluded.data, "
+                  f"body = excluded.body, {render} = excluded.{render}, {render}_html = excluded.{render}_html")
         if rows or gone:
-            self._write("INSERT OR REPLACE INTO records VALUES (?, ?)", rows, "DELETE FROM records WHERE rel = ?", gone)
+            self._write(upsert, rows, "DELETE FROM records WHERE rel = ?", gone)
 
     def save_outputs(self, audience: str, changed: Mapping[str, OutputRow], removed: Iterable[str]) -> None:
         """Store the manifest rows that changed in this build and forget removed files."""
@@ -179,3 +206,15 @@ class Cache:
             self.close()
             self.problems.append(warning(self.path, None, f"the build cache could not be saved ({exc})",
                                          "delete .footfall-cache/ if this repeats"))
+
+
+def _render_column(audience: str) -> str:
+    """Return the column of an audience's render (never text from outside: it goes into SQL)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"no such audience: {audience!r}")
+    return audience
+
+
+def _json(value: Any) -> str:
+    """Return plain data as compact JSON text."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,29 +1,41 @@
-"""Small SVG charts drawn at build time with ElementTree, so they are always well-formed XML."""
+"""Small SVG charts drawn at build time as escaped XML text, so they are always well-formed.
+
+`element` writes what ElementTree's `tostring` would (same escaping, attribute order and ` />`),
+without building a tree: charts are drawn for every emotion of a build, so this stays cheap.
+"""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from generator.emotions import MONTH_NAMES, MonthCount
 from generator.vocabulary import Family
 
 SVG_NS = "http://www.w3.org/2000/svg"
 LEFT, LABEL_W, PLOT = 34, 36, 600  # left margin, room for a label, the aimed-for plot width
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;",
+                            "\t": "&#09;"})
 
 
-def svg_element(width: float, height: float, **attrs: str) -> ET.Element:
-    """Return an <svg> root of this size (with a matching viewBox) and the given attributes."""
+def element(tag: str, attrs: Mapping[str, str], *children: str, text: str = "") -> str:
+    """Return one XML element with its (already written) children: text escaped, empty ones as `<tag />`."""
+    head = "<" + tag + "".join(f' {key}="{value.translate(_ATTRIBUTE)}"' for key, value in attrs.items())
+    if not text and not children:
+        return head + " />"
+    return f"{head}>{text.translate(_TEXT)}{''.join(children)}</{tag}>"
+
+
+def svg_element(width: float, height: float, *children: str, **attrs: str) -> str:
+    """Return an <svg> of this size (with a matching viewBox), the given attributes and children."""
     size = {"width": number(width), "height": number(height), "viewBox": f"0 0 {number(width)} {number(height)}"}
-    return ET.Element("svg", {"xmlns": SVG_NS, **size, "font-family": "system-ui, sans-serif", "font-size": "11",
-                              **attrs})
+    return element("svg", {"xmlns": SVG_NS, **size, "font-family": "system-ui, sans-serif", "font-size": "11",
+                           **attrs}, *children)
 
 
-def text_child(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    """Add a child element holding text (escaped by ElementTree)."""
-    child = ET.SubElement(parent, tag, attrs)
-    child.text = text
-    return child
+def text_child(tag: str, text: str, *children: str, **attrs: str) -> str:
+    """Return an element holding text (escaped) and then any children."""
+    return element(tag, attrs, *children, text=text)
 
 
 def number(value: float) -> str:
@@ -37,27 +49,29 @@ def months_svg(months: Sequence[MonthCount], name: str, family: Family) -> str:
     col, bars, base = max(3.0, min(48.0, PLOT / max(1, len(months)))), 48, 58
     peak = max((m.count for m in months), default=0) or 1
     width = LEFT + len(months) * col + LABEL_W
-    svg = svg_element(width, 94, role="img", **{"class": "months-svg", "aria-labelledby": "months-title months-desc"})
-    text_child(svg, "title", f"How often “{name}” was named, month by month", id="months-title")
-    text_child(svg, "desc", _months_description(months), id="months-desc")
-    ET.SubElement(svg, "line", {"x1": number(LEFT), "x2": number(width - LABEL_W), "y1": str(base), "y2": str(base),
-                                "stroke": "currentColor", "stroke-opacity": "0.5"})
-    text_child(svg, "text", str(peak), x=number(LEFT - 6), y=str(base - bars + 4), fill="currentColor",
-               **{"text-anchor": "end"})
+    parts = [
+        text_child("title", f"How often “{name}” was named, month by month", id="months-title"),
+        text_child("desc", _months_description(months), id="months-desc"),
+        element("line", {"x1": number(LEFT), "x2": number(width - LABEL_W), "y1": str(base), "y2": str(base),
+                         "stroke": "currentColor", "stroke-opacity": "0.5"}),
+        text_child("text", str(peak), x=number(LEFT - 6), y=str(base - bars + 4), fill="currentColor",
+                   **{"text-anchor": "end"}),
+    ]
     for index, month in enumerate(months):
         x, height = LEFT + index * col, month.count / peak * bars
         if month.count:
-            bar = ET.SubElement(svg, "rect", {"x": number(x + 1), "y": number(base - height), "width": number(col - 2),
-                                              "height": number(height), "fill": family.colour,
-                                              "stroke": "currentColor", "stroke-opacity": "0.35"})
-            text_child(bar, "title", f"{month.name}: {month.count} {'run' if month.count == 1 else 'runs'}")
+            tip = text_child("title", f"{month.name}: {month.count} {'run' if month.count == 1 else 'runs'}")
+            parts.append(element("rect", {"x": number(x + 1), "y": number(base - height), "width": number(col - 2),
+                                          "height": number(height), "fill": family.colour,
+                                          "stroke": "currentColor", "stroke-opacity": "0.35"}, tip))
         if col >= LABEL_W:
             label = MONTH_NAMES[month.month - 1][:3]
-            text_child(svg, "text", label, x=number(x), y=str(base + 15), fill="currentColor")
+            parts.append(text_child("text", label, x=number(x), y=str(base + 15), fill="currentColor"))
         if month.month == 1 or (index == 0 and (13 - month.month) * col >= LABEL_W):
-            text_child(svg, "text", str(month.year), x=number(x), y=str(base + (29 if col >= LABEL_W else 15)),
-                       fill="currentColor", **{"font-weight": "600"})
-    return ET.tostring(svg, encoding="unicode")
+            parts.append(text_child("text", str(month.year), x=number(x), y=str(base + (29 if col >= LABEL_W else 15)),
+                                    fill="currentColor", **{"font-weight": "600"}))
+    return svg_element(width, 94, *parts, role="img",
+                       **{"class": "months-svg", "aria-labelledby": "months-title months-desc"})
 
 
 def _months_description(months: Sequence[MonthCount]) -> str:

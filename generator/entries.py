@@ -83,12 +83,15 @@ _HANDLER = _Handler()
 def discover(content_dir: Path) -> list[SourceFile]:
     """Return every .md file under content_dir, sorted, skipping names starting with _ or ."""
     found: list[SourceFile] = []
-    for folder, dirs, files in os.walk(content_dir):
+    top = os.fspath(content_dir)
+    for folder, dirs, files in os.walk(top):
         dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
-        for name in sorted(files):
-            if name.endswith(".md") and not name.startswith(("_", ".")):
-                path = Path(folder) / name
-                found.append(SourceFile(path, path.relative_to(content_dir).as_posix()))
+        names = sorted(n for n in files if n.endswith(".md") and not n.startswith(("_", ".")))
+        if not names:
+            continue
+        base = Path(folder)  # one path per folder: joining a name to it is much cheaper than parsing a whole path
+        prefix = "" if folder == top else folder[len(top):].strip(os.sep).replace(os.sep, "/") + "/"
+        found.extend(SourceFile(base / name, prefix + name) for name in names)
     return found
 
 

@@ -33,8 +33,9 @@ from generator.errors import Problem, error, warning
 from generator.markdown import Audience
 from generator.output import Staging
 from generator.pages import PlannedPage
-from generator.records import (EntryRecord, Stamp, content_digest, model_shape, process_entry, record_from_plain,
-                               record_to_plain, render_record)
+from generator.site import paused_gc
+from generator.records import (EntryRecord, PlainRecord, Stamp, content_digest, model_shape, process_entry,
+                               record_from_plain, record_to_plain, render_record)
 
 _ROOT = re.compile(r"[^.#!?=\[]*")  # the context name a read path starts with
 #: A page that reads this many attributes of a context value depends on all of it (cheaper to digest).
@@ -122,7 +123,8 @@ class EntryStore:
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
         self.records: dict[str, EntryRecord] = {}  # decoded records by source path
-        self._stored: dict[str, Any] | None = None  # plain records not decoded yet (read on first use)
+        self._stored: dict[str, PlainRecord] | None = None  # plain records not decoded yet (read on first use)
+        self._audience: Audience = "journal"  # whose renders the plain records hold
         self._loaded: dict[str, EntryRecord] = {}  # records as the cache holds them
         self._stamps: Mapping[str, Stamp] = {}  # sizes and times scanned for this refresh
         self.parsed = 0  # files parsed in the last refresh
@@ -138,28 +140,29 @@ class EntryStore:
         start_ns, self.parsed, self.read = time.time_ns(), 0, 0
         self._stamps = stamps or {}
         if self._stored is None:
-            self._stored = self.cache.records()
+            self._stored, self._audience = self.cache.records(audience), audience
         found: dict[str, EntryRecord] = {}
         todo: list[tuple[SourceFile, bytes, Stamp]] = []
-        for source in sources:
-            record, raw, stamp = self._reuse(source, cfg, audience, start_ns)
-            if record is not None:
-                found[source.rel] = record
-            else:
-                todo.append((source, raw, stamp))
+        with paused_gc():  # decoding makes many long-lived objects
+            for source in sources:
+                record, raw, stamp = self._reuse(source, cfg, audience, start_ns)
+                if record is not None:
+                    found[source.rel] = record
+                else:
+                    todo.append((source, raw, stamp))
         made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
         for done, ((source, _, stamp), record) in enumerate(zip(todo, made), start=1):
             found[source.rel] = replace(record, stamp=_trusted(stamp, start_ns))
             if progress is not None:
                 progress("Reading entries", done, len(todo))
         self.parsed = len(todo)
-        self._save(found)
+        self._save(found, audience)
         return [found[s.rel] for s in sources]
 
     def _reuse(self, source: SourceFile, cfg: SiteConfig, audience: Audience,
                start_ns: int) -> tuple[EntryRecord | None, bytes, Stamp]:
         """Return the old record if the file is unchanged (rendering it if need be), else the file's bytes."""
-        old = self._record(source.rel)
+        old = self._record(source)
         try:
             stamp = self._stamps.get(source.rel) or _stamp(source.path)
             if old is not None and old.stamp == stamp and not old.needs_render(audience):
@@ -173,27 +176,28 @@ class EntryStore:
             return None, raw, stamp
         return render_record(replace(old, stamp=_trusted(stamp, start_ns)), cfg, audience), b"", stamp
 
-    def _record(self, rel: str) -> EntryRecord | None:
-        """Return the record of a source path from memory or the cache, if there is a usable one."""
+    def _record(self, source: SourceFile) -> EntryRecord | None:
+        """Return the record of a source file from memory or the cache, if there is a usable one."""
+        rel = source.rel
         record = self.records.get(rel)
         if record is None and self._stored and rel in self._stored:
             try:
-                record = record_from_plain(self._stored.pop(rel))
+                record = record_from_plain(self._stored.pop(rel), self._audience, source.path)
             except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                 self.cache.problems.append(warning(self.cache.path, None, f"ignored an unreadable cache record for {rel}"))
                 return None
             self.records[rel] = self._loaded[rel] = record
         return record if record is not None and record.rel == rel else None
 
-    def _save(self, found: dict[str, EntryRecord]) -> None:
-        """Keep the new records in memory and store those that changed."""
-        changed = {rel: record_to_plain(r) for rel, r in found.items()
+    def _save(self, found: dict[str, EntryRecord], audience: Audience) -> None:
+        """Keep the new records in memory and store those that changed (with this audience's render)."""
+        changed = {rel: (r.digest, *record_to_plain(r, audience)) for rel, r in found.items()
                    if r.digest and self._loaded.get(rel) is not r}
         removed = [rel for rel in (*self._loaded, *(self._stored or ())) if rel not in found]
         self.records = {rel: r for rel, r in found.items() if r.digest}
         self._loaded = dict(self.records)
         self._stored = {}
-        self.cache.save(changed, removed)
+        self.cache.save(audience, changed, removed)
 
 
 def _stamp(path: Path) -> Stamp:

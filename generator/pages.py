@@ -9,7 +9,7 @@ from typing import Any
 from generator import charts, timeline
 from generator.errors import Problem, error
 from generator.sharing import story_share
-from generator.site import Post, Site, Term
+from generator.site import Post, Site, Term, paused_gc
 from generator.urls import is_safe_relpath, output_path, paginated
 
 
@@ -37,8 +37,9 @@ class PlannedPage:
 
 def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
     """Return every page of the site, and an error for any two pages claiming one path."""
-    planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
-               _not_found(site)]
+    with paused_gc():
+        planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
+                   _not_found(site)]
     return planned, _collisions(planned)
 
 

@@ -102,6 +102,11 @@ def decode_datetime(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _path(value: Any) -> Path:
+    """Return a path from its text (a Path given in its place, already made, is kept)."""
+    return value if isinstance(value, Path) else Path(value)
+
+
 def _identity(value: Any) -> Any:
     """Return the value as it is."""
     return value
@@ -120,9 +125,9 @@ def _codec(hint: Any) -> tuple[Encoder, Decoder]:
         enc, dec = _codec(args[0]) if args else (_identity, _identity)
         if enc is _identity:
             return list, tuple
-        return (lambda v: [enc(x) for x in v]), (lambda v: tuple(dec(x) for x in v))
+        return (lambda v: [enc(x) for x in v]), (lambda v: tuple(map(dec, v)) if v else ())
     if hint is Path:
-        return str, Path
+        return str, _path
     if hint is datetime:
         return encode_datetime, decode_datetime
     if dataclasses.is_dataclass(hint):
@@ -137,14 +142,15 @@ def dataclass_codec(cls: Any) -> tuple[Encoder, Decoder]:
     codecs = [_codec(hints[name]) for name in names]
     special = [(i, dec) for i, (_, dec) in enumerate(codecs) if dec is not _identity]
     encoders = [(name, enc) for name, (enc, _) in zip(names, codecs)]
+    count = len(names)
 
     def encode(value: Any) -> list[Any]:
         return [enc(getattr(value, name)) for name, enc in encoders]
 
     def decode(data: list[Any]) -> Any:
-        if len(data) != len(names):
-            raise ValueError(f"{cls.__name__} record has {len(data)} fields, expected {len(names)}")
-        values = list(data)
+        if len(data) != count:
+            raise ValueError(f"{cls.__name__} record has {len(data)} fields, expected {count}")
+        values = data.copy()
         for index, dec in special:
             values[index] = dec(values[index])
         return cls(*values)
@@ -162,19 +168,55 @@ def model_shape() -> str:
 
 
 _ENCODE_RECORD, _DECODE_RECORD = dataclass_codec(EntryRecord)
+_RECORD_FIELDS = [f.name for f in dataclasses.fields(EntryRecord)]
+_ENTRY_FIELDS = [f.name for f in dataclasses.fields(Entry)]
+_ENTRY_AT, _BODY_AT, _SOURCE_AT = _RECORD_FIELDS.index("entry"), _ENTRY_FIELDS.index("body"), _ENTRY_FIELDS.index("source")
+_RENDER_AT = {"journal": _RECORD_FIELDS.index("journal"), "public": _RECORD_FIELDS.index("public")}
+_HTML_AT = [f.name for f in dataclasses.fields(Rendered)].index("html")
+
+#: A record as the cache keeps it for one audience: its fields as plain lists (the body and the HTML
+#: left empty), the entry's body, the render's fields for that audience (or None), and the render's HTML.
+#: The long texts travel apart so that they are stored and read as text, not parsed as JSON.
+PlainRecord = tuple[list[Any], str, list[Any] | None, str]
 
 
-def record_to_plain(record: EntryRecord) -> list[Any]:
-    """Return a record as plain lists, strings and numbers."""
-    return _ENCODE_RECORD(record)  # type: ignore[no-any-return]
+def record_to_plain(record: EntryRecord, audience: Audience) -> PlainRecord:
+    """Return a record, with its render for one audience, as plain lists, strings and numbers."""
+    data = _ENCODE_RECORD(replace(record, journal=None, public=None))
+    body = ""
+    if data[_ENTRY_AT] is not None:
+        body, data[_ENTRY_AT][_BODY_AT] = data[_ENTRY_AT][_BODY_AT], ""
+    rendered = record.rendered(audience)
+    render, html = (None, "") if rendered is None else (_ENCODE_RENDERED(rendered), rendered.html)
+    if render is not None:
+        render[_HTML_AT] = ""
+    return data, body, render, html
 
 
-def record_from_plain(data: list[Any]) -> EntryRecord:
-    """Return the record stored by record_to_plain; raise ValueError or TypeError on a bad shape."""
+def record_from_plain(plain: PlainRecord, audience: Audience, source: Path | None = None) -> EntryRecord:
+    """Return the record stored by record_to_plain; raise ValueError or TypeError on a bad shape.
+
+    `source` is the file's path as discovered: the entry shares it when it names the same file.
+    """
+    data, body, render, html = plain
+    if not isinstance(data, list) or len(data) != len(_RECORD_FIELDS):
+        raise ValueError("not an entry record")
+    data = data.copy()
+    if data[_ENTRY_AT] is not None:
+        entry = data[_ENTRY_AT] = data[_ENTRY_AT].copy()
+        entry[_BODY_AT] = body
+        if source is not None and entry[_SOURCE_AT] == str(source):
+            entry[_SOURCE_AT] = source
+    if render is not None:
+        render = data[_RENDER_AT[audience]] = render.copy()
+        render[_HTML_AT] = html
     record = _DECODE_RECORD(data)
-    if not isinstance(record, EntryRecord):
+    if not isinstance(record, EntryRecord) or not isinstance(body, str) or not isinstance(html, str):
         raise TypeError("not an entry record")
     return record
+
+
+_ENCODE_RENDERED, _ = dataclass_codec(Rendered)
 
 
 _ENCODE_PROBLEM, _DECODE_PROBLEM = dataclass_codec(Problem)

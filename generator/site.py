@@ -6,10 +6,13 @@ private one. Listings (home, tags, emotions, archive) hold only the *listed* pos
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from generator import units
 from generator.config import SiteConfig
@@ -180,23 +183,48 @@ def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Probl
     return problems
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector in a block that makes many long-lived, acyclic objects.
+
+    Such a block would otherwise set off full collections that walk every object of the build
+    again and again, for nothing; objects are still freed by reference counting meanwhile.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
                cfg: SiteConfig, vocabulary: Vocabulary) -> Site:
     """Return the site model for one audience; the only place entries are filtered."""
+    with paused_gc():
+        return _build_site(entries, rendered, audience, cfg, vocabulary)
+
+
+def _build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
+                cfg: SiteConfig, vocabulary: Vocabulary) -> Site:
+    """Return the site model for one audience (the body of build_site)."""
     visible = [e for e in entries if is_visible(e, audience)]
     runs = sorted((e for e in visible if not e.is_page), key=_newest_first)
     listed_runs = [e for e in runs if is_listed(e, audience)]
     normalised = {e.rel: normalise(e.emotions, vocabulary) for e in runs}
     emotion_pages = {em.slug for e in listed_runs for em in normalised[e.rel]}
-    tag_names = _tag_names(listed_runs)
-    posts = [_post(e, rendered[e.rel], audience, cfg, normalised[e.rel], emotion_pages, tag_names) for e in runs]
-    posts = _with_neighbours(posts)
+    urls = {e.rel: url_of(e, cfg) for e in visible}
+    links = _neighbours(listed_runs, urls)
+    chips, tags = _Chips(emotion_pages), _Tags(_tag_names(listed_runs))
+    posts = tuple(_post(e, rendered[e.rel], audience, cfg, urls[e.rel], chips.of(normalised[e.rel]), tags.of(e.tags),
+                        *links.get(e.rel, (None, None))) for e in runs)
     listed = tuple(p for p in posts if p.listed)
-    pages = tuple(sorted((_post(e, rendered[e.rel], audience, cfg, (), set(), {}) for e in visible if e.is_page),
-                         key=lambda p: p.title.casefold()))
+    pages = tuple(sorted((_post(e, rendered[e.rel], audience, cfg, urls[e.rel], (), _Tags({}).of(e.tags))
+                          for e in visible if e.is_page), key=lambda p: p.title.casefold()))
     emotion_terms = _emotion_terms(listed)
     return Site(
-        audience=audience, config=cfg, posts=tuple(posts), listed=listed, pages=pages,
+        audience=audience, config=cfg, posts=posts, listed=listed, pages=pages,
         tags=_tag_terms(listed), emotions=emotion_terms, families=vocabulary.families,
         archive=_archive(listed, cfg), stats=_stats(listed, cfg),
         emotion_families=family_groups(emotion_terms, vocabulary.families),
@@ -209,53 +237,77 @@ def _newest_first(entry: Entry) -> tuple[float, str]:
     return (-entry.date.timestamp(), entry.rel)
 
 
+@lru_cache(maxsize=4096)
+def _tag_slug(written: str) -> str:
+    """Return the slug of a tag as written (tags repeat across thousands of entries)."""
+    return slugify(written, "tag")
+
+
 def _tag_names(listed: list[Entry]) -> dict[str, str]:
     """Return slug -> display name for tags of listed entries (the most used spelling wins)."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for entry in listed:
         for tag in entry.tags:
-            spellings[slugify(tag, "tag")][tag] += 1
+            spellings[_tag_slug(tag)][tag] += 1
     return {slug: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for slug, c in spellings.items()}
 
 
-def _post(entry: Entry, rendered: Rendered, audience: Audience, cfg: SiteConfig, emotions: tuple[Emotion, ...],
-          emotion_pages: set[str], tag_names: dict[str, str]) -> Post:
+class _Chips:
+    """Makes the chips of posts, one shared Chip per emotion (they are frozen, so sharing is safe)."""
+
+    def __init__(self, emotion_pages: set[str]) -> None:
+        self.pages = emotion_pages  # slugs of the emotions this build has a page for
+        self.made: dict[int, tuple[Emotion, Chip]] = {}  # by id of the (memoised) Emotion, kept alive here
+
+    def of(self, emotions: tuple[Emotion, ...]) -> tuple[Chip, ...]:
+        """Return the chips of one post's emotions."""
+        return tuple((self.made.get(id(e)) or self._make(e))[1] for e in emotions)
+
+    def _make(self, emotion: Emotion) -> tuple[Emotion, Chip]:
+        """Return a new chip, remembered."""
+        url = f"/emotions/{emotion.slug}/" if emotion.slug in self.pages else ""
+        made = self.made[id(emotion)] = (emotion, Chip(emotion.slug, emotion.name, url, emotion.family, emotion.known))
+        return made
+
+
+class _Tags:
+    """Makes the tag references of posts, one shared TagRef per written tag."""
+
+    def __init__(self, tag_names: dict[str, str]) -> None:
+        self.names = tag_names  # slug -> display name, for the tags this build has a page for
+        self.made: dict[str, TagRef] = {}
+
+    def of(self, written: tuple[str, ...]) -> tuple[TagRef, ...]:
+        """Return the distinct tag references of one post's tags, in the order written."""
+        return tuple(dict.fromkeys(self.made.get(t) or self._make(t) for t in written))
+
+    def _make(self, written: str) -> TagRef:
+        """Return a TagRef, linked only when this build has a page for the tag, remembered."""
+        slug = _tag_slug(written)
+        made = TagRef(slug, self.names[slug], f"/tags/{slug}/") if slug in self.names else TagRef(slug, written, "")
+        self.made[written] = made
+        return made
+
+
+def _post(entry: Entry, rendered: Rendered, audience: Audience, cfg: SiteConfig, url: str, chips: tuple[Chip, ...],
+          tags: tuple[TagRef, ...], previous: Link | None = None, next_: Link | None = None) -> Post:
     """Return the Post for one visible entry."""
     pace = units.pace_seconds(entry.distance_m, entry.duration_s, cfg.units)
-    chips = tuple(Chip(e.slug, e.name, f"/emotions/{e.slug}/" if e.slug in emotion_pages else "", e.family, e.known)
-                  for e in emotions)
-    tags = tuple(dict.fromkeys(_tag_ref(t, tag_names) for t in entry.tags))
     return Post(
-        key=entry.rel, url=url_of(entry, cfg), title=entry.title,
-        date=entry.date, is_page=entry.is_page,
-        visibility=entry.visibility, listed=is_listed(entry, audience) and not entry.is_page,
-        distance_m=entry.distance_m, duration_s=entry.duration_s, pace_s=pace,
-        distance_text=units.format_distance(entry.distance_m, cfg.units) if entry.distance_m else "",
-        duration_text=units.format_duration(entry.duration_s) if entry.duration_s else "",
-        pace_text=units.format_pace(pace, cfg.units), intention=entry.intention, emotions=chips,
-        mood_before=entry.mood_before, mood_after=entry.mood_after, tags=tags, summary=rendered.summary,
-        html=rendered.html, words=rendered.words, assets=rendered.assets,
+        entry.rel, url, entry.title, entry.date, entry.is_page, entry.visibility,
+        is_listed(entry, audience) and not entry.is_page, entry.distance_m, entry.duration_s, pace,
+        units.format_distance(entry.distance_m, cfg.units) if entry.distance_m else "",
+        units.format_duration(entry.duration_s) if entry.duration_s else "",
+        units.format_pace(pace, cfg.units), entry.intention, chips, entry.mood_before, entry.mood_after, tags,
+        rendered.summary, rendered.html, rendered.words, rendered.assets, previous, next_,
     )
 
 
-def _tag_ref(written: str, tag_names: dict[str, str]) -> TagRef:
-    """Return a TagRef, linked only when this build has a page for the tag."""
-    slug = slugify(written, "tag")
-    if slug in tag_names:
-        return TagRef(slug, tag_names[slug], f"/tags/{slug}/")
-    return TagRef(slug, written, "")
-
-
-def _with_neighbours(posts: list[Post]) -> list[Post]:
-    """Return posts with previous/next links among the listed posts."""
-    listed = [p for p in posts if p.listed]
-    links: dict[str, tuple[Link | None, Link | None]] = {}
-    for index, post in enumerate(listed):
-        newer = listed[index - 1] if index > 0 else None
-        older = listed[index + 1] if index + 1 < len(listed) else None
-        links[post.key] = (Link(older.url, older.title) if older else None,
-                           Link(newer.url, newer.title) if newer else None)
-    return [replace(p, previous=links[p.key][0], next=links[p.key][1]) if p.key in links else p for p in posts]
+def _neighbours(listed: list[Entry], urls: Mapping[str, str]) -> dict[str, tuple[Link | None, Link | None]]:
+    """Return (previous, next) links by source path among the listed runs (newest first)."""
+    own = [Link(urls[e.rel], e.title) for e in listed]
+    last = len(own) - 1
+    return {e.rel: (own[i + 1] if i < last else None, own[i - 1] if i > 0 else None) for i, e in enumerate(listed)}
 
 
 def _tag_terms(listed: tuple[Post, ...]) -> tuple[Term, ...]:

@@ -1,7 +1,7 @@
 """The journal's emotional timeline: listed runs in weeks or months, drawn as inline SVG, given as JSON.
 
 Made from a Site's listed posts only, so the public timeline never holds a private or unlisted run.
-The SVG is built with ElementTree, so it is always well-formed XML. With few runs, each run is a
+The SVG is written with charts.element, which escapes everything, so it is always well-formed XML. With few runs, each run is a
 stack of dots (one per emotion, coloured by family) linking to its page; when the runs would not
 fit, each week or month becomes a bar per family that links to its rows of the table below it.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Any, Literal
 
-from generator.charts import number, svg_element, text_child
+from generator.charts import element, number, svg_element, text_child
 from generator.config import SiteConfig
 from generator.emotions import MONTH_NAMES
 from generator.site import Post, Site
@@ -47,7 +46,9 @@ class Bucket:
     @property
     def id(self) -> str:
         """Return the HTML id of the bucket's rows in the table, e.g. "t-2026-03"."""
-        return f"t-{self.start:%Y-%m}" if self.unit == "month" else f"t-{self.start:%Y-%m-%d}"
+        start = self.start  # what strftime's %Y-%m(-%d) gives, without its cost (it consults the time zone)
+        return f"t-{start.year}-{start.month:02d}" if self.unit == "month" else \
+            f"t-{start.year}-{start.month:02d}-{start.day:02d}"
 
     @property
     def name(self) -> str:
@@ -193,18 +194,18 @@ def timeline_svg(timeline: Timeline, here: str) -> str:
     """Return the timeline as an SVG element; links are relative to the page at URL `here`."""
     box = layout(timeline)
     width = LEFT + len(timeline.buckets) * box.col + RIGHT
-    svg = svg_element(width, box.height(), **{"class": "timeline-svg",  # role: the implicit graphics-document
-                                              "aria-labelledby": "timeline-title timeline-desc"})
-    text_child(svg, "title", "Emotional timeline", id="timeline-title")
-    text_child(svg, "desc", _description(timeline, box), id="timeline-desc")
-    _axis(svg, timeline, box)
+    parts = [text_child("title", "Emotional timeline", id="timeline-title"),
+             text_child("desc", _description(timeline, box), id="timeline-desc"),
+             _axis(timeline, box)]
     if box.moods:
-        _mood_scale(svg, timeline, box)
+        parts.append(_mood_scale(timeline, box))
     if box.aggregate:
-        _bars(svg, timeline, box)
+        _bars(parts, timeline, box)
     else:
-        _dots(svg, timeline, box, lambda url: relative_root(here) + url.lstrip("/"))
-    return ET.tostring(svg, encoding="unicode")
+        root = relative_root(here)
+        _dots(parts, timeline, box, lambda url: root + url.lstrip("/"))
+    return svg_element(width, box.height(), *parts, **{"class": "timeline-svg",  # role: the implicit graphics-document
+                                                      "aria-labelledby": "timeline-title timeline-desc"})
 
 
 def _description(timeline: Timeline, box: Layout) -> str:
@@ -223,25 +224,25 @@ def _x(index: float, box: Layout) -> float:
     return LEFT + index * box.col
 
 
-def _dots(svg: ET.Element, timeline: Timeline, box: Layout, link: Callable[[str], str]) -> None:
-    """Draw each run as a stack of dots linking to its page, and its moods."""
+def _dots(svg: list[str], timeline: Timeline, box: Layout, link: Callable[[str], str]) -> None:
+    """Add each run as a stack of dots linking to its page, and its moods."""
     before: list[tuple[float, float]] = []
     after: list[tuple[float, float]] = []
     for index, bucket in enumerate(timeline.buckets):
         for place, post in enumerate(bucket.posts):
             x = _x(index + (place + 0.5) / len(bucket.posts), box)
-            mark = ET.SubElement(svg, "a", {"href": link(post.url), "class": "timeline-mark"})
-            text_child(mark, "title", _post_title(post))
+            mark = [text_child("title", _post_title(post))]
             for level, chip in enumerate(post.emotions):
-                ET.SubElement(mark, "circle", {"cx": number(x), "cy": number(TOP + box.band - (level + 0.5) * DOT_STEP),
+                mark.append(element("circle", {"cx": number(x), "cy": number(TOP + box.band - (level + 0.5) * DOT_STEP),
                                                "r": number(DOT_R), "fill": chip.family.colour,
-                                               "stroke": "currentColor", "stroke-opacity": "0.45"})
+                                               "stroke": "currentColor", "stroke-opacity": "0.45"}))
             for mood, points, fill in ((post.mood_before, before, "none"), (post.mood_after, after, "currentColor")):
                 if mood is not None:
                     points.append((x, box.mood_y(mood)))
-                    ET.SubElement(mark, "circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
-                                                   "fill": fill, "stroke": "currentColor"})
-    _mood_lines(svg, before, after)
+                    mark.append(element("circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
+                                                   "fill": fill, "stroke": "currentColor"}))
+            svg.append(element("a", {"href": link(post.url), "class": "timeline-mark"}, *mark))
+    svg.extend(_mood_lines(before, after))
 
 
 def _post_title(post: Post) -> str:
@@ -259,8 +260,8 @@ def _moods(before: float | None, after: float | None) -> str:
     return ", ".join(f"{label} {number(value)}" for label, value in given if value is not None)
 
 
-def _bars(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
-    """Draw each bucket as stacked bars per family, linking to its rows of the table, and moods."""
+def _bars(svg: list[str], timeline: Timeline, box: Layout) -> None:
+    """Add each bucket as stacked bars per family, linking to its rows of the table, and moods."""
     order = {f.slug: i for i, f in enumerate(timeline.families)}
     top = max((sum(len(p.emotions) for p in b.posts) for b in timeline.buckets), default=1) or 1
     before: list[tuple[float, float]] = []
@@ -278,35 +279,36 @@ def _bars(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
             count = sum(names[n] for n in by_family[family.slug])
             height = max(1.5, count / top * (box.band - 4))
             base -= height
-            mark = ET.SubElement(svg, "a", {"href": f"#{bucket.id}", "class": "timeline-mark"})
             words = ", ".join(f"{n} {names[n]}" for n in by_family[family.slug])
-            text_child(mark, "title", f"{bucket.name}, {len(bucket.posts)} runs. {family.name}: {words}.")
-            ET.SubElement(mark, "rect", {"x": number(_x(index, box) + 2), "y": number(base),
-                                         "width": number(box.col - 4), "height": number(height), "fill": family.colour,
-                                         "stroke": "currentColor", "stroke-opacity": "0.35"})
-        _bucket_moods(svg, bucket, _x(index + 0.5, box), box, before, after)
-    _mood_lines(svg, before, after)
+            tip = text_child("title", f"{bucket.name}, {len(bucket.posts)} runs. {family.name}: {words}.")
+            bar = element("rect", {"x": number(_x(index, box) + 2), "y": number(base),
+                                   "width": number(box.col - 4), "height": number(height), "fill": family.colour,
+                                   "stroke": "currentColor", "stroke-opacity": "0.35"})
+            svg.append(element("a", {"href": f"#{bucket.id}", "class": "timeline-mark"}, tip, bar))
+        svg.extend(_bucket_moods(bucket, _x(index + 0.5, box), box, before, after))
+    svg.extend(_mood_lines(before, after))
 
 
-def _bucket_moods(svg: ET.Element, bucket: Bucket, x: float, box: Layout,
-                  before: list[tuple[float, float]], after: list[tuple[float, float]]) -> None:
-    """Add a bucket's average moods to the lines, with a dot that says the numbers."""
+def _bucket_moods(bucket: Bucket, x: float, box: Layout,
+                  before: list[tuple[float, float]], after: list[tuple[float, float]]) -> list[str]:
+    """Add a bucket's average moods to the lines; return a dot that says the numbers (if any)."""
     low = [p.mood_before for p in bucket.posts if p.mood_before is not None]
     high = [p.mood_after for p in bucket.posts if p.mood_after is not None]
     if not low and not high:
-        return
+        return []
     mean_low, mean_high = (fmean(low) if low else None), (fmean(high) if high else None)
-    group = ET.SubElement(svg, "g", {"class": "timeline-mood"})
-    text_child(group, "title", f"{bucket.name}: average mood {_moods(mean_low, mean_high)}.")
+    group = [text_child("title", f"{bucket.name}: average mood {_moods(mean_low, mean_high)}.")]
     for mood, points, fill in ((mean_low, before, "none"), (mean_high, after, "currentColor")):
         if mood is not None:
             points.append((x, box.mood_y(mood)))
-            ET.SubElement(group, "circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
-                                            "fill": fill, "stroke": "currentColor"})
+            group.append(element("circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
+                                            "fill": fill, "stroke": "currentColor"}))
+    return [element("g", {"class": "timeline-mood"}, *group)]
 
 
-def _mood_lines(svg: ET.Element, before: list[tuple[float, float]], after: list[tuple[float, float]]) -> None:
-    """Draw the lines of mood before (dashed) and after (solid) the runs."""
+def _mood_lines(before: list[tuple[float, float]], after: list[tuple[float, float]]) -> list[str]:
+    """Return the lines of mood before (dashed) and after (solid) the runs."""
+    lines = []
     for points, label, dash in ((before, "Mood before the run", "4 3"), (after, "Mood after the run", "")):
         if len(points) < 2:
             continue
@@ -314,42 +316,43 @@ def _mood_lines(svg: ET.Element, before: list[tuple[float, float]], after: list[
                  "stroke": "currentColor", "stroke-width": "1.5", "class": "timeline-mood-line"}
         if dash:
             attrs["stroke-dasharray"] = dash
-        line = ET.SubElement(svg, "polyline", attrs)
-        text_child(line, "title", label)
+        lines.append(element("polyline", attrs, text_child("title", label)))
+    return lines
 
 
-def _mood_scale(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
-    """Draw the mood band's grid lines and its 1 to 5 scale."""
+def _mood_scale(timeline: Timeline, box: Layout) -> str:
+    """Return the mood band's grid lines and its 1 to 5 scale."""
     right = _x(len(timeline.buckets), box)
-    scale = ET.SubElement(svg, "g", {"class": "timeline-scale", "aria-hidden": "true"})
+    scale = []
     for mood in range(1, 6):
         y = box.mood_y(mood)
-        ET.SubElement(scale, "line", {"x1": number(LEFT), "x2": number(right), "y1": number(y), "y2": number(y),
-                                      "stroke": "currentColor", "stroke-opacity": "0.15"})
-        text_child(scale, "text", str(mood), x=number(LEFT - 6), y=number(y + 4), fill="currentColor",
-                   **{"text-anchor": "end"})
-    text_child(scale, "text", "mood", x="2", y=number(box.mood_top - 10), fill="currentColor")
+        scale.append(element("line", {"x1": number(LEFT), "x2": number(right), "y1": number(y), "y2": number(y),
+                                      "stroke": "currentColor", "stroke-opacity": "0.15"}))
+        scale.append(text_child("text", str(mood), x=number(LEFT - 6), y=number(y + 4), fill="currentColor",
+                                **{"text-anchor": "end"}))
+    scale.append(text_child("text", "mood", x="2", y=number(box.mood_top - 10), fill="currentColor"))
+    return element("g", {"class": "timeline-scale", "aria-hidden": "true"}, *scale)
 
 
-def _axis(svg: ET.Element, timeline: Timeline, box: Layout) -> None:
-    """Draw the time axis with a label every few weeks or months (the year under the first and each new one)."""
-    axis = ET.SubElement(svg, "g", {"class": "timeline-axis", "aria-hidden": "true"})
+def _axis(timeline: Timeline, box: Layout) -> str:
+    """Return the time axis with a label every few weeks or months (the year under the first and each new one)."""
     right = _x(len(timeline.buckets), box)
     y = number(box.axis_y)
-    ET.SubElement(axis, "line", {"x1": number(LEFT), "x2": number(right), "y1": y, "y2": y,
-                                 "stroke": "currentColor", "stroke-opacity": "0.5"})
+    axis = [element("line", {"x1": number(LEFT), "x2": number(right), "y1": y, "y2": y,
+                             "stroke": "currentColor", "stroke-opacity": "0.5"})]
     last_year = None
     for index, bucket in _ticks(timeline, box):
         x = _x(index + 0.5, box) if box.col >= LABEL_W else _x(index, box)
         anchor = "middle" if box.col >= LABEL_W else "start"
         short = MONTH_NAMES[bucket.start.month - 1][:3]
         label = short if bucket.unit == "month" else f"{bucket.start.day} {short}"
-        text_child(axis, "text", label, x=number(x), y=number(box.axis_y + 14), fill="currentColor",
-                   **{"text-anchor": anchor})
+        axis.append(text_child("text", label, x=number(x), y=number(box.axis_y + 14), fill="currentColor",
+                               **{"text-anchor": anchor}))
         if bucket.start.year != last_year:
-            text_child(axis, "text", str(bucket.start.year), x=number(x), y=number(box.axis_y + 28),
-                       fill="currentColor", **{"text-anchor": anchor, "font-weight": "600"})
+            axis.append(text_child("text", str(bucket.start.year), x=number(x), y=number(box.axis_y + 28),
+                                   fill="currentColor", **{"text-anchor": anchor, "font-weight": "600"}))
             last_year = bucket.start.year
+    return element("g", {"class": "timeline-axis", "aria-hidden": "true"}, *axis)
 
 
 def _ticks(timeline: Timeline, box: Layout) -> list[tuple[int, Bucket]]:

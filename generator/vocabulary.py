@@ -48,7 +48,10 @@ _FAMILY_KEYS = ("name", "valence", "colour", "text_colour")
 _SECTIONS = ("families", "emotions", "synonyms")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SUFFIXES = (("iness", "y"), ("ness", ""), ("ily", "y"), ("ly", ""), ("ies", "y"), ("s", ""))
+_SUFFIXES = (("iness", "y"), ("ness", ""), ("ily", "y"), ("ly", ""), ("ies", "y"), ("s", ""),
+             ("iest", "y"), ("ier", "y"), ("est", ""), ("er", ""), ("st", ""), ("r", ""))
+_AFTER_E = ("st", "r")  # "bravest", "looser": only when what is left ends in e
+_DOUBLED = ("est", "er")  # "saddest", "sadder": the doubled consonant goes too
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +82,17 @@ class Vocabulary:
     families: tuple[Family, ...]  # in display order, "other" last
     emotions: tuple[Emotion, ...]  # every known emotion, family by family
     words: Mapping[str, Emotion] = field(hash=False, repr=False)  # folded word -> emotion
+    _seen: dict[str, Emotion] = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def normalise(self, written: str) -> Emotion:
         """Return the emotion a runner meant; an unknown one keeps their words, in "other"."""
+        found = self._seen.get(written)  # a journal names the same few words thousands of times
+        if found is None:
+            found = self._seen[written] = self._match(written)
+        return found
+
+    def _match(self, written: str) -> Emotion:
+        """Return the emotion written words name, looked up without the memo."""
         key = fold(written)
         found = self.words.get(key) or self._inflected(key)
         return found if found is not None else self._unknown(written)
@@ -296,9 +307,17 @@ def _did_you_mean(word: Any, choices: Sequence[str]) -> str:
 
 
 def _stems(key: str) -> list[str]:
-    """Return the words key could be a simple inflection of ("calmly" -> "calm")."""
-    endings = [(end, new) for end, new in _SUFFIXES if key.endswith(end)]
-    stems = [key[: -len(end)] + new for end, new in endings if (end, key[-2:]) != ("s", "ss")]
+    """Return the words key could be a simple inflection of ("calmly", "calmer", "happiest" -> "calm", "happy")."""
+    stems = []
+    for end, new in _SUFFIXES:
+        if not key.endswith(end) or (end == "s" and key.endswith("ss")):
+            continue
+        stem = key[: -len(end)] + new
+        if end in _AFTER_E and not stem.endswith("e"):
+            continue
+        stems.append(stem)
+        if end in _DOUBLED and len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+            stems.append(stem[:-1])
     return [stem for stem in stems if len(stem) >= 3]
 
 

@@ -106,6 +106,25 @@ NORMALISED = [
     ("happily", "happy"),
     ("worries", "worried"),
     ("blues", "sad"),
+    # comparatives and superlatives, as runners compare the end of a run with its start
+    ("calmer", "calm"),
+    ("Calmer", "calm"),
+    ("CALMEST", "calm"),
+    ("happier", "happy"),
+    ("happiest", "happy"),
+    ("sadder", "sad"),
+    ("saddest", "sad"),
+    ("looser", "relaxed"),
+    ("bravest", "brave"),
+    ("freer", "free"),
+    ("angrier", "angry"),
+    ("steadier", "grounded"),
+    ("lighter", "carefree"),
+    # everyday words for feelings
+    ("lost", "confused"),
+    ("Lost", "confused"),
+    ("shaky", "anxious"),
+    ("nerves", "anxious"),
 ]
 
 
@@ -151,6 +170,18 @@ def test_inflection_fallback_only_applies_when_unambiguous() -> None:
     assert vocabulary.normalise("flittily").known is False  # could be flitty or flitti
     assert vocabulary.normalise("flittiness").known is False
     assert vocabulary.normalise("stressfully").known is False  # "stressful" is not listed
+    assert vocabulary.normalise("flittier").known is False  # could be flitty or flitti too
+
+
+@pytest.mark.parametrize("written", ["better", "sober", "hunger", "over", "honest", "interest"])
+def test_words_that_only_look_like_comparatives_stay_unknown(written: str) -> None:
+    assert default_vocabulary().normalise(written).known is False
+
+
+def test_normalise_gives_the_same_emotion_object_for_the_same_words() -> None:
+    vocabulary = default_vocabulary()
+    assert vocabulary.normalise("Calmer") is vocabulary.normalise("Calmer")
+    assert vocabulary.normalise("calmer") == vocabulary.normalise("calm")
 
 
 @settings(database=None)
