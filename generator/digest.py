@@ -17,7 +17,8 @@ import hashlib
 import operator
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any
@@ -181,6 +182,16 @@ class ReadLog:
     def __init__(self) -> None:
         self.paths: set[str] = set()  # every path read
 
+    @contextmanager
+    def apart(self) -> Iterator[set[str]]:
+        """Collect the reads of a block in a set of their own (yielded), then note them here too."""
+        outer, self.paths = self.paths, set()
+        try:
+            yield self.paths
+        finally:
+            inner, self.paths = self.paths, outer
+            outer |= inner
+
     def watch(self, value: Any, path: str) -> Any:
         """Return a stand-in for a dataclass or tuple value that notes reads, or the value itself (noted whole)."""
         kind = type(value)
@@ -204,6 +215,22 @@ def _stand_in_for(kind: type) -> type[ItemsReads] | type[ObjectReads] | None:
 def _unwrap(value: Any) -> Any:
     """Return the real value behind a stand-in."""
     return object.__getattribute__(value, "_value") if isinstance(value, (ObjectReads, ItemsReads)) else value
+
+
+real_value = _unwrap
+
+
+def path_of(value: Any) -> str | None:
+    """Return the read path of a stand-in, or None for any other value."""
+    return object.__getattribute__(value, "_path") if isinstance(value, (ObjectReads, ItemsReads)) else None
+
+
+def log_of(values: Iterable[Any]) -> ReadLog | None:
+    """Return the read log of the first stand-in among some values (a page's context), or None."""
+    for value in values:
+        if isinstance(value, (ObjectReads, ItemsReads)):
+            return object.__getattribute__(value, "_log")  # type: ignore[no-any-return]
+    return None
 
 
 class _Reads:
