@@ -194,15 +194,20 @@ class ReadLog:
 
     def watch(self, value: Any, path: str) -> Any:
         """Return a stand-in for a dataclass or tuple value that notes reads, or the value itself (noted whole)."""
+        return self.noted(value, path)[0]
+
+    def noted(self, value: Any, path: str) -> tuple[Any, str]:
+        """Return what watch() returns, and the path it noted."""
         kind = type(value)
         stand_in = _STAND_INS.get(kind, _MISSING)
         if stand_in is _MISSING:
             stand_in = _STAND_INS.setdefault(kind, _stand_in_for(kind))
         if stand_in is None:
             self.paths.add(path)
-            return value
-        self.paths.add(path + "!")
-        return stand_in(value, path, self)
+            return value, path
+        path += "!"
+        self.paths.add(path)
+        return stand_in(value, path[:-1], self), path
 
 
 def _stand_in_for(kind: type) -> type[ItemsReads] | type[ObjectReads] | None:
@@ -278,13 +283,23 @@ class _Reads:
 class ObjectReads(_Reads):
     """Stands in for a dataclass value while a page renders, noting each attribute read."""
 
-    __slots__ = ()
+    __slots__ = ("_kids",)
+    _kids: dict[str, tuple[Any, str]]
+
+    def __init__(self, value: Any, path: str, log: ReadLog) -> None:
+        super().__init__(value, path, log)
+        object.__setattr__(self, "_kids", {})
 
     def __getattr__(self, name: str) -> Any:
         """Return the attribute (a stand-in itself when it is a dataclass or tuple), noting the read."""
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self._log.watch(getattr(self._value, name), f"{self._path}.{name}")
+        kid = self._kids.get(name)
+        if kid is None:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            kid = self._kids[name] = self._log.noted(getattr(self._value, name), f"{self._path}.{name}")
+            return kid[0]
+        self._log.paths.add(kid[1])  # noted again: the log may have been set apart since (ReadLog.apart)
+        return kid[0]
 
     def __bool__(self) -> bool:
         self._log.paths.add(self._path + "?")
