@@ -284,26 +284,43 @@ class ObjectReads(_Reads):
     """Stands in for a dataclass value while a page renders, noting each attribute read."""
 
     __slots__ = ("_kids",)
-    _kids: dict[str, tuple[Any, str]]
+    _kids: dict[str, tuple[Any, str]]  # what each attribute read so far gave, and the path it noted
 
     def __init__(self, value: Any, path: str, log: ReadLog) -> None:
         super().__init__(value, path, log)
         object.__setattr__(self, "_kids", {})
 
-    def __getattr__(self, name: str) -> Any:
-        """Return the attribute (a stand-in itself when it is a dataclass or tuple), noting the read."""
-        kid = self._kids.get(name)
+    def __getattribute__(self, name: str) -> Any:
+        """Return the attribute (a stand-in itself when it is a dataclass or tuple), noting the read.
+
+        Every attribute goes through here (not __getattr__, whose failed lookup first costs more than the read).
+        """
+        if name in _OWN:
+            return _plain_attribute(self, name)
+        kid = _kids_of(self).get(name)
         if kid is None:
-            if name.startswith("__"):
-                raise AttributeError(name)
-            kid = self._kids[name] = self._log.noted(getattr(self._value, name), f"{self._path}.{name}")
-            return kid[0]
-        self._log.paths.add(kid[1])  # noted again: the log may have been set apart since (ReadLog.apart)
+            return _first_read(self, name)
+        _log_slot(self).paths.add(kid[1])  # noted again: the log may have been set apart since (ReadLog.apart)
         return kid[0]
 
     def __bool__(self) -> bool:
         self._log.paths.add(self._path + "?")
         return bool(self._value)
+
+
+_OWN = frozenset({"_value", "_path", "_log", "_kids", "_whole"})  # the stand-in's own attributes
+_plain_attribute = object.__getattribute__
+_kids_of = ObjectReads._kids.__get__
+_log_slot = _Reads._log.__get__
+
+
+def _first_read(stand_in: ObjectReads, name: str) -> Any:
+    """Read an attribute of the value for the first time through this stand-in; remember it."""
+    if name.startswith("__"):
+        return _plain_attribute(stand_in, name)  # the stand-in's own special methods (or AttributeError)
+    value, path, log = (_plain_attribute(stand_in, n) for n in ("_value", "_path", "_log"))
+    kid = _kids_of(stand_in)[name] = log.noted(getattr(value, name), f"{path}.{name}")
+    return kid[0]
 
 
 class ItemsReads(_Reads):
