@@ -304,22 +304,24 @@ class ObjectReads(_Reads):
         return kid[0]
 
     def __bool__(self) -> bool:
-        self._log.paths.add(self._path + "?")
-        return bool(self._value)
+        _log_slot(self).paths.add(_path_slot(self) + "?")
+        return bool(_value_slot(self))
 
 
 _OWN = frozenset({"_value", "_path", "_log", "_kids", "_whole"})  # the stand-in's own attributes
 _plain_attribute = object.__getattribute__
 _kids_of = ObjectReads._kids.__get__
 _log_slot = _Reads._log.__get__
+_value_slot = _Reads._value.__get__
+_path_slot = _Reads._path.__get__
 
 
 def _first_read(stand_in: ObjectReads, name: str) -> Any:
     """Read an attribute of the value for the first time through this stand-in; remember it."""
     if name.startswith("__"):
         return _plain_attribute(stand_in, name)  # the stand-in's own special methods (or AttributeError)
-    value, path, log = (_plain_attribute(stand_in, n) for n in ("_value", "_path", "_log"))
-    kid = _kids_of(stand_in)[name] = log.noted(getattr(value, name), f"{path}.{name}")
+    kid = _kids_of(stand_in)[name] = _log_slot(stand_in).noted(getattr(_value_slot(stand_in), name),
+                                                               f"{_path_slot(stand_in)}.{name}")
     return kid[0]
 
 
