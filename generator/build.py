@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from generator import audit, cards, feeds, images, sharing, timeline
+from generator import feeds, sharing, timeline
 from generator.cache import Cache, OutputRow
 from generator.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
@@ -57,6 +57,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered again (the others were unchanged)
     checked: int = 0  # pages whose digest was worked out again to see if they changed
     shapes: Shapes = field(default_factory=dict)  # each entry's digest and shape, for the next build
+    cards: tuple[int, float] = (0, 0.0)  # share cards drawn (not taken from the cache), and the seconds it took
     changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
@@ -84,6 +85,7 @@ class Inputs:
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
     static: Mapping[str, StaticFile]  # the theme's and site's static files by path inside static/
+    cards_drawn: dict[str, float] = field(default_factory=dict)  # share cards drawn by this build, and the time
 
 
 def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
@@ -140,6 +142,8 @@ def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
 def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], cfg: SiteConfig,
                   result: BuildResult) -> dict[str, Rendered]:
     """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
+    from generator import images  # here: it loads Pillow, which only public builds need
+
     sources = {e.rel: e.source for e in entries}
     safe: dict[str, Rendered] = {}
     with result.timed("images"):
@@ -280,6 +284,7 @@ class Builder:
                 self._stage_pages(site, planned, inputs, ledger, result, dirty)
             with result.timed("files"):
                 _stage_files(site, planned, inputs, ledger)
+            result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
                     result.problems.extend(privacy_audit(site, inputs, staging))
@@ -366,6 +371,8 @@ def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]
     """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
     files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
              for relpath in sorted(staging.staged | staging.kept)]
+    from generator import audit  # here: only public builds need it
+
     return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
                              inputs.config.path)
 
@@ -485,7 +492,9 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
         raise ProducerFailed(Problem(None, None, f"cannot draw share cards: {exc}",
                                      "fix the [card] table of the theme's theme.toml")) from exc
     specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
-    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards").items()
+    from generator import cards  # here: it loads Pillow, which only public builds need
+
+    yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards", drawn=inputs.cards_drawn).items()
 
 
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.

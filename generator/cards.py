@@ -8,6 +8,7 @@ import json
 import os
 import struct
 import tempfile
+import time
 import tomllib
 import zlib
 from collections.abc import Mapping, Sequence
@@ -470,15 +471,22 @@ def render_cards(
     cache_dir: Path | None,
     *,
     workers: int | None = None,
+    drawn: dict[str, float] | None = None,
 ) -> dict[str, bytes]:
-    """Return name -> PNG bytes, taking cards from cache_dir and drawing only the missing ones."""
+    """Return name -> PNG bytes, taking cards from cache_dir and drawing only the missing ones.
+
+    `drawn`, when given, receives how many cards were drawn ("count") and the time that took ("seconds").
+    """
     keys = {name: card_key(spec, style) for name, spec in specs.items()}
     cached = {key: _read_cached(cache_dir, key) for key in set(keys.values())}
     found = {key: data for key, data in cached.items() if data is not None}
     missing = {key: specs[name] for name, key in keys.items() if key not in found}
+    start = time.perf_counter()
     for key, data in zip(missing, _draw_many(list(missing.values()), style, workers)):
         found[key] = data
         _store(cache_dir, key, data)
+    if drawn is not None:
+        drawn.update(count=len(missing), seconds=time.perf_counter() - start)
     return {name: found[key] for name, key in keys.items()}
 
 

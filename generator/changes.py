@@ -3,27 +3,29 @@
 Most rebuilds while writing follow an edit to the text of one entry. When every changed source kept
 its front matter (same date, title, emotions, tags, visibility...) and nothing else changed (no file
 added or removed, no image, template, theme or setting), the new site model differs from the last
-good one only in the body-derived fields (`html`, `summary`, `words`, `assets`) of those entries'
-posts. A page can then differ only if it holds one of those posts: in its `sources`, anywhere in its
-context, or in a shared value (`site.…`) it read. Only those pages have their digests checked; every
-other page is kept as the last good build left it, without working out its digest.
+good one only in the body fields (`BODY_FIELDS`) of those entries' posts. A page can then differ
+only if it names such a post among its `sources`, or holds one (in its context or a shared value it
+read) and read one of its body fields or used a value holding it whole. Only those pages have their
+digests checked; every other page is kept as the last good build left it, unchecked.
 
-This rests on one rule for the planner (generator/pages.py): a page whose context is derived from a
-post's body also holds that post, in its context or its `sources`.
+This rests on one rule for the planner (generator/pages.py): a page whose context holds text derived
+from a post's body (its description, say) names that post in its `sources`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.digest import hash_text
+from generator.digest import hash_text, resolve
 from generator.pages import PlannedPage
 from generator.records import EntryRecord
 from generator.site import Post
 
 _PLAIN = (str, int, float, bool, type(None))
+_OPS = re.compile(r"(#len|[!?=])$")
 
 
 Shapes = dict[str, list[str]]  # source path -> [digest of its bytes, digest of its entry without the body]
@@ -53,6 +55,10 @@ def body_only_changes(before: Mapping[str, Any], now: Shapes) -> frozenset[str] 
     return frozenset(dirty)
 
 
+#: The fields of a Post that a body-only edit can change: all of them come from the rendered body.
+BODY_FIELDS = frozenset({"html", "summary", "words", "assets"})
+
+
 class TouchedPages:
     """Tells which pages can show a post whose body changed (see the module's docstring)."""
 
@@ -60,15 +66,30 @@ class TouchedPages:
         self.dirty = dirty  # keys of the posts whose body changed
         self.shared = shared  # what every page receives (the Site, the config)
         self._holds: dict[int, bool] = {}  # id of a model value -> whether it holds a dirty post
-        self._paths: dict[str, bool] = {}  # shared read path -> whether its value holds a dirty post
+        self._holders: dict[tuple[str, ...], tuple[str, ...]] = {}  # read paths -> the values to look into
+        self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
 
-    def touches(self, item: PlannedPage, reads: Iterable[str]) -> bool:
-        """Return True when the page lists, holds or read a post whose body changed."""
+    def touches(self, item: PlannedPage, reads: tuple[str, ...]) -> bool:
+        """Return True when the page may show something a body-only edit changed.
+
+        That is: it names a dirty post among its `sources` (text derived from the body), or it read a
+        body field of one, or it used a value holding one whole.
+        """
         if not self.dirty.isdisjoint(item.sources):
             return True
-        if any(self.holds(value) for value in item.context.values()):
-            return True
-        return any(self._shared_holds(path) for path in reads)
+        holders = self._holders.get(reads)
+        if holders is None:
+            holders = self._holders[reads] = _holders(reads)
+        for path in holders:
+            if path.split(".", 1)[0].removesuffix("[]") in item.context:
+                value = resolve(item.context, path)
+            elif path not in self._shared:
+                value = self._shared[path] = resolve(self.shared, path)
+            else:
+                value = self._shared[path]
+            if self.holds(value):
+                return True
+        return False
 
     def holds(self, value: Any) -> bool:
         """Return True when a model value is or contains a dirty post."""
@@ -82,16 +103,20 @@ class TouchedPages:
             hit = self._holds[id(value)] = any(self.holds(part) for part in _parts(value))
         return hit
 
-    def _shared_holds(self, path: str) -> bool:
-        """Return True when a read path into a shared value reaches a dirty post (lengths and types cannot)."""
-        hit = self._paths.get(path)
-        if hit is None:
-            names = path.split(".")
-            value: Any = self.shared.get(names[0], None) if not path.endswith(("#len", "!", "?")) else None
-            for name in names[1:]:
-                value = getattr(value, name, None)
-            hit = self._paths[path] = value is not None and self.holds(value)
-        return hit
+
+def _holders(reads: Iterable[str]) -> tuple[str, ...]:
+    """Return the paths of the values a page's body-field reads and whole reads went through."""
+    found = {_body_holder(path) or (path if path.endswith("=") else None) for path in reads}
+    return tuple(sorted(path for path in found if path is not None))
+
+
+def _body_holder(path: str) -> str | None:
+    """Return the part of a read path before a body field (`posts[]` of `posts[].summary`), if it reads one."""
+    segments = _OPS.sub("", path).split(".")
+    for index, segment in enumerate(segments[1:], start=1):
+        if segment.removesuffix("[]") in BODY_FIELDS:
+            return ".".join(segments[:index])
+    return None
 
 
 def _parts(value: Any) -> Iterable[Any]:

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator import __version__
 from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
 from generator.errors import Problem, error
 from generator.markdown import Audience
-from generator.publish import PublishResult, audit_public, publish
-from generator.scaffold import create_entry, create_site
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from generator.publish import PublishResult
     from generator.serve import BuildReport, DevServer
     from generator.watch import Batch, Watcher
 
@@ -80,6 +80,8 @@ class ProgressBar:
             if total <= PROGRESS_FROM or not self.out.is_terminal:
                 return
             self.stage = stage
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), console=self.out, transient=True)
             self.bar.start()
@@ -111,6 +113,10 @@ def run_build(builder: Builder, root: Path, profile: bool = False) -> BuildResul
                         f"rendered {result.rendered} pages", highlight=False)
         for stage, seconds in result.timings.items():
             console().print(f"  {stage:<10} {seconds:8.3f}s", highlight=False)
+        if result.cards[0]:
+            count, seconds = result.cards
+            console().print(f"  cards: {count} in {seconds:.2f} s ({count / max(seconds, 1e-9):.0f} per second)",
+                            highlight=False)
     return result
 
 
@@ -226,6 +232,8 @@ def check_command(site_dir: Path) -> None:
 @site_option
 def audit_command(site_dir: Path) -> None:
     """Search every file and path of output/public for private text; exit 1 on any find."""
+    from generator.publish import audit_public
+
     result = audit_public(site_dir)
     show_problems(result.problems, site_dir)
     if not result.ok:
@@ -242,6 +250,8 @@ def audit_command(site_dir: Path) -> None:
 @site_option
 def publish_command(to: str | None, remote: str | None, branch: str | None, dry_run: bool, site_dir: Path) -> None:
     """Build the public site afresh, audit it, then deploy it to a folder or a git branch."""
+    from generator.publish import publish
+
     result = publish(site_dir, to=to, remote=remote, branch=branch, dry_run=dry_run)
     if result.usage:
         raise click.UsageError(result.problems[0].message)
@@ -277,6 +287,8 @@ def new_command(title: str, intention: str | None, site_dir: Path) -> None:
     """Start a new entry for today, with the fields to fill in."""
     if intention is None and sys.stdin.isatty():
         intention = click.prompt("Intention for this run", default="", show_default=False)
+    from generator.scaffold import create_entry
+
     path, problems = create_entry(site_dir, title, intention or "", now=datetime.now().astimezone())
     if path is None:
         show_problems(problems, site_dir)
@@ -289,6 +301,8 @@ def new_command(title: str, intention: str | None, site_dir: Path) -> None:
 @click.option("--title", default="My running journal", show_default=True, help="The site's title.")
 def init_command(directory: Path, title: str) -> None:
     """Create a new site in DIRECTORY, ready to build."""
+    from generator.scaffold import create_site
+
     problems = create_site(directory, title)
     if problems:
         show_problems(problems, directory)

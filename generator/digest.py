@@ -176,7 +176,9 @@ def _add_repr(value: Any, parts: list[str]) -> None:
 class ReadLog:
     """The paths of the model values one page render read: `post.title`, `term.posts#len`, `site.pages`.
 
-    A path alone means the whole value was used; `#len` its length, `!` its type, `?` its truth.
+    A path alone is a plain value (text, number, date) that was used; `=` marks a whole model value
+    (a dataclass or tuple, shown or compared whole); `#len` its length, `!` its type, `?` its truth.
+    `[]` stands for every item of a tuple that was looped over: `posts[].title` is the title of each.
     """
 
     def __init__(self) -> None:
@@ -252,8 +254,8 @@ class _Reads:
         object.__setattr__(self, "_log", log)
 
     def _whole(self) -> Any:
-        """Note that the whole value was used and return it."""
-        self._log.paths.add(self._path)
+        """Note that the whole value was used (`path=`) and return it."""
+        self._log.paths.add(self._path + "=")
         return self._value
 
     @property  # type: ignore[misc]
@@ -339,12 +341,25 @@ class ItemsReads(_Reads):
         return bool(self._value)
 
     def __iter__(self) -> Any:
-        return iter(self._whole())
+        return self._items(iter(self._value))
 
     def __reversed__(self) -> Any:
-        return reversed(self._whole())
+        return self._items(reversed(self._value))
+
+    def _items(self, items: Any) -> Any:
+        """Yield the items as stand-ins noting reads under `path[]`, and note the length."""
+        log, path = self._log, self._path + "[]"
+        log.paths.add(self._path + "#len")
+        return (log.watch(item, path) for item in items)
 
     def __getitem__(self, index: Any) -> Any:
+        """Return an item (noted as any item: `path[]`) or a slice (whose items are noted the same way)."""
+        if isinstance(index, slice):
+            self._log.paths.add(self._path + "#len")
+            return ItemsReads(self._value[index], self._path, self._log)
+        if isinstance(index, int):
+            self._log.paths.add(self._path + "#len")
+            return self._log.watch(self._value[index], self._path + "[]")
         return self._whole()[index]
 
     def __contains__(self, item: object) -> bool:
@@ -356,18 +371,38 @@ _STAND_INS: dict[type, Any] = {}  # the stand-in class (or None) for each type o
 
 
 def resolve(roots: Mapping[str, Any], path: str) -> Any:
-    """Return what a read path stands for now: the value, its length, its type name or its truth."""
+    """Return what a read path stands for now: the value, its length, its type name or its truth.
+
+    Below a `[]`, the answer is a tuple with one answer per item.
+    """
     base, op = path, ""
     if path.endswith("#len"):
         base, op = path[:-4], "#len"
-    elif path[-1:] in ("!", "?"):
-        base, op = path[:-1], path[-1]
-    names = base.split(".")
-    value = roots.get(names[0], _MISSING)
-    for name in names[1:]:
+    elif path[-1:] in ("!", "?", "="):
+        base, op = path[:-1], path[-1].strip("=")
+    first, _, rest = base.partition(".")
+    items = first.endswith("[]")
+    value = roots.get(first[:-2] if items else first, _MISSING)
+    return _resolve_below(value, rest.split(".") if rest else [], op, items)
+
+
+def _resolve_below(value: Any, names: list[str], op: str, items: bool = False) -> Any:
+    """Return what the attribute names lead to from a value (for each item when `items`), then the op."""
+    if items:
+        if not isinstance(value, (tuple, list)):
+            return "<no items>"
+        return tuple(_resolve_below(item, names, op) for item in value)
+    for index, name in enumerate(names):
         if value is _MISSING:
             break
+        if name.endswith("[]"):
+            return _resolve_below(getattr(value, name[:-2], _MISSING), names[index + 1:], op, True)
         value = getattr(value, name, _MISSING)
+    return _apply(value, op)
+
+
+def _apply(value: Any, op: str) -> Any:
+    """Return a value, or its length, type name or truth."""
     if value is _MISSING:
         return "<missing>"
     if op == "#len":

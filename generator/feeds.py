@@ -11,16 +11,18 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-from xml.sax.saxutils import escape
+from html import escape
 
-from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from generator.pages import PlannedPage
 from generator.sharing import card_url
 from generator.site import Post, Site, Term
 from generator.urls import absolute
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 FEED_PATH = "/feed.xml"
 JSON_FEED_PATH = "/feed.json"
@@ -47,7 +49,7 @@ def sitemap_xml(site: Site, planned: list[PlannedPage]) -> bytes:
     for item in planned:
         if item.context.get("noindex") or not item.path.endswith(".html") or item.path == "404.html":
             continue
-        lines.append(f"  <url><loc>{escape(absolute(site.config.base_url, item.url))}</loc>")
+        lines.append(f"  <url><loc>{escape(absolute(site.config.base_url, item.url), quote=False)}</loc>")
         if item.url in lastmod:
             lines.append(f"    <lastmod>{lastmod[item.url].date().isoformat()}</lastmod>")
         lines.append("  </url>")
@@ -93,6 +95,8 @@ def _newest(posts: Sequence[Post]) -> datetime:
 def atom_feed(site: Site, posts: Sequence[Post], feed_url: str, title: str, home_url: str) -> bytes:
     """Return an Atom feed of posts (newest first) with full content and absolute URLs."""
     cfg = site.config
+    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # here: only public builds need it
+
     fg = FeedGenerator()
     fg.id(absolute(cfg.base_url, feed_url))
     fg.title(title)

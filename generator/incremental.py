@@ -15,6 +15,7 @@ import dataclasses
 import importlib.util
 import operator
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -35,6 +36,7 @@ from generator.pages import PlannedPage
 from generator.records import (EntryRecord, Stamp, content_digest, model_shape, process_entry, record_from_plain,
                                record_to_plain, render_record)
 
+_ROOT = re.compile(r"[^.#!?=\[]*")  # the context name a read path starts with
 #: A page that reads this many attributes of a context value depends on all of it (cheaper to digest).
 WHOLE_FROM = 8
 #: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
@@ -299,6 +301,7 @@ class PageDigests:
         self.base = hash_text(*parts)
         self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]] = {}
         self._shared_parts: dict[str, list[str]] = {}
+        self._items: dict[tuple[int, str], tuple[Any, list[str]]] = {}  # (item id, path below it) -> its parts
 
     def page(self, item: PlannedPage, reads: Iterable[str]) -> str:
         """Return the digest of a page whose render read these paths."""
@@ -312,8 +315,7 @@ class PageDigests:
                 parts.extend(self._shared_part(paths))
             elif getter is None:
                 for path in paths:
-                    parts.append(path)
-                    self.prints.add(resolve(item.context, path), parts)
+                    self._add_path(item.context, path, parts)
             else:
                 self._add_reads(item.context, root, paths, getter, parts)
         return hash_text(*parts)
@@ -325,8 +327,8 @@ class PageDigests:
             plain: dict[str, list[str]] = {}
             special: dict[str, list[str]] = {}
             for path in sorted(key):
-                root = path.split(".", 1)[0].split("#", 1)[0].rstrip("!?")
-                simple = "." in path and not path.endswith(("#len", "!", "?"))
+                root = _ROOT.match(path).group(0)  # type: ignore[union-attr]
+                simple = "." in path and "[]" not in path and not path.endswith(("#len", "!", "?", "="))
                 (plain if simple else special).setdefault(root, []).append(path)
             for root in [r for r, ps in plain.items() if r not in self.shared and _fields_read(ps) >= WHOLE_FROM]:
                 special.setdefault(root, []).insert(0, root)  # most of it is read: digest all of it (memoised)
@@ -351,10 +353,31 @@ class PageDigests:
         out: list[str] = []
         for path in paths:
             if path not in self._shared_parts:
-                self._shared_parts[path] = [path]
-                self.prints.add(resolve(self.shared, path), self._shared_parts[path])
+                self._shared_parts[path] = []
+                self._add_path(self.shared, path, self._shared_parts[path])
             out.extend(self._shared_parts[path])
         return out
+
+    def _add_path(self, roots: Mapping[str, Any], path: str, parts: list[str]) -> None:
+        """Append a read path and what it stands for; below a `[]`, item by item, each item's part made once."""
+        parts.append(path)
+        if "[]" not in path:
+            self.prints.add(resolve(roots, path), parts)
+            return
+        head, _, rest = path.partition("[]")
+        items = resolve(roots, head + "=")
+        if not isinstance(items, (tuple, list)):
+            parts.append("<no items>")
+            return
+        parts.append(f"[{len(items)}")
+        below = "_" + rest  # the rest of the path, from one item
+        for item in items:
+            hit = self._items.get((id(item), below))
+            if hit is None:
+                inner: list[str] = []
+                self._add_path({"_": item}, below, inner)
+                hit = self._items[(id(item), below)] = (item, inner)  # the item is kept so its id stays its own
+            parts.extend(hit[1])
 
 
 def _fields_read(paths: list[str]) -> int:

@@ -32,7 +32,7 @@ class PlannedPage:
     path: str  # output path relative to the build folder
     template: str  # template name, e.g. "entry.html"
     context: dict[str, Any]  # what the template receives (besides `site` and `page_url`)
-    sources: tuple[str, ...] = ()  # keys of the posts whose content this page shows
+    sources: tuple[str, ...] = ()  # keys of the posts whose body (text, summary, images) this page may show
 
 
 def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
@@ -110,7 +110,7 @@ def _timeline(site: Site) -> PlannedPage:
     """Plan the emotional timeline of the listed runs."""
     drawn = timeline.build_timeline(site)
     svg = timeline.timeline_svg(drawn, "/timeline/") if drawn.buckets else ""
-    return page("/timeline/", "timeline.html", "Timeline", _keys(drawn.posts), timeline=drawn, svg=svg,
+    return page("/timeline/", "timeline.html", "Timeline", timeline=drawn, svg=svg,
                 aggregate=bool(svg) and timeline.layout(drawn).aggregate)
 
 

@@ -3,13 +3,16 @@ byte-identical to a clean build, whatever happened in between."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildResult, build, make_model, read_inputs
+from generator.changes import BODY_FIELDS
+from generator.site import Post
 from tests.conftest import SITE_TOML, entry, snapshot
 
 AUDIENCES = ("journal", "public")
@@ -133,3 +136,19 @@ def test_a_deleted_output_page_comes_back_on_a_body_edit(site: AgedSite, tmp_pat
     site.append("content/runs/r05.md", "\nOne more line.\n")
     assert build(site.root, "journal").ok and build(site.root, "public").ok
     assert_like_clean(site, tmp_path / "clean")
+
+
+def test_a_body_edit_changes_no_post_field_but_the_body_fields(site: AgedSite) -> None:
+    def posts() -> dict[str, object]:
+        result = BuildResult("journal")
+        inputs = read_inputs(site.root, result)
+        assert inputs is not None
+        return {post.key: post for post in make_model(inputs, "journal", result).posts}
+
+    before = posts()
+    site.write("content/runs/r05.md", run(5).replace("First paragraph of run 5.", "# Not a title\n\nA *new* body, "
+                                                      "![a picture](p.png) and [a link](../r06/)."))
+    after = posts()
+    changed = {f.name for f in dataclasses.fields(Post) if getattr(before["runs/r05.md"], f.name) != getattr(after["runs/r05.md"], f.name)}
+    assert changed and changed <= BODY_FIELDS, changed
+    assert all(before[key] == after[key] for key in before if key != "runs/r05.md")

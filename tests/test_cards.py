@@ -259,3 +259,15 @@ def test_without_worker_processes_cards_are_drawn_serially(
 
     monkeypatch.setattr(cards, "ProcessPoolExecutor", no_processes)
     assert render_cards(specs, style, None, workers=2) == serial
+
+
+def test_build_profile_says_how_many_cards_were_drawn_and_how_fast(make_site, run_cli) -> None:
+    from tests.conftest import entry
+
+    site = make_site({f"content/r{n}.md": entry(f"title: Run {n}\ndate: 2026-03-0{n + 1}\nvisibility: public", "Words.\n")
+                      for n in range(3)})
+    first = run_cli("build", "--site", str(site), "--profile")
+    assert first.exit_code == 0, first.output
+    assert "cards: 3 in " in first.output and " per second)" in first.output
+    again = run_cli("build", "--site", str(site), "--profile")  # all cached (or nothing changed): none drawn
+    assert again.exit_code == 0 and "cards:" not in again.output

@@ -385,9 +385,13 @@ def test_stand_ins_note_exactly_what_a_template_reads() -> None:
     text = template.render(box=log.watch(box, "box"), pick=log.watch(box, "pick"))
     assert text == "Runs 2 none a b"
     assert log.paths == {"box!", "box.title", "box.items!", "box.items#len", "box.inner",
-                         "pick!", "pick.items!", "pick.items"}
+                         "pick!", "pick.items!", "pick.items#len", "pick.items[]!", "pick.items[].name"}
     other = Box("Runs", (Item("a", 1), Item("c", 9)), None)
     changed = {p for p in log.paths if resolve({"box": box, "pick": box}, p) != resolve({"box": other, "pick": other}, p)}
-    assert changed == {"pick.items"}, "the length and title did not change; the items read whole did"
+    assert changed == {"pick.items[].name"}, "the length and title did not change; the names looped over did"
+    assert resolve({"box": box}, "box.items[].name") == ("a", "b")
+    assert resolve({"box": other}, "box.items[].size") == (1, 9)
+    unsized = Box("Runs", (Item("a", 5), Item("b", 6)), None)
+    assert resolve({"box": box}, "box.items[].name") == resolve({"box": unsized}, "box.items[].name")
     assert resolve({"box": Box("x", (), Item("z", 0))}, "box.inner") == Item("z", 0)
     assert resolve({"box": box}, "box.missing") == "<missing>" and resolve({"box": box}, "box!") == "<Box>"
