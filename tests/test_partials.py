@@ -136,3 +136,24 @@ def test_used_names_cover_what_a_partial_imports(make_site: Callable[..., Path])
     env = make_environment(inputs.theme, inputs.config, inputs.static)
     assert partials.used_names(env, "partials/entry_card.html") == ("page_url", "post", "shade", "site", "term")
     assert partials.used_names(env, "partials/other.html") is None, "a computed template name cannot be followed"
+
+
+def test_one_environment_never_shows_a_card_of_another_build(make_site: Callable[..., Path]) -> None:
+    root = make_site(journal(15))
+    result = BuildResult("journal")
+    inputs = read_inputs(root, result)
+    assert inputs is not None
+    env = make_environment(inputs.theme, inputs.config, inputs.static)
+    pages: dict[str, dict[str, bytes]] = {}
+    for audience in ("journal", "public", "journal"):
+        site = make_model(inputs, audience, result)
+        planned, _ = plan_pages(site)
+        shared = shared_context(site, inputs)
+        digests = PageDigests(TemplateDigests(env), shared, "key")
+        made = {item.path: render_one(env, item, shared, digests) for item in planned}
+        pages[audience] = {path: page[1] for path, page in made.items() if isinstance(page, tuple)}
+    private = [f"Run {n} &lt;b&gt;" for n in range(15) if n % 3 == 1]
+    public = b"".join(pages["public"].values()).decode("utf-8")
+    assert private and not any(title in public for title in private), "a private card reached the public build"
+    assert all(title in b"".join(pages["journal"].values()).decode("utf-8") for title in private)
+    assert pages["public"] == {path: page[1] for path, page in render_everything(root, "public").items()}
