@@ -17,7 +17,8 @@ import hashlib
 import operator
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import Any
@@ -183,17 +184,32 @@ class ReadLog:
     def __init__(self) -> None:
         self.paths: set[str] = set()  # every path read
 
+    @contextmanager
+    def apart(self) -> Iterator[set[str]]:
+        """Collect the reads of a block in a set of their own (yielded), then note them here too."""
+        outer, self.paths = self.paths, set()
+        try:
+            yield self.paths
+        finally:
+            inner, self.paths = self.paths, outer
+            outer |= inner
+
     def watch(self, value: Any, path: str) -> Any:
         """Return a stand-in for a dataclass or tuple value that notes reads, or the value itself (noted whole)."""
+        return self.noted(value, path)[0]
+
+    def noted(self, value: Any, path: str) -> tuple[Any, str]:
+        """Return what watch() returns, and the path it noted."""
         kind = type(value)
         stand_in = _STAND_INS.get(kind, _MISSING)
         if stand_in is _MISSING:
             stand_in = _STAND_INS.setdefault(kind, _stand_in_for(kind))
         if stand_in is None:
             self.paths.add(path)
-            return value
-        self.paths.add(path + "!")
-        return stand_in(value, path, self)
+            return value, path
+        path += "!"
+        self.paths.add(path)
+        return stand_in(value, path[:-1], self), path
 
 
 def _stand_in_for(kind: type) -> type[ItemsReads] | type[ObjectReads] | None:
@@ -206,6 +222,22 @@ def _stand_in_for(kind: type) -> type[ItemsReads] | type[ObjectReads] | None:
 def _unwrap(value: Any) -> Any:
     """Return the real value behind a stand-in."""
     return object.__getattribute__(value, "_value") if isinstance(value, (ObjectReads, ItemsReads)) else value
+
+
+real_value = _unwrap
+
+
+def path_of(value: Any) -> str | None:
+    """Return the read path of a stand-in, or None for any other value."""
+    return object.__getattribute__(value, "_path") if isinstance(value, (ObjectReads, ItemsReads)) else None
+
+
+def log_of(values: Iterable[Any]) -> ReadLog | None:
+    """Return the read log of the first stand-in among some values (a page's context), or None."""
+    for value in values:
+        if isinstance(value, (ObjectReads, ItemsReads)):
+            return object.__getattribute__(value, "_log")  # type: ignore[no-any-return]
+    return None
 
 
 class _Reads:
@@ -253,17 +285,46 @@ class _Reads:
 class ObjectReads(_Reads):
     """Stands in for a dataclass value while a page renders, noting each attribute read."""
 
-    __slots__ = ()
+    __slots__ = ("_kids",)
+    _kids: dict[str, tuple[Any, str]]  # what each attribute read so far gave, and the path it noted
 
-    def __getattr__(self, name: str) -> Any:
-        """Return the attribute (a stand-in itself when it is a dataclass or tuple), noting the read."""
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return self._log.watch(getattr(self._value, name), f"{self._path}.{name}")
+    def __init__(self, value: Any, path: str, log: ReadLog) -> None:
+        super().__init__(value, path, log)
+        object.__setattr__(self, "_kids", {})
+
+    def __getattribute__(self, name: str) -> Any:
+        """Return the attribute (a stand-in itself when it is a dataclass or tuple), noting the read.
+
+        Every attribute goes through here (not __getattr__, whose failed lookup first costs more than the read).
+        """
+        if name in _OWN:
+            return _plain_attribute(self, name)
+        kid = _kids_of(self).get(name)
+        if kid is None:
+            return _first_read(self, name)
+        _log_slot(self).paths.add(kid[1])  # noted again: the log may have been set apart since (ReadLog.apart)
+        return kid[0]
 
     def __bool__(self) -> bool:
-        self._log.paths.add(self._path + "?")
-        return bool(self._value)
+        _log_slot(self).paths.add(_path_slot(self) + "?")
+        return bool(_value_slot(self))
+
+
+_OWN = frozenset({"_value", "_path", "_log", "_kids", "_whole"})  # the stand-in's own attributes
+_plain_attribute = object.__getattribute__
+_kids_of = ObjectReads._kids.__get__
+_log_slot = _Reads._log.__get__
+_value_slot = _Reads._value.__get__
+_path_slot = _Reads._path.__get__
+
+
+def _first_read(stand_in: ObjectReads, name: str) -> Any:
+    """Read an attribute of the value for the first time through this stand-in; remember it."""
+    if name.startswith("__"):
+        return _plain_attribute(stand_in, name)  # the stand-in's own special methods (or AttributeError)
+    kid = _kids_of(stand_in)[name] = _log_slot(stand_in).noted(getattr(_value_slot(stand_in), name),
+                                                               f"{_path_slot(stand_in)}.{name}")
+    return kid[0]
 
 
 class ItemsReads(_Reads):

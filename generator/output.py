@@ -28,6 +28,8 @@ class Staging:
     staged: set[str] = field(default_factory=set)  # paths written to staging
     kept: set[str] = field(default_factory=set)  # paths whose live bytes are already right
     _folders: set[str] = field(default_factory=set, repr=False)  # staging folders made so far
+    _base: str = field(default="", repr=False)  # the staging folder's path with a trailing separator
+    _live: str | None = field(default=None, repr=False)  # the live folder's, or None when there is none yet
 
     @property
     def folder(self) -> Path:
@@ -40,6 +42,8 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
         self._folders = {""}
+        self._base = f"{self.folder}{os.sep}"
+        self._live = f"{self.target}{os.sep}" if self.target.is_dir() else None
 
     def _check_target(self) -> None:
         """Refuse a target inside a protected folder."""
@@ -52,12 +56,11 @@ class Staging:
         """Stage one file; return True when it differs from the live file."""
         if not is_safe_relpath(relpath):
             raise UnsafePath(f"refusing to write outside the output folder: {relpath!r}")
-        if _same_bytes(self.target / relpath, data):
+        if self._live is not None and _same_bytes(self._live + relpath, data):
             self.kept.add(relpath)
             return False
-        staged = self.folder / relpath
         self._make_folders(relpath)
-        staged.write_bytes(data)
+        _write(self._base + relpath, data)
         self.staged.add(relpath)
         return True
 
@@ -69,7 +72,11 @@ class Staging:
             depth -= 1
         for end in range(depth + 1, len(parts) + 1):
             folder = "/".join(parts[:end])
-            (self.folder / folder).mkdir(parents=True, exist_ok=True)
+            try:
+                os.mkdir(self._base + folder)  # its parent was made just before (or is known)
+            except FileExistsError:
+                if not os.path.isdir(self._base + folder):
+                    raise
             self._folders.add(folder)
 
     def keep(self, relpath: str) -> None:
@@ -111,14 +118,26 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: str, data: bytes) -> bool:
     """Return True when a file exists with exactly these bytes."""
     try:
-        if path.stat().st_size != len(data):
+        if os.stat(path).st_size != len(data):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as file:
+            return file.read() == data
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return False
+
+
+def _write(path: str, data: bytes) -> None:
+    """Write a new file in as few system calls as it takes (no buffering, no terminal check)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _make_parents(target: Path, relpath: str) -> None:

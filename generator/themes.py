@@ -16,6 +16,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.pages import PlannedPage
+from generator.partials import FootfallTemplate
 from generator.urls import absolute
 
 SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -147,8 +148,9 @@ def make_environment(theme: Theme, cfg: SiteConfig,
     env = jinja2.Environment(
         loader=template_loader(theme),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=True, auto_reload=False,  # a build makes a new environment when a template changes
     )
+    env.template_class = FootfallTemplate
     env.filters.update(date=format_date, isodate=iso_date, month_name=month_name,
                        absolute=lambda url: absolute(cfg.base_url, url))
     env.filters["rel"] = relative_url
@@ -194,10 +196,11 @@ def relative_url(context: jinja2.runtime.Context, url: str) -> str:
     """Return a site URL relative to the page being rendered, so the site works under any path."""
     if not url.startswith("/"):
         return url
-    if context.get("root_relative"):
+    local, parent = context.vars, context.parent  # looked up as Context.resolve_or_missing does, without its calls
+    if local["root_relative"] if "root_relative" in local else parent.get("root_relative"):
         base_path: str = urlsplit(context["site"].config.base_url).path
         return base_path.rstrip("/") + url
-    here = context.get("page_url", "/")
+    here = local["page_url"] if "page_url" in local else parent.get("page_url", "/")
     prefix = "../" * (here.count("/") - 1)
     target = url.lstrip("/")
     return (prefix + target) or "./"

@@ -1,0 +1,159 @@
+"""Render a listing's partials once: the same card for the same post at the same depth is reused.
+
+A run appears on several listings (the home pages, its tags', its emotions'), each with its card.
+A reused partial is rendered the first time a set of values is seen and its HTML is kept, keyed by
+the values of every variable the partial (and what it imports or includes) names, and by where
+relative links start from (the page's depth, or the site root for root-relative pages). The reads
+it noted while rendering are noted again on every page that reuses it, so each page's read log,
+and so its digest, is exactly what rendering it afresh would give.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, MutableMapping
+from contextlib import nullcontext
+from datetime import date, datetime
+from types import CodeType
+from typing import Any, Callable
+
+import jinja2
+import jinja2.meta
+from jinja2.runtime import Context
+
+from generator.digest import ReadLog, log_of, path_of, real_value
+
+#: Partials rendered once per set of values they use (and per page depth), then reused.
+REUSED_PARTIALS = frozenset({"partials/entry_card.html"})
+_VALUES = (str, int, float, bool, type(None), datetime, date)  # keyed by value (with their type)
+_MISSING: Any = object()
+Render = Callable[[Context], Iterator[str]]
+Key = tuple[Any, ...]
+
+
+class FootfallTemplate(jinja2.Template):
+    """A Jinja template; the reused partials among them remember what they rendered."""
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: MutableMapping[str, Any],
+                  uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
+        """Create the template; wrap the render function of a reused partial."""
+        template = super().from_code(environment, code, globals, uptodate)
+        if template.name in REUSED_PARTIALS and not template.blocks:
+            template.root_render_func = ReusedPartial(template, template.root_render_func)  # type: ignore[method-assign]
+        return template
+
+
+class ReusedPartial:
+    """The render function of a partial that keeps its HTML and reads per key, for one site model."""
+
+    def __init__(self, template: jinja2.Template, render: Render) -> None:
+        self.template = template
+        self.render = render
+        self.names: tuple[str, ...] | None = None  # the variables the partial names; None until known
+        self.reusable = True  # False when it cannot be keyed (a computed template name, exported names)
+        self.site: Any = _MISSING  # the site model the kept renders belong to
+        self.made: dict[Key, tuple[str, frozenset[str], tuple[Any, ...]]] = {}
+
+    def __call__(self, context: Context) -> Iterator[str]:
+        """Yield the partial's HTML: kept from an earlier render with the same key, or rendered now."""
+        log = log_of(context.parent.values())
+        key, keep = self._key(context, log) if self.reusable else (None, ())
+        if key is None:
+            yield from self.render(context)
+            return
+        found = self.made.get(key)
+        if found is None:
+            with (log.apart() if log is not None else nullcontext(set[str]())) as reads:
+                html = jinja2.utils.concat(self.render(context))
+            if context.exported_vars:
+                self.reusable = False  # a module others import from: its names must be set each time
+            else:
+                self.made[key] = (html, frozenset(reads), keep)
+            yield html
+            return
+        if log is not None:
+            log.paths |= found[1]
+        yield found[0]
+
+    def _key(self, context: Context, log: ReadLog | None) -> tuple[Key | None, tuple[Any, ...]]:
+        """Return the key of a render (None when a value cannot be keyed) and the values to keep alive."""
+        if self.names is None:
+            self.names = used_names(self.template.environment, self.template.name or "")
+            if self.names is None:
+                self.reusable = False
+                return None, ()
+        site = real_value(context.get("site", _MISSING))
+        if site is not self.site:
+            self.site, self.made = site, {}
+        where = _where(context)
+        if where is None:
+            return None, ()
+        parts: list[Any] = [log is not None, where]
+        keep: list[Any] = []
+        for name in self.names:
+            part = _part(context.get(name, _MISSING), self.template.environment.globals.get(name, _MISSING), keep)
+            if part is None:
+                return None, ()
+            parts.append(part)
+        return tuple(parts), tuple(keep)
+
+
+def _where(context: Context) -> Any:
+    """Return where relative links of this page start: the site root, or the depth of the page."""
+    if context.get("root_relative"):
+        return "root"
+    here = context.get("page_url", "/")
+    return here.count("/") if type(here) is str else None
+
+
+def _part(value: Any, global_value: Any, keep: list[Any]) -> Any:
+    """Return one variable's part of a key: its value, or the identity of an immutable model value."""
+    kind = type(value)
+    if kind in _VALUES:
+        return (kind, value)
+    if value is _MISSING:
+        return "missing"
+    if value is global_value:
+        return "global"
+    watched = path_of(value)
+    real = real_value(value)
+    if not _immutable(real):
+        return None
+    keep.append(real)
+    return (watched, id(real))
+
+
+def _immutable(value: Any) -> bool:
+    """Return True for values that cannot change: tuples, frozensets and frozen dataclass instances."""
+    kind = type(value)
+    if kind in (tuple, frozenset):
+        return True
+    params = getattr(kind, "__dataclass_params__", None)
+    return params is not None and params.frozen and dataclasses.is_dataclass(kind)
+
+
+def used_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
+    """Return the variables a template and all it imports or includes name; None when a name is computed."""
+    names: set[str] = set()
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            assert env.loader is not None
+            tree = env.parse(env.loader.get_source(env, current)[0])
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            return None
+        names |= jinja2.meta.find_undeclared_variables(tree)
+        references = set(jinja2.meta.find_referenced_templates(tree))
+        if None in references:
+            return None
+        todo.extend(r for r in references if r is not None)
+    return tuple(sorted(names))
+
+
+__all__ = ["REUSED_PARTIALS", "FootfallTemplate", "ReusedPartial", "used_names"]
