@@ -474,7 +474,9 @@ def crawler_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Ite
 
 def timeline_data(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
     """Yield timeline.json: the emotional timeline of the listed runs, for themes to draw."""
-    yield "timeline.json", timeline.timeline_json(timeline.build_timeline(site), site.config)
+    planned_timeline = next((item.context.get("timeline") for item in planned if item.url == "/timeline/"), None)
+    drawn = planned_timeline if isinstance(planned_timeline, timeline.Timeline) else timeline.build_timeline(site)
+    yield "timeline.json", timeline.timeline_json(drawn, site.config)
 
 
 def feed_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
