@@ -152,3 +152,17 @@ def test_a_body_edit_changes_no_post_field_but_the_body_fields(site: AgedSite) -
     changed = {f.name for f in dataclasses.fields(Post) if getattr(before["runs/r05.md"], f.name) != getattr(after["runs/r05.md"], f.name)}
     assert changed and changed <= BODY_FIELDS, changed
     assert all(before[key] == after[key] for key in before if key != "runs/r05.md")
+
+
+def test_private_words_added_by_a_body_edit_never_reach_the_public_build(site: AgedSite) -> None:
+    site.replace("content/runs/r05.md", "More words about the run.",
+                 "More words.\n\n::: private\nzanzibarquill in a private passage\n:::\n\n<!-- quillmarrow in a comment -->\n")
+    site.replace("content/runs/r03.md", "More words about the run.", "A private run about marrowgatefen.")
+    public = build(site.root, "public")
+    assert public.ok and public.checked < 15 < public.pages  # the short way was taken
+    journal = build(site.root, "journal")
+    assert journal.ok
+    published = snapshot(site.root / "output/public")
+    for canary in (b"zanzibarquill", b"quillmarrow", b"marrowgatefen"):
+        assert not any(canary in data or canary.decode() in path for path, data in published.items()), canary
+    assert any(b"zanzibarquill" in data for data in snapshot(site.root / "output/journal").values())
