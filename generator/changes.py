@@ -49,7 +49,7 @@ def body_only_changes(before: Mapping[str, Any], now: Shapes) -> frozenset[str] 
     """Return the sources whose bytes changed while their shape did not; None when a shape changed or the set did."""
     if before.keys() != now.keys():
         return None
-    dirty = {rel for rel, (digest, _) in now.items() if before[rel] != [digest, now[rel][1]]}
+    dirty = {rel for rel, shape in now.items() if before[rel] != shape}
     if any(not isinstance(before[rel], list) or before[rel][1:] != now[rel][1:] for rel in dirty):
         return None
     return frozenset(dirty)
@@ -65,7 +65,8 @@ class TouchedPages:
     def __init__(self, dirty: frozenset[str], shared: Mapping[str, Any]) -> None:
         self.dirty = dirty  # keys of the posts whose body changed
         self.shared = shared  # what every page receives (the Site, the config)
-        self._holds: dict[int, bool] = {}  # id of a model value -> whether it holds a dirty post
+        self._holds: dict[int, tuple[Any, bool]] = {}  # id of a value -> (the value, kept so its id stays its own;
+        # whether it holds a dirty post). Resolving `posts[]` makes a new tuple each time.
         self._holders: dict[tuple[str, ...], tuple[str, ...]] = {}  # read paths -> the values to look into
         self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
 
@@ -100,8 +101,8 @@ class TouchedPages:
             return False
         hit = self._holds.get(id(value))
         if hit is None:
-            hit = self._holds[id(value)] = any(self.holds(part) for part in _parts(value))
-        return hit
+            hit = self._holds[id(value)] = (value, any(self.holds(part) for part in _parts(value)))
+        return hit[1]
 
 
 def _holders(reads: Iterable[str]) -> tuple[str, ...]:
