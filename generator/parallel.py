@@ -62,14 +62,25 @@ def _forked(job: Callable[[int], T], count: int, processes: int) -> Iterator[T]:
     gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
     pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))
     try:
-        futures = {index: pool.submit(_run_chunk, chunk.start, chunk.stop)
-                   for index, chunk in enumerate(chunks) if index % processes}
+        futures = _submit(pool, chunks, processes)
         for index, chunk in enumerate(chunks):
             yield from _chunk_results(futures.get(index), job, chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
         _job = None
+
+
+def _submit(pool: ProcessPoolExecutor, chunks: list[range], processes: int) -> dict[int, Future[list[Any]]]:
+    """Give the workers all chunks but every `processes`-th; stop giving when no worker can start."""
+    futures: dict[int, Future[list[Any]]] = {}
+    try:
+        for index, chunk in enumerate(chunks):
+            if index % processes:
+                futures[index] = pool.submit(_run_chunk, chunk.start, chunk.stop)
+    except (BrokenProcessPool, OSError):
+        pass  # no worker process here (cannot fork, or one died at once): the rest is done in this process
+    return futures
 
 
 def _chunk_results(future: Future[list[T]] | None, job: Callable[[int], T], chunk: range) -> list[T]:

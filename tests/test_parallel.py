@@ -90,3 +90,15 @@ def test_a_template_error_in_a_worker_is_reported_with_file_and_line(make_site, 
     assert {str(p.path).replace("\\", "/").rsplit("/", 2)[-2:] == ["templates", "entry.html"] and p.line == 2
             for p in result.problems if p.is_error} == {True}
     assert not (site / "output/journal").exists()
+
+
+def test_indexed_map_finishes_in_process_when_no_worker_can_start(monkeypatch) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    force(monkeypatch, forked=True)
+
+    def cannot_fork(*args: object, **kwargs: object) -> None:
+        raise OSError("no /dev/shm here")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", cannot_fork)
+    assert list(parallel.indexed_map(lambda i: i * 3, 50)) == [i * 3 for i in range(50)]
