@@ -19,7 +19,7 @@ from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
-from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, cache_key,
+from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile, cache_key,
                                    code_stamp, outputs_intact, scan_inputs, watch_context, watch_values)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
@@ -324,15 +324,14 @@ class Builder:
         touched = None if dirty is None else TouchedPages(dirty, shared)
         todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
         result.rendered = len(todo)
-        made = indexed_map(lambda index: render_one(env, todo[index], shared, digests), len(todo))
-        for done, (item, made_page) in enumerate(zip(todo, made), start=1):
-            if isinstance(made_page, Problem):
-                result.problems.append(made_page)
+        made = indexed_map(lambda index: stage_one(env, todo[index], shared, digests, ledger), len(todo))
+        for done, staged in enumerate(made, start=1):
+            if isinstance(staged, Problem):
+                result.problems.append(staged)
                 if len(result.problems) > 50:
                     return
                 continue
-            digest, html, reads = made_page
-            ledger.put(item.path, digest, html, reads)
+            ledger.record(staged)
             if self.progress is not None:
                 self.progress("Rendering pages", done, len(todo))
 
@@ -365,6 +364,20 @@ def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         return template_problem(exc, item)
     return digests.page(item, log.paths), html.encode("utf-8"), log.paths
+
+
+def stage_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any], digests: PageDigests,
+              ledger: OutputLedger) -> StagedFile | Problem:
+    """Render one page and write it into staging; return what was staged, or the template problem.
+
+    It runs in forked workers, so that writing the files is spread over the cores too, and only
+    a small row travels back; the parent records it.
+    """
+    made = render_one(env, item, shared, digests)
+    if isinstance(made, Problem):
+        return made
+    digest, html, reads = made
+    return ledger.stage(item.path, digest, html, reads)
 
 
 def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]:

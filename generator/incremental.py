@@ -230,6 +230,15 @@ def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+@dataclass(frozen=True)
+class StagedFile:
+    """One file of a build after staging: its row, and whether its bytes were written (or the live file kept)."""
+
+    path: str
+    row: OutputRow
+    written: bool
+
+
 class OutputLedger:
     """The output files of one build, checked against the manifest of the last good one."""
 
@@ -258,19 +267,24 @@ class OutputLedger:
 
     def put(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> None:
         """Stage a file's bytes; unchanged bytes leave the live file as it is."""
+        self.record(self.stage(path, digest, data, reads))
+
+    def stage(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> StagedFile:
+        """Write a file into staging unless the live one has its bytes; record nothing (safe in forked workers)."""
         content = hash_bytes(data)
-        reads = tuple(sorted(map(sys.intern, reads)))  # pages share most paths: keep one copy of each
         row = self.intact(path)
-        if row is not None and row.hash == content:
-            self.staging.keep(path)
-            self.rows[path] = OutputRow(digest, content, row.size, row.mtime_ns, reads)
-            return
-        new = OutputRow(digest, content, len(data), 0, reads)
-        if self.staging.add(path, data):
-            self._written[path] = new
+        written = not (row is not None and row.hash == content) and self.staging.write(path, data)
+        size, mtime = (len(data), 0) if written else self.on_disk.get(path, (len(data), 0))
+        return StagedFile(path, OutputRow(digest, content, size, mtime, tuple(sorted(reads))), written)
+
+    def record(self, staged: StagedFile) -> None:
+        """Take a staged file into this build's rows (in the process that commits)."""
+        row = replace(staged.row, reads=tuple(map(sys.intern, staged.row.reads)))  # pages share most paths
+        self.staging.note(staged.path, staged.written)
+        if staged.written:
+            self._written[staged.path] = row
         else:
-            size, mtime = self.on_disk.get(path, (len(data), 0))
-            self.rows[path] = replace(new, size=size, mtime_ns=mtime)
+            self.rows[staged.path] = row
 
     def commit(self) -> list[str]:
         """Swap staged files in, remove stale ones, note how written files look on disk; return removed paths."""

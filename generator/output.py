@@ -54,15 +54,26 @@ class Staging:
 
     def add(self, relpath: str, data: bytes) -> bool:
         """Stage one file; return True when it differs from the live file."""
+        written = self.write(relpath, data)
+        self.note(relpath, written)
+        return written
+
+    def write(self, relpath: str, data: bytes) -> bool:
+        """Write one file into staging unless the live file has these bytes; return True when written.
+
+        It records nothing, so forked workers can write their pages: the parent then calls note().
+        """
         if not is_safe_relpath(relpath):
             raise UnsafePath(f"refusing to write outside the output folder: {relpath!r}")
         if self._live is not None and _same_bytes(self._live + relpath, data):
-            self.kept.add(relpath)
             return False
         self._make_folders(relpath)
         _write(self._base + relpath, data)
-        self.staged.add(relpath)
         return True
+
+    def note(self, relpath: str, written: bool) -> None:
+        """Record a file staged by write(): written to staging, or kept as the live file is."""
+        (self.staged if written else self.kept).add(relpath)
 
     def _make_folders(self, relpath: str) -> None:
         """Create the staging folders of a path, asking the file system once per folder."""
