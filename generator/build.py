@@ -57,6 +57,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered again (the others were unchanged)
     checked: int = 0  # pages whose digest was worked out again to see if they changed
     shapes: Shapes = field(default_factory=dict)  # each entry's digest and shape, for the next build
+    produced: dict[str, list[str]] = field(default_factory=dict)  # output paths of each file producer
     cards: tuple[int, float] = (0, 0.0)  # share cards drawn (not taken from the cache), and the seconds it took
     changed: list[str] = field(default_factory=list)  # output paths written or removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
@@ -189,7 +190,7 @@ class Builder:
             cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
         self._build(cfg, theme, vocabulary, scan, result, last if isinstance(last, dict) else {})
         if result.ok:
-            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes,
+            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes, "produced": result.produced,
                     "entries": result.entries, "pages": result.pages,
                     "problems": [encode_problem(p) for p in result.problems]}
             cache.set_note(f"last-build:{self.audience}", note)
@@ -256,7 +257,9 @@ class Builder:
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
         if not has_errors(result.problems):
-            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty)
+            produced = last.get("produced") if dirty is not None else None
+            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
+                        produced if isinstance(produced, dict) else {})
 
     def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],
                     result: BuildResult) -> frozenset[str] | None:
@@ -273,8 +276,12 @@ class Builder:
         return body_only_changes(before, result.shapes)
 
     def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
-               dirty: frozenset[str] | None = None) -> None:
-        """Render what changed, stage every file, then swap them in, or drop them on error."""
+               dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None) -> None:
+        """Render what changed, stage every file, then swap them in, or drop them on error.
+
+        `dirty` names the entries whose body alone changed (None: more changed); `produced`, what each
+        file producer made last time, so that those that never read a body can be skipped.
+        """
         assert result.output_dir is not None and self._cache is not None
         staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
         try:
@@ -283,7 +290,7 @@ class Builder:
             with result.timed("templates"):
                 self._stage_pages(site, planned, inputs, ledger, result, dirty)
             with result.timed("files"):
-                _stage_files(site, planned, inputs, ledger)
+                result.produced = _stage_files(site, planned, inputs, ledger, produced or {})
             result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
@@ -438,17 +445,32 @@ def read_setup(root: Path, result: BuildResult) -> tuple[SiteConfig, Theme, Voca
     return cfg, theme, vocabulary
 
 
-def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger) -> None:
-    """Stage every file that is not a template page: static files, images, feeds and the like."""
+def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
+                 kept_from: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Stage every file that is not a template page: static files, images, feeds and the like.
+
+    A producer in `BODY_FREE` listed in `kept_from` (what it made last time, given only when entry
+    bodies alone changed since) is not run when its files are still on disk as it left them.
+    Return the paths each producer made.
+    """
     now_ns = time.time_ns()
+    produced: dict[str, list[str]] = {}
     for producer in FILE_PRODUCERS:
+        name = producer.__name__
+        before = kept_from.get(name)
+        if producer in BODY_FREE and isinstance(before, list) and ledger.reuse_all(before):
+            produced[name] = before
+            continue
+        paths = produced[name] = []
         for relpath, data in producer(site, planned, inputs):
+            paths.append(relpath)
             if isinstance(data, Path):
                 digest = copy_digest(data, now_ns)
                 if not ledger.reuse(relpath, digest):
                     ledger.put(relpath, digest, data.read_bytes())
             else:
                 ledger.put(relpath, hash_bytes(data), data)
+    return produced
 
 
 def copy_digest(source: Path, now_ns: int) -> str:
@@ -516,3 +538,7 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
 FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
     theme_static, entry_assets, crawler_files, timeline_data, feed_files, card_files,
 )
+
+#: The producers whose files come from settings, the theme and front matter alone, never an entry's
+#: body: an edit to entry text keeps their files as they are.
+BODY_FREE = frozenset({theme_static, crawler_files, timeline_data})

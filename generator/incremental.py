@@ -265,6 +265,16 @@ class OutputLedger:
         self.rows[path] = row
         return True
 
+    def reuse_all(self, paths: list[Any]) -> bool:
+        """Keep files as the last build left them, with their digests, if every one is intact; return True if kept."""
+        rows = [(path, self.intact(path)) for path in paths if isinstance(path, str)]
+        if len(rows) != len(paths) or any(row is None for _, row in rows):
+            return False
+        for path, row in rows:
+            assert row is not None
+            self.reuse(path, row.digest)
+        return True
+
     def put(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> None:
         """Stage a file's bytes; unchanged bytes leave the live file as it is."""
         self.record(self.stage(path, digest, data, reads))

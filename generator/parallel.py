@@ -11,9 +11,11 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from concurrent.futures import BrokenExecutor, Future
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # imported when first needed: small builds never start a pool
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -69,6 +71,8 @@ def _forked(job: Callable[[int], T], count: int, processes: int) -> Iterator[T]:
     gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
     switch = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))
     try:
         futures = _submit(pool, chunks)
@@ -95,7 +99,7 @@ def _submit(pool: ProcessPoolExecutor, chunks: list[range]) -> dict[int, Future[
     try:
         for index, chunk in enumerate(chunks):
             futures[index] = pool.submit(_run_chunk, chunk.start, chunk.stop)
-    except (BrokenProcessPool, OSError):
+    except (BrokenExecutor, OSError):
         pass  # no worker process here (cannot fork, or one died at once): the rest is done in this process
     return futures
 
@@ -114,7 +118,7 @@ def _chunk_results(future: Future[list[T]] | None, job: Callable[[int], T], chun
     if future is not None:
         try:
             return future.result()
-        except (BrokenProcessPool, OSError):
+        except (BrokenExecutor, OSError):
             pass  # a worker died (killed, out of memory): do its part here
     return [job(index) for index in chunk]
 

@@ -138,6 +138,24 @@ def test_a_deleted_output_page_comes_back_on_a_body_edit(site: AgedSite, tmp_pat
     assert_like_clean(site, tmp_path / "clean")
 
 
+def test_a_body_edit_keeps_files_made_without_bodies_and_remakes_deleted_ones(site: AgedSite, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import timeline
+
+    calls: list[int] = []
+    real = timeline.timeline_json
+    monkeypatch.setattr(timeline, "timeline_json", lambda *args: calls.append(1) or real(*args))
+    site.append("content/runs/r05.md", "\nA line that no timeline shows.\n")
+    assert build(site.root, "journal").ok and build(site.root, "public").ok
+    assert calls == []  # timeline.json, robots.txt, the sitemap and static files were kept, not made again
+    (site.root / "output/journal/timeline.json").unlink()
+    (site.root / "output/public/robots.txt").unlink()
+    site.append("content/runs/r06.md", "\nAnd another.\n")
+    assert build(site.root, "journal").ok and build(site.root, "public").ok
+    assert calls == [1]
+    assert_like_clean(site, tmp_path / "clean")
+
+
 def test_a_body_edit_changes_no_post_field_but_the_body_fields(site: AgedSite) -> None:
     def posts() -> dict[str, object]:
         result = BuildResult("journal")
