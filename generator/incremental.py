@@ -247,7 +247,7 @@ class OutputLedger:
         self.manifest = manifest  # the last good build's rows
         self.on_disk = scan_files(staging.target)  # what the live folder holds now
         self.rows: dict[str, OutputRow] = {}  # this build's rows, by output path
-        self._written: dict[str, OutputRow] = {}  # rows of staged files, stat filled in on commit
+        self._written: dict[str, OutputRow] = {}  # rows of the files written to staging, taken in on commit
 
     def intact(self, path: str) -> OutputRow | None:
         """Return the manifest row of a file that is on disk exactly as the last build left it."""
@@ -283,9 +283,9 @@ class OutputLedger:
         """Write a file into staging unless the live one has its bytes; record nothing (safe in forked workers)."""
         content = hash_bytes(data)
         row = self.intact(path)
-        written = not (row is not None and row.hash == content) and self.staging.write(path, data)
-        size, mtime = (len(data), 0) if written else self.on_disk.get(path, (len(data), 0))
-        return StagedFile(path, OutputRow(digest, content, size, mtime, tuple(sorted(reads))), written)
+        written = None if row is not None and row.hash == content else self.staging.write(path, data)
+        size, mtime = (len(data), written) if written is not None else self.on_disk.get(path, (len(data), 0))
+        return StagedFile(path, OutputRow(digest, content, size, mtime, tuple(sorted(reads))), written is not None)
 
     def record(self, staged: StagedFile) -> None:
         """Take a staged file into this build's rows (in the process that commits)."""
@@ -299,9 +299,7 @@ class OutputLedger:
     def commit(self) -> list[str]:
         """Swap staged files in, remove stale ones, note how written files look on disk; return removed paths."""
         removed = self.staging.commit(existing=self.on_disk)
-        for path, row in self._written.items():
-            status = (self.staging.target / path).stat()
-            self.rows[path] = replace(row, size=status.st_size, mtime_ns=status.st_mtime_ns)
+        self.rows.update(self._written)  # each with the size and time its file was written with (a move keeps them)
         return removed
 
     @property

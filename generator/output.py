@@ -54,22 +54,22 @@ class Staging:
 
     def add(self, relpath: str, data: bytes) -> bool:
         """Stage one file; return True when it differs from the live file."""
-        written = self.write(relpath, data)
+        written = self.write(relpath, data) is not None
         self.note(relpath, written)
         return written
 
-    def write(self, relpath: str, data: bytes) -> bool:
-        """Write one file into staging unless the live file has these bytes; return True when written.
+    def write(self, relpath: str, data: bytes) -> int | None:
+        """Write one file into staging unless the live file has these bytes; return its mtime_ns, or None if not written.
 
         It records nothing, so forked workers can write their pages: the parent then calls note().
+        Moving the file into place later keeps that time.
         """
         if not is_safe_relpath(relpath):
             raise UnsafePath(f"refusing to write outside the output folder: {relpath!r}")
         if self._live is not None and _same_bytes(self._live + relpath, data):
-            return False
+            return None
         self._make_folders(relpath)
-        _write(self._base + relpath, data)
-        return True
+        return _write(self._base + relpath, data)
 
     def note(self, relpath: str, written: bool) -> None:
         """Record a file staged by write(): written to staging, or kept as the live file is."""
@@ -140,13 +140,14 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _write(path: str, data: bytes) -> None:
-    """Write a new file in as few system calls as it takes (no buffering, no terminal check)."""
+def _write(path: str, data: bytes) -> int:
+    """Write a new file in as few system calls as it takes (no buffering, no terminal check); return its mtime_ns."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+        return os.fstat(fd).st_mtime_ns
     finally:
         os.close(fd)
 
