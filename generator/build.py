@@ -286,7 +286,7 @@ class Builder:
         staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
         try:
             staging.begin()
-            ledger = OutputLedger(staging, self._manifest)
+            ledger = OutputLedger(staging, self._manifest, walk=dirty is None)  # a body edit keeps the set of files
             with result.timed("templates"):
                 self._stage_pages(site, planned, inputs, ledger, result, dirty)
             with result.timed("files"):

@@ -211,6 +211,18 @@ def _trusted(stamp: Stamp, start_ns: int) -> Stamp | None:
     return stamp if stamp[1] < start_ns - RACY_NS else None
 
 
+def stat_files(folder: Path, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Return the listed files that exist under folder as relative path -> (size, mtime_ns)."""
+    base, found = f"{folder}{os.sep}", {}
+    for path in paths:
+        try:
+            status = os.stat(base + path)
+        except OSError:
+            continue
+        found[path] = (status.st_size, status.st_mtime_ns)
+    return found
+
+
 def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
     """Return every file under folder as relative path -> (size, mtime_ns)."""
     found: dict[str, tuple[int, int]] = {}
@@ -242,10 +254,15 @@ class StagedFile:
 class OutputLedger:
     """The output files of one build, checked against the manifest of the last good one."""
 
-    def __init__(self, staging: Staging, manifest: dict[str, OutputRow]) -> None:
+    def __init__(self, staging: Staging, manifest: dict[str, OutputRow], *, walk: bool = True) -> None:
+        """Look at the live folder: every file in it (`walk`), or only the manifest's files.
+
+        Without the walk (when the build makes the same set of files as the last one), files that
+        the manifest does not list are left alone, as a no-op build leaves them.
+        """
         self.staging = staging
         self.manifest = manifest  # the last good build's rows
-        self.on_disk = scan_files(staging.target)  # what the live folder holds now
+        self.on_disk = scan_files(staging.target) if walk else stat_files(staging.target, manifest)  # the live files
         self.rows: dict[str, OutputRow] = {}  # this build's rows, by output path
         self._written: dict[str, OutputRow] = {}  # rows of the files written to staging, taken in on commit
 

@@ -116,13 +116,15 @@ def _bucket_starts(first: date, last: date, unit: Unit) -> list[date]:
 
 def timeline_json(timeline: Timeline, cfg: SiteConfig) -> bytes:
     """Return timeline.json; entry `url`s are relative to the file (it sits at the site root)."""
+    chips: dict[int, dict[str, Any]] = {}  # each emotion's data, made once: runs share their emotion values
     data = {
         "version": 1,
         "title": cfg.title,
         "home_page_url": absolute(cfg.base_url, "/"),
         "unit": timeline.unit,
         "families": [_family_data(f) for f in timeline.families],
-        "entries": [_entry_data(p, b, cfg) for b in timeline.buckets for p in b.posts],
+        "entries": [_entry_data(p, b.id.removeprefix("t-"), cfg.base_url.rstrip("/"), chips)
+                    for b in timeline.buckets for p in b.posts],
     }
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")  # compact: C-fast
 
@@ -133,17 +135,23 @@ def _family_data(family: Family) -> dict[str, str]:
             "colour": family.colour, "text_colour": family.text_colour}
 
 
-def _entry_data(post: Post, bucket: Bucket, cfg: SiteConfig) -> dict[str, Any]:
-    """Return one run of the timeline as JSON data."""
+def _entry_data(post: Post, bucket: str, base_url: str, chips: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Return one run of the timeline as JSON data (`base_url` without its final slash)."""
     assert post.date is not None
+    url = post.url.lstrip("/")
     return {
-        "url": post.url.lstrip("/"), "permalink": absolute(cfg.base_url, post.url),
-        "date": post.date.isoformat(), "title": post.title,
-        "bucket": bucket.id.removeprefix("t-"),
-        "emotions": [{"name": c.name, "slug": c.slug, "url": c.url.lstrip("/") or None, "family": c.family.slug,
-                      "colour": c.family.colour, "text_colour": c.family.text_colour} for c in post.emotions],
+        "url": url, "permalink": f"{base_url}/{url}", "date": post.date.isoformat(), "title": post.title,
+        "bucket": bucket, "emotions": [chips.get(id(c)) or _chip_data(c, chips) for c in post.emotions],
         "mood_before": post.mood_before, "mood_after": post.mood_after,
     }
+
+
+def _chip_data(emotion: Any, chips: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Return an emotion as JSON data, remembered by identity (the emotion is alive while the post is)."""
+    family = emotion.family
+    data = chips[id(emotion)] = {"name": emotion.name, "slug": emotion.slug, "url": emotion.url.lstrip("/") or None,
+                                 "family": family.slug, "colour": family.colour, "text_colour": family.text_colour}
+    return data
 
 
 # --- the SVG --------------------------------------------------------------------------------------
