@@ -156,6 +156,15 @@ def test_a_body_edit_keeps_files_made_without_bodies_and_remakes_deleted_ones(si
     assert_like_clean(site, tmp_path / "clean")
 
 
+def test_a_stray_output_file_outlives_a_body_edit_but_not_a_full_build(site: AgedSite) -> None:
+    stray = site.root / "output/journal/2025/notes.txt"
+    stray.write_text("dropped here by hand")
+    site.append("content/runs/r05.md", "\nA body edit looks only at the files it made.\n")
+    assert build(site.root, "journal").ok and stray.exists()  # like a no-op build, it leaves unknown files alone
+    site.replace("content/runs/r05.md", "title: Run 05", "title: Renamed run")
+    assert build(site.root, "journal").ok and not stray.exists()  # a full build removes what it did not make
+
+
 def test_a_body_edit_changes_no_post_field_but_the_body_fields(site: AgedSite) -> None:
     def posts() -> dict[str, object]:
         result = BuildResult("journal")
