@@ -495,6 +495,8 @@ def theme_static(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iter
 def entry_assets(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
     """Yield the images beside each post of this build."""
     for post in (*site.posts, *site.pages):
+        if not post.assets:
+            continue
         folder = output_path(post.url).rsplit("/", 1)[0]
         for asset in post.assets:
             yield f"{folder}/{asset.name}", asset.source
