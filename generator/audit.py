@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
@@ -68,6 +68,18 @@ class Needles:
     by_key: Mapping[str, tuple[Needle, ...]]  # token -> the needles that hold it
     paths: Mapping[str, Needle]  # output path prefixes that only private entries may have
     names: Mapping[str, Needle]  # case-folded file names that only private entries use
+    #: token -> the phrases that hold it, grouped by (the token's place in the phrase, phrase length)
+    phrases: Mapping[str, Mapping[tuple[int, int], frozenset[tuple[str, ...]]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        phrases: dict[str, dict[tuple[int, int], set[tuple[str, ...]]]] = {}
+        for key, needles in self.by_key.items():
+            for needle in needles:
+                if len(needle.words) > 1:
+                    shape = (needle.words.index(key), len(needle.words))
+                    phrases.setdefault(key, {}).setdefault(shape, set()).add(needle.words)
+        object.__setattr__(self, "phrases", {key: {shape: frozenset(words) for shape, words in groups.items()}
+                                             for key, groups in phrases.items()})
 
     @property
     def count(self) -> int:
@@ -309,15 +321,11 @@ def find_in_text(text: str, needles: Needles) -> Iterator[Needle]:
     for index in [i for i, word in enumerate(found) if word in phrase_keys]:
         places[found[index]].append(index)
     for key in sorted(phrase_keys):
-        for needle in needles.by_key[key]:
-            if len(needle.words) > 1 and _phrase_at(found, needle.words, key, places[key]):
-                yield needle
-
-
-def _phrase_at(found: list[str], words: tuple[str, ...], key: str, places: list[int]) -> bool:
-    """Return True when the phrase occurs in the tokens around one of the places of its key."""
-    before, size, wanted = words.index(key), len(words), list(words)
-    return any(found[place - before:place - before + size] == wanted for place in places if place >= before)
+        seen: set[tuple[str, ...]] = set()
+        for (before, size), phrases in needles.phrases[key].items():
+            around = {tuple(found[place - before:place - before + size]) for place in places[key] if place >= before}
+            seen.update(around & phrases)
+        yield from (needle for needle in needles.by_key[key] if len(needle.words) > 1 and needle.words in seen)
 
 
 def find_in_path(relpath: str, needles: Needles) -> Iterator[Needle]:

@@ -195,6 +195,14 @@ def test_scan_reports_file_and_source() -> None:
     assert [(leak.path, leak.needle.source) for leak in leaks] == [("a.html", "secret.md")]
 
 
+def test_phrases_sharing_a_word_are_each_found_where_they_occur_whole() -> None:
+    phrases = [("by", "the", "weir"), ("the", "weir", "bank"), ("weir", "at", "dawn"), ("weir", "at", "dusk")]
+    needles = audit.Needles({"weir": tuple(audit.Needle(words, f"{n}.md", "a phrase") for n, words in enumerate(phrases))},
+                            {}, {})
+    text = "<p>Down by the weir at dawn, then the weir again.</p>"
+    assert [leak.needle.source for leak in audit.scan_file("a.html", text.encode(), needles)] == ["0.md", "2.md"]
+
+
 def test_parallel_scan_finds_the_same_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     needle = audit.Needle(("weir",), "secret.md", "a word")
     needles = audit.Needles({"weir": (needle,)}, {}, {})
