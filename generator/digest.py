@@ -96,13 +96,23 @@ class Fingerprints:
     def add(self, value: Any, parts: list[str]) -> None:
         """Append the canonical text of a value to parts."""
         kind = type(value)
-        if kind is str or kind is int or value is None:
+        if kind is str:
+            parts.append(repr(value) if len(value) <= INLINE_TEXT else self._long_text(value))
+            return
+        if kind is int or value is None:
             parts.append(repr(value))
             return
         add = self._kinds.get(kind)
         if add is None:
             add = self._kinds[kind] = self._adder(kind)
         add(value, parts)
+
+    def _long_text(self, text: str) -> str:
+        """Return the memoised digest of a long text (a chart's SVG that many pages share, say)."""
+        hit = self._memo.get(id(text))
+        if hit is None:
+            hit = self._memo[id(text)] = (text, [hash_text(repr(text))])
+        return hit[1][0]
 
     def _adder(self, kind: type) -> Callable[[Any, list[str]], None]:
         """Return the function that adds values of a type."""
@@ -375,6 +385,17 @@ def resolve(roots: Mapping[str, Any], path: str) -> Any:
 
     Below a `[]`, the answer is a tuple with one answer per item.
     """
+    resolver = _RESOLVERS.get(path)
+    if resolver is None:
+        resolver = _RESOLVERS[path] = _resolver(path)
+    return resolver(roots)
+
+
+_RESOLVERS: dict[str, Callable[[Mapping[str, Any]], Any]] = {}  # each read path, parsed once
+
+
+def _resolver(path: str) -> Callable[[Mapping[str, Any]], Any]:
+    """Return the function that resolves one read path against the roots."""
     base, op = path, ""
     if path.endswith("#len"):
         base, op = path[:-4], "#len"
@@ -382,8 +403,22 @@ def resolve(roots: Mapping[str, Any], path: str) -> Any:
         base, op = path[:-1], path[-1].strip("=")
     first, _, rest = base.partition(".")
     items = first.endswith("[]")
-    value = roots.get(first[:-2] if items else first, _MISSING)
-    return _resolve_below(value, rest.split(".") if rest else [], op, items)
+    root = first[:-2] if items else first
+    names = rest.split(".") if rest else []
+    if items or "[]" in rest:
+        return lambda roots: _resolve_below(roots.get(root, _MISSING), names, op, items)
+    get = operator.attrgetter(rest) if rest else None
+
+    def plain(roots: Mapping[str, Any]) -> Any:
+        value = roots.get(root, _MISSING)
+        if get is not None and value is not _MISSING:
+            try:
+                value = get(value)
+            except AttributeError:
+                value = _MISSING
+        return _apply(value, op)
+
+    return plain
 
 
 def _resolve_below(value: Any, names: list[str], op: str, items: bool = False) -> Any:
