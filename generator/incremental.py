@@ -151,7 +151,7 @@ class EntryStore:
                 else:
                     todo.append((source, raw, stamp))
         made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
-        for done, ((source, _, stamp), record) in enumerate(zip(todo, made), start=1):
+        for done, ((source, _, stamp), record) in enumerate(zip(todo, made, strict=True), start=1):
             found[source.rel] = replace(record, stamp=_trusted(stamp, start_ns))
             if progress is not None:
                 progress("Reading entries", done, len(todo))
