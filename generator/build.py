@@ -19,8 +19,8 @@ from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, discover, load_entries
 from generator.errors import Problem, has_errors
-from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile, cache_key,
-                                   code_stamp, outputs_intact, scan_inputs, watch_context, watch_values)
+from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
+                                   cache_key, code_stamp, outputs_intact, scan_inputs, watch_context, watch_values)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
@@ -190,8 +190,8 @@ class Builder:
             cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
         self._build(cfg, theme, vocabulary, scan, result, last if isinstance(last, dict) else {})
         if result.ok:
-            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes, "produced": result.produced,
-                    "entries": result.entries, "pages": result.pages,
+            note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes,
+                    "produced": result.produced, "entries": result.entries, "pages": result.pages,
                     "problems": [encode_problem(p) for p in result.problems]}
             cache.set_note(f"last-build:{self.audience}", note)
         return self._finish(result)

@@ -300,9 +300,10 @@ class OutputLedger:
         """Write a file into staging unless the live one has its bytes; record nothing (safe in forked workers)."""
         content = hash_bytes(data)
         row = self.intact(path)
-        written = None if row is not None and row.hash == content else self.staging.write(path, data)
-        size, mtime = (len(data), written) if written is not None else self.on_disk.get(path, (len(data), 0))
-        return StagedFile(path, OutputRow(digest, content, size, mtime, tuple(sorted(reads))), written is not None)
+        mtime = None if row is not None and row.hash == content else self.staging.write(path, data)
+        written = mtime is not None
+        size, mtime = (len(data), mtime) if mtime is not None else self.on_disk.get(path, (len(data), 0))
+        return StagedFile(path, OutputRow(digest, content, size, mtime, tuple(sorted(reads))), written)
 
     def record(self, staged: StagedFile) -> None:
         """Take a staged file into this build's rows (in the process that commits)."""
@@ -314,7 +315,7 @@ class OutputLedger:
             self.rows[staged.path] = row
 
     def commit(self) -> list[str]:
-        """Swap staged files in, remove stale ones, note how written files look on disk; return removed paths."""
+        """Swap staged files in, remove stale ones, take in the rows of the written files; return removed paths."""
         removed = self.staging.commit(existing=self.on_disk)
         self.rows.update(self._written)  # each with the size and time its file was written with (a move keeps them)
         return removed
