@@ -20,7 +20,7 @@ from typing import Any, Literal
 from generator.charts import element, number, svg_element, text_child
 from generator.config import SiteConfig
 from generator.emotions import MONTH_NAMES
-from generator.site import Post, Site
+from generator.site import Chip, Post, Site
 from generator.urls import absolute, relative_root
 from generator.vocabulary import Family
 
@@ -123,8 +123,7 @@ def timeline_json(timeline: Timeline, cfg: SiteConfig) -> bytes:
         "home_page_url": absolute(cfg.base_url, "/"),
         "unit": timeline.unit,
         "families": [_family_data(f) for f in timeline.families],
-        "entries": [_entry_data(p, b.id.removeprefix("t-"), cfg.base_url.rstrip("/"), chips)
-                    for b in timeline.buckets for p in b.posts],
+        "entries": [_entry_data(p, b.id.removeprefix("t-"), cfg, chips) for b in timeline.buckets for p in b.posts],
     }
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")  # compact: C-fast
 
@@ -135,18 +134,18 @@ def _family_data(family: Family) -> dict[str, str]:
             "colour": family.colour, "text_colour": family.text_colour}
 
 
-def _entry_data(post: Post, bucket: str, base_url: str, chips: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """Return one run of the timeline as JSON data (`base_url` without its final slash)."""
+def _entry_data(post: Post, bucket: str, cfg: SiteConfig, chips: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Return one run of the timeline as JSON data."""
     assert post.date is not None
-    url = post.url.lstrip("/")
     return {
-        "url": url, "permalink": f"{base_url}/{url}", "date": post.date.isoformat(), "title": post.title,
+        "url": post.url.lstrip("/"), "permalink": absolute(cfg.base_url, post.url), "date": post.date.isoformat(),
+        "title": post.title,
         "bucket": bucket, "emotions": [chips.get(id(c)) or _chip_data(c, chips) for c in post.emotions],
         "mood_before": post.mood_before, "mood_after": post.mood_after,
     }
 
 
-def _chip_data(emotion: Any, chips: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def _chip_data(emotion: Chip, chips: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """Return an emotion as JSON data, remembered by identity (the emotion is alive while the post is)."""
     family = emotion.family
     data = chips[id(emotion)] = {"name": emotion.name, "slug": emotion.slug, "url": emotion.url.lstrip("/") or None,

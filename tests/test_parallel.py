@@ -80,6 +80,23 @@ def test_fork_map_is_map_for_small_jobs() -> None:
 
 
 
+def test_private_canaries_stay_out_of_pages_that_workers_write(make_site, monkeypatch) -> None:
+    files = mixed_journal(24)
+    for rel in [r for r in files if "visibility: private" in files[r]][:4]:
+        files[rel] = files[rel].replace("title: Run", "title: Quillmarsh run").replace(
+            "First *paragraph*", "Zanzibarquill wrote the first *paragraph*")
+    site = make_site(files)
+    sizes = force(monkeypatch, forked=True)
+    result = build(site, "public")
+    assert result.ok and len(sizes) == 2  # entries parsed and pages written in workers
+    for relpath, data in snapshot(site / "output/public").items():
+        for canary in ("quillmarsh", "zanzibarquill"):
+            assert canary not in relpath.lower() and canary.encode() not in data.lower(), (canary, relpath)
+    assert build(site, "journal").ok  # the canaries are there to leak: the journal shows them
+    journal = b"".join(snapshot(site / "output/journal").values()).lower()
+    assert b"quillmarsh" in journal and b"zanzibarquill" in journal
+
+
 def test_a_template_error_in_a_worker_is_reported_with_file_and_line(make_site, monkeypatch) -> None:
     site = make_site(mixed_journal(12))
     (site / "templates").mkdir()
