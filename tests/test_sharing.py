@@ -230,7 +230,8 @@ def test_share_button_is_progressive_enhancement_in_chromium(served: str, javasc
             assert label in ("Copy link", "Share…")
             if label == "Copy link":
                 button.click()
-                assert page.locator(".share-status").inner_text() == "Link copied."
+                # The copy is asynchronous: wait for the message instead of reading it at once.
+                sync_api.expect(page.locator(".share-status")).to_have_text("Link copied.")
                 assert page.evaluate("navigator.clipboard.readText()") == BASE + STORY
         finally:
             browser.close()
