@@ -3,9 +3,11 @@
 A run appears on several listings (the home pages, its tags', its emotions'), each with its card.
 A reused partial is rendered the first time a set of values is seen and its HTML is kept, keyed by
 the values of every variable the partial (and what it imports or includes) names, and by where
-relative links start from (the page's depth, or the site root for root-relative pages). The reads
-it noted while rendering are noted again on every page that reuses it, so each page's read log,
-and so its digest, is exactly what rendering it afresh would give.
+relative links start from: the site root for root-relative pages, the top folder, or any folder
+below it. Below the top, a partial is rendered once for every depth: where its relative links
+start ("../", "../../") it writes a marker, replaced by the page's own start each time it is used.
+The reads it noted while rendering are noted again on every page that reuses it, so each page's
+read log, and so its digest, is exactly what rendering it afresh would give.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterator, MutableMapping
 from contextlib import nullcontext
 from datetime import date, datetime
 from types import CodeType
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import jinja2
 import jinja2.meta
@@ -29,6 +31,22 @@ _VALUES = (str, int, float, bool, type(None), datetime, date)  # keyed by value 
 _MISSING: Any = object()
 Render = Callable[[Context], Iterator[str]]
 Key = tuple[Any, ...]
+DEEP = "deep"  # where relative links start on any page below the top folder
+
+
+class LinkStart:
+    """Where relative links start while a reused partial renders for every depth: a marker, or None.
+
+    `relative_url` writes the marker instead of "../" repeated, and counts how often it did, so
+    that a marker the page's own text happened to hold is never mistaken for one.
+    """
+
+    MARKER = "\x00\x01link-start\x01\x00"
+    marker: str | None = None
+    written = 0
+
+
+LINK_START = LinkStart()
 
 
 class FootfallTemplate(jinja2.Template):
@@ -53,7 +71,7 @@ class ReusedPartial:
         self.names: tuple[str, ...] | None = None  # the variables the partial names; None until known
         self.reusable = True  # False when it cannot be keyed (a computed template name, exported names)
         self.site: Any = _MISSING  # the site model the kept renders belong to
-        self.made: dict[Key, tuple[str, frozenset[str], tuple[Any, ...]]] = {}
+        self.made: dict[Key, Made] = {}
 
     def __call__(self, context: Context) -> Iterator[str]:
         """Yield the partial's HTML: kept from an earlier render with the same key, or rendered now."""
@@ -64,17 +82,33 @@ class ReusedPartial:
             return
         found = self.made.get(key)
         if found is None:
-            with (log.apart() if log is not None else nullcontext(set[str]())) as reads:
-                html = jinja2.utils.concat(self.render(context))
+            found = self._render(context, log, keep, deep=key[1] == DEEP)
+            if found is None:
+                yield from self.render(context)
+                return
             if context.exported_vars:
                 self.reusable = False  # a module others import from: its names must be set each time
             else:
-                self.made[key] = (html, frozenset(reads), keep)
-            yield html
-            return
-        if log is not None:
-            log.paths |= found[1]
-        yield found[0]
+                self.made[key] = found
+        elif log is not None:
+            log.paths |= found.reads
+        yield found.html_for(context)
+
+    def _render(self, context: Context, log: ReadLog | None, keep: tuple[Any, ...], *, deep: bool) -> Made | None:
+        """Render the partial (with the link-start marker when deep); None when a marker cannot be told apart."""
+        outer = LINK_START.marker, LINK_START.written
+        if deep:
+            LINK_START.marker, LINK_START.written = LinkStart.MARKER, 0
+        try:
+            with (log.apart() if log is not None else nullcontext(set[str]())) as reads:
+                html = jinja2.utils.concat(self.render(context))
+            markers = LINK_START.written if deep else 0
+        finally:
+            LINK_START.marker, LINK_START.written = outer[0], outer[1] + (LINK_START.written if deep else 0)
+        if html.count(LinkStart.MARKER) != markers:
+            self.reusable = False  # the page's own text holds the marker: render this partial afresh each time
+            return None
+        return Made(html, frozenset(reads), keep, markers)
 
     def _key(self, context: Context, log: ReadLog | None) -> tuple[Key | None, tuple[Any, ...]]:
         """Return the key of a render (None when a value cannot be keyed) and the values to keep alive."""
@@ -99,12 +133,33 @@ class ReusedPartial:
         return tuple(parts), tuple(keep)
 
 
+class Made(NamedTuple):
+    """A reused partial's render: its HTML, the reads it noted, the values its key holds, its markers."""
+
+    html: str
+    reads: frozenset[str]
+    keep: tuple[Any, ...]
+    markers: int  # link-start markers in html, 0 when it was rendered for one depth
+
+    def html_for(self, context: Context) -> str:
+        """Return the HTML for the page being rendered: its markers replaced by where its links start."""
+        if not self.markers:
+            return self.html
+        if LINK_START.marker is not None:  # inside another partial rendered for every depth
+            LINK_START.written += self.markers
+            return self.html
+        return self.html.replace(LinkStart.MARKER, "../" * (context.get("page_url").count("/") - 1))
+
+
 def _where(context: Context) -> Any:
-    """Return where relative links of this page start: the site root, or the depth of the page."""
+    """Return where relative links of this page start: the site root, the top folder or deeper (DEEP)."""
     if context.get("root_relative"):
         return "root"
     here = context.get("page_url", "/")
-    return here.count("/") if type(here) is str else None
+    if type(here) is not str:
+        return None
+    depth = here.count("/")
+    return depth if depth <= 1 else DEEP
 
 
 def _part(value: Any, global_value: Any, keep: list[Any]) -> Any:
@@ -156,4 +211,4 @@ def used_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
     return tuple(sorted(names))
 
 
-__all__ = ["REUSED_PARTIALS", "FootfallTemplate", "ReusedPartial", "used_names"]
+__all__ = ["LINK_START", "REUSED_PARTIALS", "FootfallTemplate", "LinkStart", "ReusedPartial", "used_names"]

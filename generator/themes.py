@@ -16,7 +16,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.pages import PlannedPage
-from generator.partials import FootfallTemplate
+from generator.partials import LINK_START, FootfallTemplate
 from generator.urls import absolute
 
 SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -200,6 +200,9 @@ def relative_url(context: jinja2.runtime.Context, url: str) -> str:
     if local["root_relative"] if "root_relative" in local else parent.get("root_relative"):
         base_path: str = urlsplit(context["site"].config.base_url).path
         return base_path.rstrip("/") + url
+    if LINK_START.marker is not None:  # a reused partial rendered for every depth: a marker stands in
+        LINK_START.written += 1
+        return LINK_START.marker + url.lstrip("/")
     here = local["page_url"] if "page_url" in local else parent.get("page_url", "/")
     prefix = "../" * (here.count("/") - 1)
     target = url.lstrip("/")

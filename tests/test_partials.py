@@ -100,10 +100,13 @@ def test_reused_cards_give_each_page_the_bytes_reads_and_digest_of_a_fresh_rende
         assert reused[path][1] == fresh[path][1], f"{path}: other bytes"
         assert reused[path][2] == fresh[path][2], f"{path}: other reads"
         assert reused[path][0] == fresh[path][0], f"{path}: other digest"
-    shown = [card for page in fresh.values() for card in re.findall(rb'<article class="entry-card".*?</article>',
-                                                                    page[1], re.S)]
+    shown = [(path.count("/") > 0, card) for path, page in fresh.items()
+             for card in re.findall(rb'<article class="entry-card".*?</article>', page[1], re.S)]
     if card is None:
-        assert len(renders) == len(set(shown)) < len(shown), "each card is rendered once per post and page depth"
+        # Below the top folder, one render serves every depth: its links differ only by their "../" start.
+        once = {(deep, re.sub(rb'href="(?:\.\./)+', b'href="', html)) for deep, html in shown}
+        assert len(renders) == len(once) < len({html for _, html in shown}) < len(shown), \
+            "each card is rendered once per post for the top folder and once for all folders below it"
     else:
         assert len(renders) == len(shown), "a card naming page_url differs on every page: never reused"
     if card is not None:
@@ -157,3 +160,19 @@ def test_one_environment_never_shows_a_card_of_another_build(make_site: Callable
     assert private and not any(title in public for title in private), "a private card reached the public build"
     assert all(title in b"".join(pages["journal"].values()).decode("utf-8") for title in private)
     assert pages["public"] == {path: page[1] for path, page in render_everything(root, "public").items()}
+
+
+def test_a_title_holding_the_link_marker_is_shown_as_written(make_site: Callable[..., Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = partials.LinkStart.MARKER
+    escaped = marker.replace("\x00", "\\0").replace("\x01", "\\x01")  # as YAML escapes in a quoted title
+    files = journal(12)
+    files["content/run-00.md"] = entry(f'title: "Odd {escaped} name"\ndate: 2025-01-01\nvisibility: public\n'
+                                       "emotions: [calm]\ntags: [easy]", "Run number 0.\n")
+    root = make_site(files)
+    reused = render_everything(root, "journal")
+    monkeypatch.setattr(partials, "REUSED_PARTIALS", frozenset())
+    fresh = render_everything(root, "journal")
+    assert {path: page[1] for path, page in reused.items()} == {path: page[1] for path, page in fresh.items()}
+    shown = b"".join(page[1] for page in reused.values())
+    assert f"Odd {marker} name".encode() in shown and shown.count(marker.encode()) >= 3
