@@ -11,21 +11,23 @@ from typing import Any
 
 import jinja2
 
-from generator import feeds, sharing, timeline
+from generator import feeds, sharing, snapshot, timeline
 from generator.cache import Cache, OutputRow
 from generator.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
 from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
-from generator.entries import Entry, discover, load_entries
+from generator.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
-                                   cache_key, code_stamp, outputs_intact, scan_inputs, watch_context, watch_values)
+                                   cache_key, code_stamp, outputs_intact, scan_inputs, trusted_stamp, watch_context,
+                                   watch_values)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
 from generator.parallel import fork_map, indexed_map
 from generator.records import EntryRecord, decode_problem, encode_problem
+from generator.snapshot import Snapshot
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
 from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
                               template_problem)
@@ -171,6 +173,7 @@ class Builder:
         self._store: EntryStore | None = None
         self._manifest: dict[str, OutputRow] = {}
         self._env: tuple[str, jinja2.Environment] | None = None
+        self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
@@ -187,14 +190,69 @@ class Builder:
             if self._unchanged(cache, scan.stamp, result):
                 return self._finish(result)
             last = cache.note(f"last-build:{self.audience}")
+            last = last if isinstance(last, dict) else {}
             cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
-        self._build(cfg, theme, vocabulary, scan, result, last if isinstance(last, dict) else {})
+        made = self._quick_edit(cfg, theme, vocabulary, scan, last, result)
+        if made is None:
+            made = self._build(cfg, theme, vocabulary, scan, result, last)
+            if made is not None and result.ok:
+                with result.timed("cache"):
+                    self._keep_snapshot(made, scan, start_ns)
         if result.ok:
             note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes,
                     "produced": result.produced, "entries": result.entries, "pages": result.pages,
-                    "problems": [encode_problem(p) for p in result.problems]}
+                    "problems": [encode_problem(p) for p in result.problems],
+                    "snapshot": self._snapshot.token if self._snapshot is not None else None}
             cache.set_note(f"last-build:{self.audience}", note)
         return self._finish(result)
+
+    def _keep_snapshot(self, made: Snapshot, scan: InputScan, start_ns: int) -> None:
+        """Keep the model of a full journal build, in memory and in the cache folder, for the next body edit."""
+        assert self._cache is not None
+        self._snapshot = None
+        if self.audience != "journal" or scan.setup is None:
+            return
+        made.stamps = {rel: trusted_stamp(stamp, start_ns) for rel, stamp in scan.content.items()}
+        made.setup = scan.setup
+        if snapshot.save(made, self._cache.folder):
+            self._snapshot = made
+
+    def _quick_edit(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
+                    last: dict[str, Any], result: BuildResult) -> Snapshot | None:
+        """Rebuild from the journal's snapshot when only entry bodies changed since it; None when that cannot be.
+
+        The changed files are parsed and their bodies put into the snapshot's posts; the rest is as
+        for any build whose changes are body edits (see generator/changes.py).
+        """
+        assert self._cache is not None and self._store is not None
+        token = last.get("snapshot")
+        if (self.audience != "journal" or not isinstance(token, str) or scan.setup is None
+                or last.get("key") != self._cache.key or last.get("setup") != scan.setup):
+            return None
+        with result.timed("entries"):
+            made = self._snapshot if self._snapshot is not None and self._snapshot.token == token else \
+                snapshot.load(self._cache.folder, token, self._cache.key, scan.setup)
+            changed = made.changed(scan.content) if made is not None else None
+            if made is None or not changed:
+                return None
+            records = self._store.parse([SourceFile(cfg.content_dir / rel, rel) for rel in changed], cfg,
+                                        self.audience, scan.content)
+            if any(r.entry is None or has_errors(r.problems) for r in records.values()):
+                return None
+            shapes = made.fits(records)
+            if shapes is None:
+                return None
+            made.patch(records)
+            self._snapshot = made
+            self._store.keep(records, self.audience)
+        result.parsed, result.shapes = len(records), shapes
+        result.problems.extend(made.problems())
+        result.entries, result.pages = len(made.site.posts), len(made.planned)
+        produced = last.get("produced")
+        inputs = Inputs(cfg, theme, vocabulary, (), static_files(theme))  # the entries are only audited (public)
+        self._write(made.site, made.planned, inputs, result, frozenset(changed),
+                    produced if isinstance(produced, dict) else {})
+        return made
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:
         """Return the cache for this key, opening it (and forgetting what was held) when the key changed."""
@@ -231,8 +289,8 @@ class Builder:
         return result
 
     def _build(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
-               result: BuildResult, last: dict[str, Any]) -> None:
-        """Refresh the entries, make the site model and write what changed."""
+               result: BuildResult, last: dict[str, Any]) -> Snapshot | None:
+        """Refresh the entries, make the site model and write what changed; return the model made, if any."""
         assert self._store is not None and self._cache is not None
         with result.timed("entries"):
             records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
@@ -241,10 +299,10 @@ class Builder:
             dirty = self._body_edits(last, scan, records, result)
         entries = tuple(r.entry for r in records if r.entry is not None)
         result.problems.extend(p for r in records for p in r.problems)
-        result.problems.extend(find_url_collisions(entries, cfg))
-        result.problems.extend(unknown_emotion_problems(entries, vocabulary))
+        model_problems = [*find_url_collisions(entries, cfg), *unknown_emotion_problems(entries, vocabulary)]
+        result.problems.extend(model_problems)
         if has_errors(result.problems):
-            return
+            return None
         rendered = {r.rel: r.rendered(self.audience) for r in records if r.entry is not None}
         visible = {rel: item for rel, item in rendered.items() if item is not None}
         for item in visible.values():
@@ -256,10 +314,13 @@ class Builder:
             planned, problems = plan_pages(site)
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
-        if not has_errors(result.problems):
-            produced = last.get("produced") if dirty is not None else None
-            self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
-                        produced if isinstance(produced, dict) else {})
+        if has_errors(result.problems):
+            return None
+        produced = last.get("produced") if dirty is not None else None
+        self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
+                    produced if isinstance(produced, dict) else {})
+        return Snapshot(self._cache.key, "", {}, result.shapes, {r.rel: r.problems for r in records}, model_problems,
+                        {rel: item.problems for rel, item in visible.items()}, site, planned)
 
     def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],
                     result: BuildResult) -> frozenset[str] | None:

@@ -152,12 +152,36 @@ class EntryStore:
                     todo.append((source, raw, stamp))
         made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
         for done, ((source, _, stamp), record) in enumerate(zip(todo, made, strict=True), start=1):
-            found[source.rel] = replace(record, stamp=_trusted(stamp, start_ns))
+            found[source.rel] = replace(record, stamp=trusted_stamp(stamp, start_ns))
             if progress is not None:
                 progress("Reading entries", done, len(todo))
         self.parsed = len(todo)
         self._save(found, audience)
         return [found[s.rel] for s in sources]
+
+    def parse(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience,
+              stamps: Mapping[str, Stamp]) -> dict[str, EntryRecord]:
+        """Return a fresh record per source, parsed here whatever the cache holds (for a few files)."""
+        start_ns, found = time.time_ns(), {}
+        for source in sources:
+            try:
+                stamp = stamps.get(source.rel) or _stamp(source.path)
+                raw = source.path.read_bytes()
+            except OSError as exc:
+                problem = error(source.path, None, f"cannot read the file: {exc.strerror}")
+                found[source.rel] = EntryRecord(source.rel, "", None, None, (problem,))
+                continue
+            found[source.rel] = replace(process_entry(source, raw, cfg, audience), stamp=trusted_stamp(stamp, start_ns))
+        self.parsed = self.read = len(found)
+        return found
+
+    def keep(self, found: Mapping[str, EntryRecord], audience: Audience) -> None:
+        """Store records made by parse() and hold them as the latest of their sources."""
+        self.cache.save(audience, {rel: (r.digest, *record_to_plain(r, audience)) for rel, r in found.items()}, [])
+        self.records.update(found)
+        self._loaded.update(found)
+        for rel in found:
+            (self._stored or {}).pop(rel, None)
 
     def _reuse(self, source: SourceFile, cfg: SiteConfig, audience: Audience,
                start_ns: int) -> tuple[EntryRecord | None, bytes, Stamp]:
@@ -174,7 +198,7 @@ class EntryStore:
         self.read += 1
         if old is None or old.digest != content_digest(raw):
             return None, raw, stamp
-        return render_record(replace(old, stamp=_trusted(stamp, start_ns)), cfg, audience), b"", stamp
+        return render_record(replace(old, stamp=trusted_stamp(stamp, start_ns)), cfg, audience), b"", stamp
 
     def _record(self, source: SourceFile) -> EntryRecord | None:
         """Return the record of a source file from memory or the cache, if there is a usable one."""
@@ -206,7 +230,7 @@ def _stamp(path: Path) -> Stamp:
     return status.st_size, status.st_mtime_ns
 
 
-def _trusted(stamp: Stamp, start_ns: int) -> Stamp | None:
+def trusted_stamp(stamp: Stamp, start_ns: int) -> Stamp | None:
     """Return the stamp if the file is old enough for size and time to identify its bytes."""
     return stamp if stamp[1] < start_ns - RACY_NS else None
 

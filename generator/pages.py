@@ -75,13 +75,18 @@ def _home(site: Site) -> Iterator[PlannedPage]:
 
 def _posts(site: Site) -> Iterator[PlannedPage]:
     """Plan one page per entry and per standalone page."""
-    for post in site.posts:
-        share = story_share(post, site.config) if site.audience == "public" else None
-        yield page(post.url, "entry.html", post.title, (post.key,), post=post,
-                   description=post.summary, noindex=not post.listed, share=share)
-    for post in site.pages:
-        yield page(post.url, "page.html", post.title, (post.key,), post=post,
-                   description=post.summary, noindex=post.visibility != "public")
+    for post in (*site.posts, *site.pages):
+        yield post_page(post, site)
+
+
+def post_page(post: Post, site: Site) -> PlannedPage:
+    """Plan the page of one entry or standalone page."""
+    if post.is_page:
+        return page(post.url, "page.html", post.title, (post.key,), post=post,
+                    description=post.summary, noindex=post.visibility != "public")
+    share = story_share(post, site.config) if site.audience == "public" else None
+    return page(post.url, "entry.html", post.title, (post.key,), post=post,
+                description=post.summary, noindex=not post.listed, share=share)
 
 
 def _term_pages(term: Term, template: str, per_page: int, **extra: Any) -> Iterator[PlannedPage]:

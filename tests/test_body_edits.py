@@ -12,6 +12,7 @@ import pytest
 
 from generator.build import BuildResult, build, make_model, read_inputs
 from generator.changes import BODY_FIELDS
+from generator.errors import Problem
 from generator.site import Post
 from tests.conftest import SITE_TOML, entry, snapshot
 
@@ -193,3 +194,85 @@ def test_private_words_added_by_a_body_edit_never_reach_the_public_build(site: A
     for canary in (b"zanzibarquill", b"quillmarrow", b"marrowgatefen"):
         assert not any(canary in data or canary.decode() in path for path, data in published.items()), canary
     assert any(b"zanzibarquill" in data for data in snapshot(site.root / "output/journal").values())
+
+
+# --- the journal's snapshot: body edits from the command line skip making the model -----------------
+
+def test_journal_body_edits_patch_the_snapshot_and_end_like_a_clean_build(site: AgedSite, tmp_path: Path) -> None:
+    original = (site.root / "content/runs/r05.md").read_text(encoding="utf-8")
+    steps = [("content/runs/r05.md", "More words about the run.", "Words for the snapshot."),
+             ("content/runs/r06.md", "First paragraph of run 6.", "A new summary for run six."),
+             ("content/runs/r03.md", "More words about the run.", "A private edit, patched as well.")]
+    for relpath, old, new in steps:
+        site.replace(relpath, old, new)
+        result = build(site.root, "journal")  # a new Builder, as a new `footfall build` process has
+        assert result.ok and "site" not in result.timings, "the model came from the snapshot"
+        assert result.parsed <= 3 and result.checked < 20 < result.pages
+        assert build(site.root, "public").ok
+        assert_like_clean(site, tmp_path / "clean")
+    site.write("content/runs/r05.md", original)  # back as it was when the snapshot was made
+    assert build(site.root, "journal").ok and build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+    assert b"Words for the snapshot." not in b"".join(snapshot(site.root / "output/journal").values())
+
+
+def test_a_damaged_or_missing_snapshot_means_the_usual_way(site: AgedSite, tmp_path: Path) -> None:
+    from generator import snapshot as snapshots
+
+    kept = site.root / ".footfall-cache" / snapshots.FILE_NAME
+    assert kept.is_file()
+    kept.write_bytes(b"not a pickle")
+    site.append("content/runs/r05.md", "\nAfter the damage.\n")
+    result = build(site.root, "journal")
+    assert result.ok and "site" in result.timings and kept.read_bytes() != b"not a pickle"  # made anew
+    assert build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+    kept.unlink()
+    site.append("content/runs/r05.md", "\nAfter the loss.\n")
+    result = build(site.root, "journal")
+    assert result.ok and "site" in result.timings and kept.is_file()
+    assert build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+
+
+def test_front_matter_a_new_file_or_a_broken_one_are_not_patched_in(site: AgedSite, tmp_path: Path) -> None:
+    site.replace("content/runs/r05.md", "title: Run 05", "title: Renamed run")
+    assert "site" in build(site.root, "journal").timings and build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+    site.write("content/runs/r40.md", run(40))
+    assert "site" in build(site.root, "journal").timings and build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+    site.write("content/runs/r06.md", run(6).replace("distance:", "distance: [", 1))
+    broken = build(site.root, "journal")
+    assert not broken.ok and any(p.path and p.path.name == "r06.md" for p in broken.problems if p.is_error)
+    site.write("content/runs/r06.md", run(6) + "\nFixed, with a new line.\n")
+    fixed = build(site.root, "journal")
+    assert fixed.ok and build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+
+
+def test_warnings_of_a_patched_build_are_those_of_a_full_one(site: AgedSite, tmp_path: Path) -> None:
+    site.replace("content/runs/r05.md", "More words about the run.", "![gone](missing.png)")
+    site.write("content/runs/r08.md", run(8).replace("emotions: [calm]", "emotions: [zorbly]").replace(
+        "emotions: [grief]", "emotions: [zorbly]").replace("emotions: [joy]", "emotions: [zorbly]").replace(
+        "emotions: [tired]", "emotions: [zorbly]"))
+    assert build(site.root, "journal").ok  # front matter changed: the usual way, and a new snapshot
+    site.replace("content/runs/r05.md", "![gone](missing.png)", "![still gone](missing.png)")
+    patched = build(site.root, "journal")
+    assert patched.ok and "site" not in patched.timings
+    copy = tmp_path_copy(site.root, tmp_path / "copy")
+    full = build(copy, "journal")
+
+    def shown(problems: list[Problem], root: Path) -> list[tuple[str, int | None, str, str]]:
+        return [(str(p.path.relative_to(root)) if p.path else "", p.line, p.message, p.severity) for p in problems]
+
+    assert shown(patched.problems, site.root) == shown(full.problems, copy)
+    assert any("zorbly" in p.message for p in patched.problems) and any("missing.png" in p.message for p in patched.problems)
+
+
+def tmp_path_copy(root: Path, scratch: Path) -> Path:
+    """Copy a site's inputs (not its cache or output) and return the copy."""
+    scratch.mkdir()
+    shutil.copy2(root / "site.toml", scratch / "site.toml")
+    shutil.copytree(root / "content", scratch / "content")
+    return scratch

@@ -1,0 +1,121 @@
+"""The journal's last site model, kept on disk, so that an edit to entry text rebuilds in a blink.
+
+After a journal build that made its model from every record, the model and its page plan are
+pickled into the cache folder, with the size and time of every content file they were made from,
+each entry's shape (generator/changes.py) and the problems found on the way. A later build, in a
+new process, can then skip decoding every record and making the model again when only entry bodies
+changed since: it parses the changed files, checks that their front matter is as it was, and puts
+each new body into its post (`Snapshot.patch`), whose fields are the only part of the model a body
+reaches (`BODY_FIELDS`, and the entry page planned for the post). Page digests then decide, as
+always, which pages are rendered again.
+
+The snapshot stays as the full build left it; each build patches it again with every file changed
+since, so it never depends on the builds in between. Only the journal keeps one: the public build's
+privacy audit reads every page anyway. It lives in the site's cache folder, as trusted as the
+site's own templates.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.changes import BODY_FIELDS, Shapes, entry_shapes
+from generator.errors import Problem
+from generator.pages import PlannedPage, post_page
+from generator.records import EntryRecord, Stamp
+from generator.site import Post, Site, paused_gc
+
+FILE_NAME = "model-journal.pickle"
+#: More changed files than this since the snapshot: the usual way is as quick, and makes a new one.
+MOST_CHANGED = 50
+
+
+@dataclass
+class Snapshot:
+    """A journal build's model and plan, with what they were made from."""
+
+    key: str  # the cache key of the build (settings, theme, code)
+    setup: str  # digest of every input besides the entries
+    stamps: dict[str, Stamp | None]  # every file under content/: (size, mtime_ns), None when too fresh to trust
+    shapes: Shapes  # each entry's digest and shape
+    record_problems: dict[str, tuple[Problem, ...]]  # what parsing each source found, in the records' order
+    model_problems: list[Problem]  # what checking the entries together found (URLs, unknown emotions)
+    render_problems: dict[str, tuple[Problem, ...]]  # what rendering each body found
+    site: Site
+    planned: list[PlannedPage]
+    token: str = field(default_factory=lambda: secrets.token_hex(8))  # names it in the last-build note
+
+    def changed(self, content: Mapping[str, Stamp]) -> list[str] | None:
+        """Return the entries whose file changed since; None when a file came or went, or too many changed."""
+        if content.keys() != self.stamps.keys():
+            return None
+        changed = [rel for rel, stamp in content.items() if self.stamps[rel] != stamp]
+        if len(changed) > MOST_CHANGED or any(rel not in self.shapes for rel in changed):
+            return None
+        return changed
+
+    def fits(self, records: Mapping[str, EntryRecord]) -> Shapes | None:
+        """Return every entry's shape with these records; None when one's front matter is not as it was."""
+        shapes = entry_shapes(records.values(), {})
+        if any(rel not in shapes or shapes[rel][1:] != self.shapes[rel][1:] for rel in records):
+            return None
+        return {**self.shapes, **shapes}
+
+    def patch(self, records: Mapping[str, EntryRecord]) -> None:
+        """Put each record's body into its post and plan that post's page again; note its problems."""
+        posts: dict[str, Post] = {post.key: post for post in (*self.site.posts, *self.site.pages)}
+        where = {item.url: index for index, item in enumerate(self.planned)}
+        for rel, record in records.items():
+            self.record_problems[rel] = record.problems
+            post, rendered = posts.get(rel), record.rendered("journal")
+            if post is None or rendered is None:
+                continue
+            for name in BODY_FIELDS:
+                object.__setattr__(post, name, getattr(rendered, name))  # a private copy: nobody else holds it
+            self.render_problems[rel] = rendered.problems
+            self.planned[where[post.url]] = post_page(post, self.site)
+
+    def problems(self) -> list[Problem]:
+        """Return the problems a build of the patched model reports, in the order a full build does."""
+        return [*(p for found in self.record_problems.values() for p in found), *self.model_problems,
+                *(p for found in self.render_problems.values() for p in found)]
+
+
+def save(snapshot: Snapshot, folder: Path) -> bool:
+    """Write the snapshot into the cache folder (whole or not at all); False when it cannot be written."""
+    path = folder / FILE_NAME
+    temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as out:
+            pickle.dump(snapshot, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        return True
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        temporary.unlink(missing_ok=True)
+        return False
+
+
+def load(folder: Path, token: str, key: str, setup: str) -> Snapshot | None:
+    """Return the snapshot named in the last-build note, if it is there and made with these settings."""
+    try:
+        with paused_gc(), open(folder / FILE_NAME, "rb") as stream:
+            snapshot = pickle.load(stream)
+    except Exception:  # a damaged or foreign file is no snapshot: the usual way makes a new one
+        return None
+    if not isinstance(snapshot, Snapshot) or (snapshot.token, snapshot.key, snapshot.setup) != (token, key, setup):
+        return None
+    return snapshot
+
+
+def forget(folder: Path) -> None:
+    """Remove the snapshot (before a build that will not make a new one)."""
+    (folder / FILE_NAME).unlink(missing_ok=True)
+
+
+__all__ = ["FILE_NAME", "MOST_CHANGED", "Snapshot", "forget", "load", "save"]
