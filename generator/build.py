@@ -174,6 +174,7 @@ class Builder:
         self._manifest: dict[str, OutputRow] = {}
         self._env: tuple[str, jinja2.Environment] | None = None
         self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
+        self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
@@ -192,12 +193,14 @@ class Builder:
             last = cache.note(f"last-build:{self.audience}")
             last = last if isinstance(last, dict) else {}
             cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
-        made = self._quick_edit(cfg, theme, vocabulary, scan, last, result)
-        if made is None:
-            made = self._build(cfg, theme, vocabulary, scan, result, last)
-            if made is not None and result.ok:
-                with result.timed("cache"):
-                    self._keep_snapshot(made, scan, start_ns)
+        if self._quick_edit(cfg, theme, vocabulary, scan, last, result) is None:
+            self._snapshot = None
+            made = self._build(cfg, theme, vocabulary, scan, result, last, start_ns)
+            if made is not None and made is self._prepared and result.ok and snapshot.commit(cache.folder):
+                self._snapshot = made
+            else:
+                snapshot.discard(cache.folder)
+            self._prepared = None
         if result.ok:
             note = {"key": cache.key, "stamp": scan.stamp, "setup": scan.setup, "shapes": result.shapes,
                     "produced": result.produced, "entries": result.entries, "pages": result.pages,
@@ -206,16 +209,21 @@ class Builder:
             cache.set_note(f"last-build:{self.audience}", note)
         return self._finish(result)
 
-    def _keep_snapshot(self, made: Snapshot, scan: InputScan, start_ns: int) -> None:
-        """Keep the model of a full journal build, in memory and in the cache folder, for the next body edit."""
+    def _snapshot_to_keep(self, records: list[EntryRecord], model_problems: list[Problem],
+                          visible: Mapping[str, Rendered], site: Site, planned: list[PlannedPage], scan: InputScan,
+                          start_ns: int, result: BuildResult) -> Snapshot | None:
+        """Return the snapshot of a journal build's model (see generator/snapshot.py); None for the public build."""
+        if self.audience != "journal" or scan.setup is None or self._cache is None:
+            return None
+        stamps = {rel: trusted_stamp(stamp, start_ns) for rel, stamp in scan.content.items()}
+        return Snapshot(self._cache.key, scan.setup, stamps, result.shapes, {r.rel: r.problems for r in records},
+                        model_problems, {rel: item.problems for rel, item in visible.items()}, site, planned)
+
+    def _prepare(self, made: Snapshot) -> None:
+        """Write the snapshot, to be kept if the build succeeds (while the workers render, when there are some)."""
         assert self._cache is not None
-        self._snapshot = None
-        if self.audience != "journal" or scan.setup is None:
-            return
-        made.stamps = {rel: trusted_stamp(stamp, start_ns) for rel, stamp in scan.content.items()}
-        made.setup = scan.setup
-        if snapshot.save(made, self._cache.folder):
-            self._snapshot = made
+        if snapshot.prepare(made, self._cache.folder):
+            self._prepared = made
 
     def _quick_edit(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
                     last: dict[str, Any], result: BuildResult) -> Snapshot | None:
@@ -289,7 +297,7 @@ class Builder:
         return result
 
     def _build(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
-               result: BuildResult, last: dict[str, Any]) -> Snapshot | None:
+               result: BuildResult, last: dict[str, Any], start_ns: int) -> Snapshot | None:
         """Refresh the entries, make the site model and write what changed; return the model made, if any."""
         assert self._store is not None and self._cache is not None
         with result.timed("entries"):
@@ -317,10 +325,11 @@ class Builder:
         if has_errors(result.problems):
             return None
         produced = last.get("produced") if dirty is not None else None
+        made = self._snapshot_to_keep(records, model_problems, visible, site, planned, scan, start_ns, result)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
-                    produced if isinstance(produced, dict) else {})
-        return Snapshot(self._cache.key, "", {}, result.shapes, {r.rel: r.problems for r in records}, model_problems,
-                        {rel: item.problems for rel, item in visible.items()}, site, planned)
+                    produced if isinstance(produced, dict) else {},
+                    meanwhile=(lambda: self._prepare(made)) if made is not None else None)
+        return made
 
     def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],
                     result: BuildResult) -> frozenset[str] | None:
@@ -337,11 +346,13 @@ class Builder:
         return body_only_changes(before, result.shapes)
 
     def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
-               dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None) -> None:
+               dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
+               meanwhile: Callable[[], object] | None = None) -> None:
         """Render what changed, stage every file, then swap them in, or drop them on error.
 
         `dirty` names the entries whose body alone changed (None: more changed); `produced`, what each
-        file producer made last time, so that those that never read a body can be skipped.
+        file producer made last time, so that those that never read a body can be skipped;
+        `meanwhile`, a task for this process while the workers render.
         """
         assert result.output_dir is not None and self._cache is not None
         staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
@@ -349,7 +360,7 @@ class Builder:
             staging.begin()
             ledger = OutputLedger(staging, self._manifest, walk=dirty is None)  # a body edit keeps the set of files
             with result.timed("templates"):
-                self._stage_pages(site, planned, inputs, ledger, result, dirty)
+                self._stage_pages(site, planned, inputs, ledger, result, dirty, meanwhile)
             with result.timed("files"):
                 result.produced = _stage_files(site, planned, inputs, ledger, produced or {})
             result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
@@ -382,7 +393,8 @@ class Builder:
         return self._env[1]
 
     def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
-                     result: BuildResult, dirty: frozenset[str] | None) -> None:
+                     result: BuildResult, dirty: frozenset[str] | None,
+                     meanwhile: Callable[[], object] | None = None) -> None:
         """Render the pages whose digest changed (or whose file did), keep the others untouched."""
         assert self._cache is not None
         env = self._environment(inputs)
@@ -392,7 +404,7 @@ class Builder:
         touched = None if dirty is None else TouchedPages(dirty, shared)
         todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
         result.rendered = len(todo)
-        made = indexed_map(lambda index: stage_one(env, todo[index], shared, digests, ledger), len(todo))
+        made = indexed_map(lambda index: stage_one(env, todo[index], shared, digests, ledger), len(todo), meanwhile)
         for done, staged in enumerate(made, start=1):
             if isinstance(staged, Problem):
                 result.problems.append(staged)

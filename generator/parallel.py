@@ -48,15 +48,22 @@ def fork_map(function: Callable[..., T], *iterables: Iterable[Any]) -> Iterator[
     return indexed_map(lambda index: function(*rows[index]), len(rows))
 
 
-def indexed_map(job: Callable[[int], T], count: int) -> Iterator[T]:
-    """Yield job(0), job(1), ... job(count - 1) in order; in forked workers when there are many."""
+def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
+    """Yield job(0), job(1), ... job(count - 1) in order; in forked workers when there are many.
+
+    `meanwhile` is called once before the first result: while the workers start on their chunks
+    when there are workers, so that this process's own task overlaps with theirs.
+    """
     processes = min(workers(), count // max(PARALLEL_FROM // 2, 1))
     if count < PARALLEL_FROM or processes < 2 or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return map(job, range(count))
-    return _forked(job, count, processes)
+    return _forked(job, count, processes, meanwhile)
 
 
-def _forked(job: Callable[[int], T], count: int, processes: int) -> Iterator[T]:
+def _forked(job: Callable[[int], T], count: int, processes: int,
+            meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
     """Yield the job's results, in order, from forked workers and this process; redo here what a broken pool lost.
 
     Every chunk is queued for the workers. While the chunk due next is not ready, this process takes
@@ -76,6 +83,8 @@ def _forked(job: Callable[[int], T], count: int, processes: int) -> Iterator[T]:
     pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))
     try:
         futures = _submit(pool, chunks)
+        if meanwhile is not None:
+            meanwhile()
         done_here: dict[int, list[Any]] = {}
         tail = len(chunks) - 1  # chunks after this one are done here or started by a worker
         for index, chunk in enumerate(chunks):

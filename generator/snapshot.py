@@ -31,6 +31,7 @@ from generator.records import EntryRecord, Stamp
 from generator.site import Post, Site, paused_gc
 
 FILE_NAME = "model-journal.pickle"
+PENDING_NAME = ".model-journal.pickle.pending"
 #: More changed files than this since the snapshot: the usual way is as quick, and makes a new one.
 MOST_CHANGED = 50
 
@@ -86,19 +87,31 @@ class Snapshot:
                 *(p for found in self.render_problems.values() for p in found)]
 
 
-def save(snapshot: Snapshot, folder: Path) -> bool:
-    """Write the snapshot into the cache folder (whole or not at all); False when it cannot be written."""
-    path = folder / FILE_NAME
-    temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}")
+def prepare(snapshot: Snapshot, folder: Path) -> bool:
+    """Write the snapshot beside its place, to be put there by commit() once the build succeeded."""
+    pending = folder / PENDING_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as out:
+        with open(pending, "wb") as out:
             pickle.dump(snapshot, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
         return True
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        temporary.unlink(missing_ok=True)
+        pending.unlink(missing_ok=True)
         return False
+
+
+def commit(folder: Path) -> bool:
+    """Put the prepared snapshot in its place (whole or not at all); False when it cannot be."""
+    try:
+        os.replace(folder / PENDING_NAME, folder / FILE_NAME)
+        return True
+    except OSError:
+        return False
+
+
+def discard(folder: Path) -> None:
+    """Remove a prepared snapshot that its build did not earn."""
+    (folder / PENDING_NAME).unlink(missing_ok=True)
 
 
 def load(folder: Path, token: str, key: str, setup: str) -> Snapshot | None:
@@ -113,9 +126,4 @@ def load(folder: Path, token: str, key: str, setup: str) -> Snapshot | None:
     return snapshot
 
 
-def forget(folder: Path) -> None:
-    """Remove the snapshot (before a build that will not make a new one)."""
-    (folder / FILE_NAME).unlink(missing_ok=True)
-
-
-__all__ = ["FILE_NAME", "MOST_CHANGED", "Snapshot", "forget", "load", "save"]
+__all__ = ["FILE_NAME", "MOST_CHANGED", "PENDING_NAME", "Snapshot", "commit", "discard", "load", "prepare"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from generator import parallel
+from generator import snapshot as snapshots
 from generator.build import build
 from tests.conftest import entry, snapshot
 
@@ -31,9 +33,9 @@ def force(monkeypatch: pytest.MonkeyPatch, forked: bool) -> list[int]:
     sizes: list[int] = []
     real = parallel._forked
 
-    def spy(job, count, processes):  # type: ignore[no-untyped-def]
+    def spy(job, count, processes, meanwhile=None):  # type: ignore[no-untyped-def]
         sizes.append(count)
-        return real(job, count, processes)
+        return real(job, count, processes, meanwhile)
 
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2 if forked else 10**9)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
@@ -53,10 +55,14 @@ def test_forked_and_serial_builds_write_the_same_bytes(make_site, tmp_path: Path
         (forked_site / rel).parent.mkdir(parents=True, exist_ok=True)
         (forked_site / rel).write_text(text)
     (forked_site / "site.toml").write_bytes((serial_site / "site.toml").read_bytes())
+    for path in forked_site.rglob("*"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # old enough to be trusted: the journal keeps a snapshot
     result = build(forked_site, audience)
     assert result.ok and result.parsed == 24
     assert len(sizes) == 2 and sizes[0] == 24 and sizes[1] == result.pages  # entries, then pages, forked
     assert snapshot(forked_site / f"output/{audience}") == snapshot(serial_site / f"output/{audience}")
+    kept = {p.name for p in (forked_site / ".footfall-cache").iterdir()}
+    assert (snapshots.FILE_NAME in kept) == (audience == "journal") and snapshots.PENDING_NAME not in kept
 
 
 def test_indexed_map_keeps_order_and_finishes_in_process_when_a_worker_dies(monkeypatch) -> None:
