@@ -17,6 +17,7 @@ site's own templates.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import secrets
@@ -87,16 +88,47 @@ class Snapshot:
                 *(p for found in self.render_problems.values() for p in found)]
 
 
+class _Pickler(pickle.Pickler):
+    """Pickles a frozen dataclass instance as a call of its class with its fields, many times quicker to load.
+
+    (What dataclasses give a slotted class instead sets each field apart, looking all fields up
+    again for every instance.)
+    """
+
+    def reducer_override(self, obj: object) -> object:
+        """Return (class, fields) for a frozen dataclass that its __init__ rebuilds as it was."""
+        kind = type(obj)
+        names = _INIT_FIELDS.get(kind)
+        if names is None:
+            names = _INIT_FIELDS[kind] = _init_fields(kind)
+        if not names:
+            return NotImplemented
+        return kind, tuple([getattr(obj, name) for name in names])
+
+
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _init_fields(kind: type) -> tuple[str, ...]:
+    """Return the fields of a frozen dataclass that __init__ takes as they are; () for any other type."""
+    params = getattr(kind, "__dataclass_params__", None)
+    if (params is None or not params.frozen or not dataclasses.is_dataclass(kind) or hasattr(kind, "__post_init__")
+            or kind.__reduce__ is not object.__reduce__ or kind.__reduce_ex__ is not object.__reduce_ex__):
+        return ()  # not a frozen dataclass, or one that says itself how it is pickled
+    found = dataclasses.fields(kind)
+    return tuple(f.name for f in found) if all(f.init for f in found) else ()
+
+
 def prepare(snapshot: Snapshot, folder: Path) -> bool:
     """Write the snapshot beside its place, to be put there by commit() once the build succeeded."""
     pending = folder / PENDING_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(pending, "wb") as out:
-            pickle.dump(snapshot, out, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(snapshot)
         return True
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        pending.unlink(missing_ok=True)
+        discard(folder)
         return False
 
 
@@ -111,7 +143,10 @@ def commit(folder: Path) -> bool:
 
 def discard(folder: Path) -> None:
     """Remove a prepared snapshot that its build did not earn."""
-    (folder / PENDING_NAME).unlink(missing_ok=True)
+    try:
+        (folder / PENDING_NAME).unlink(missing_ok=True)
+    except OSError:
+        pass  # no cache folder to clean (a file stands in its place): nothing was prepared
 
 
 def load(folder: Path, token: str, key: str, setup: str) -> Snapshot | None:
