@@ -69,7 +69,12 @@ class Snapshot:
         return {**self.shapes, **shapes}
 
     def patch(self, records: Mapping[str, EntryRecord]) -> None:
-        """Put each record's body into its post and plan that post's page again; note its problems."""
+        """Put each record's body into its post and plan that post's page again; note its problems.
+
+        The Site itself is copied: what was kept for the model as it was (partials rendered once,
+        generator/partials.py) is known by the Site's identity, and must not be taken for the new.
+        """
+        self.site = dataclasses.replace(self.site)
         posts: dict[str, Post] = {post.key: post for post in (*self.site.posts, *self.site.pages)}
         where = {item.url: index for index, item in enumerate(self.planned)}
         for rel, record in records.items():

@@ -276,3 +276,19 @@ def tmp_path_copy(root: Path, scratch: Path) -> Path:
     shutil.copy2(root / "site.toml", scratch / "site.toml")
     shutil.copytree(root / "content", scratch / "content")
     return scratch
+
+
+def test_a_builder_kept_in_memory_patches_its_own_model(site: AgedSite, tmp_path: Path) -> None:
+    from generator.build import Builder
+
+    journal = Builder(site.root, "journal")  # as `footfall serve` keeps it
+    site.replace("content/runs/r05.md", "title: Run 05", "title: Renamed run")
+    first = journal.build()
+    assert first.ok and "site" in first.timings  # the model is made: its cards are rendered and kept
+    for number, summary in ((5, "A new opening for the renamed run."), (6, "Six starts again."), (5, "Once more.")):
+        site.replace(f"content/runs/r{number:02d}.md", f"First paragraph of run {number}.", summary)
+        result = journal.build()
+        assert result.ok and "site" not in result.timings, "the model in memory was patched"
+        assert build(site.root, "public").ok
+        assert_like_clean(site, tmp_path / "clean")
+        site.replace(f"content/runs/r{number:02d}.md", summary, f"First paragraph of run {number}.")
