@@ -188,11 +188,10 @@ class Builder:
         with result.timed("cache"):
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
             scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
-            if self._unchanged(cache, scan.stamp, result):
+            last = self._last_build(cache)
+            if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
-            last = cache.note(f"last-build:{self.audience}")
-            last = last if isinstance(last, dict) else {}
-            cache.set_note(f"last-build:{self.audience}", None)  # until this build succeeds
+            cache.set_note(f"building:{self.audience}", True)  # the last note is not trusted until this build ends well
         if self._quick_edit(cfg, theme, vocabulary, scan, last, result) is None:
             self._snapshot = None
             made = self._build(cfg, theme, vocabulary, scan, result, last, start_ns)
@@ -206,8 +205,15 @@ class Builder:
                     "produced": result.produced, "entries": result.entries, "pages": result.pages,
                     "problems": [encode_problem(p) for p in result.problems],
                     "snapshot": self._snapshot.token if self._snapshot is not None else None}
-            cache.set_note(f"last-build:{self.audience}", note)
+            cache.set_notes({f"last-build:{self.audience}": note, f"building:{self.audience}": None})
         return self._finish(result)
+
+    def _last_build(self, cache: Cache) -> dict[str, Any]:
+        """Return the note of the last good build; empty when there is none, or a later build did not end well."""
+        last = cache.note(f"last-build:{self.audience}")
+        if not isinstance(last, dict) or cache.note(f"building:{self.audience}") is not None:
+            return {}
+        return last
 
     def _snapshot_to_keep(self, records: list[EntryRecord], model_problems: list[Problem],
                           visible: Mapping[str, Rendered], site: Site, planned: list[PlannedPage], scan: InputScan,
@@ -272,10 +278,10 @@ class Builder:
             self._manifest = self._cache.outputs(self.audience)
         return self._cache
 
-    def _unchanged(self, cache: Cache, stamp: str | None, result: BuildResult) -> bool:
+    def _unchanged(self, note: dict[str, Any], stamp: str | None, result: BuildResult) -> bool:
         """Return True (with the last build's figures) when no input changed and the output is intact."""
-        note = cache.note(f"last-build:{self.audience}")
-        if stamp is None or not isinstance(note, dict) or note.get("key") != cache.key or note.get("stamp") != stamp:
+        assert self._cache is not None
+        if stamp is None or note.get("key") != self._cache.key or note.get("stamp") != stamp:
             return False
         assert result.output_dir is not None
         if not outputs_intact(result.output_dir, self._manifest):

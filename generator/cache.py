@@ -162,10 +162,13 @@ class Cache:
 
     def set_note(self, name: str, value: Any) -> None:
         """Store a note (plain data); None removes it."""
-        if value is None:
-            self._write("DELETE FROM meta WHERE name = ?", [(f"note:{name}",)], "", [])
-        else:
-            self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", [(f"note:{name}", json.dumps(value))], "", [])
+        self.set_notes({name: value})
+
+    def set_notes(self, notes: Mapping[str, Any]) -> None:
+        """Store and remove (None) several notes in one transaction."""
+        stored = [(f"note:{name}", json.dumps(value)) for name, value in notes.items() if value is not None]
+        removed = [(f"note:{name}",) for name, value in notes.items() if value is None]
+        self._write("INSERT OR REPLACE INTO meta VALUES (?, ?)", stored, "DELETE FROM meta WHERE name = ?", removed)
 
     def save(self, audience: str, records: Mapping[str, tuple[str, Any, str, Any, str]], removed: Iterable[str]) -> None:
         """Store changed records (digest, fields, body, render fields or None, render HTML) and forget removed sources.
