@@ -57,6 +57,7 @@ operations = st.one_of(
     st.tuples(st.just("write"), st.integers(0, 3), entries),
     st.tuples(st.just("delete"), st.integers(0, 3)),
     st.tuples(st.just("visibility"), st.integers(0, 3), st.sampled_from(VISIBILITIES)),
+    st.tuples(st.just("body"), st.integers(0, 3), st.sampled_from(BODIES)),  # the short way: a patched snapshot
     st.tuples(st.just("image"), st.integers(0, 1), st.booleans()),
     st.tuples(st.just("page"), st.sampled_from((None, *VISIBILITIES))),
     st.tuples(st.just("template"), st.booleans()),
@@ -96,8 +97,8 @@ class EditableSite:
         elif kind == "delete":
             self.entries.pop(args[0], None)
             self.remove(f"content/runs/r{args[0]}.md")
-        elif kind == "visibility" and args[0] in self.entries:
-            self.entries[args[0]]["visibility"] = args[1]
+        elif kind in ("visibility", "body") and args[0] in self.entries:
+            self.entries[args[0]][kind] = args[1]
             self.write(f"content/runs/r{args[0]}.md", self.entry_text(args[0]))
         elif kind == "image":
             self.write(f"content/runs/p{args[0]}.png", PNG) if args[1] else self.remove(f"content/runs/p{args[0]}.png")
