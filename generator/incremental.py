@@ -180,8 +180,9 @@ class EntryStore:
         self.cache.save(audience, {rel: (r.digest, *record_to_plain(r, audience)) for rel, r in found.items()}, [])
         self.records.update(found)
         self._loaded.update(found)
-        for rel in found:
-            (self._stored or {}).pop(rel, None)
+        if self._stored:  # plain records not decoded yet: these sources have newer ones now
+            for rel in found:
+                self._stored.pop(rel, None)
 
     def _reuse(self, source: SourceFile, cfg: SiteConfig, audience: Audience,
                start_ns: int) -> tuple[EntryRecord | None, bytes, Stamp]:
