@@ -243,12 +243,13 @@ class Builder:
         if (self.audience != "journal" or not isinstance(token, str) or scan.setup is None
                 or last.get("key") != self._cache.key or last.get("setup") != scan.setup):
             return None
-        with result.timed("entries"):
+        with result.timed("snapshot"):
             made = self._snapshot if self._snapshot is not None and self._snapshot.token == token else \
                 snapshot.load(self._cache.folder, token, self._cache.key, scan.setup)
             changed = made.changed(scan.content) if made is not None else None
-            if made is None or not changed:
-                return None
+        if made is None or not changed:
+            return None
+        with result.timed("entries"):
             records = self._store.parse([SourceFile(cfg.content_dir / rel, rel) for rel in changed], cfg,
                                         self.audience, scan.content)
             if any(r.entry is None or has_errors(r.problems) for r in records.values()):

@@ -292,3 +292,14 @@ def test_a_builder_kept_in_memory_patches_its_own_model(site: AgedSite, tmp_path
         assert build(site.root, "public").ok
         assert_like_clean(site, tmp_path / "clean")
         site.replace(f"content/runs/r{number:02d}.md", summary, f"First paragraph of run {number}.")
+
+
+def test_the_profile_of_a_patched_build_shows_the_snapshot(site: AgedSite, run_cli) -> None:  # type: ignore[no-untyped-def]
+    site.append("content/runs/r05.md", "\nOne more line, seen through the command line.\n")
+    shown = run_cli("build", "--journal", "--profile", "--site", str(site.root))
+    assert shown.exit_code == 0, shown.output
+    stages = [line.split()[0] for line in shown.output.splitlines() if line.startswith("  ") and line.endswith("s")]
+    assert "snapshot" in stages and "site" not in stages, shown.output
+    assert "parsed 1 files" in shown.output
+    page = site.root / "output/journal/2025/06/06/run-05/index.html"
+    assert "seen through the command line" in page.read_text(encoding="utf-8")
