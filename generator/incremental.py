@@ -168,8 +168,7 @@ class EntryStore:
                 stamp = stamps.get(source.rel) or _stamp(source.path)
                 raw = source.path.read_bytes()
             except OSError as exc:
-                problem = error(source.path, None, f"cannot read the file: {exc.strerror}")
-                found[source.rel] = EntryRecord(source.rel, "", None, None, (problem,))
+                found[source.rel] = _unreadable(source, exc)
                 continue
             found[source.rel] = replace(process_entry(source, raw, cfg, audience), stamp=trusted_stamp(stamp, start_ns))
         self.parsed = self.read = len(found)
@@ -194,8 +193,7 @@ class EntryStore:
                 return old, b"", stamp
             raw = source.path.read_bytes()
         except OSError as exc:
-            problem = error(source.path, None, f"cannot read the file: {exc.strerror}")
-            return EntryRecord(source.rel, "", None, None, (problem,)), b"", (0, 0)
+            return _unreadable(source, exc), b"", (0, 0)
         self.read += 1
         if old is None or old.digest != content_digest(raw):
             return None, raw, stamp
@@ -223,6 +221,12 @@ class EntryStore:
         self._loaded = dict(self.records)
         self._stored = {}
         self.cache.save(audience, changed, removed)
+
+
+def _unreadable(source: SourceFile, exc: OSError) -> EntryRecord:
+    """Return the record of a source file that cannot be read: no entry, one error."""
+    problem = error(source.path, None, f"cannot read the file: {exc.strerror}")
+    return EntryRecord(source.rel, "", None, None, (problem,))
 
 
 def _stamp(path: Path) -> Stamp:
