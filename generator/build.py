@@ -29,8 +29,8 @@ from generator.parallel import fork_map, indexed_map
 from generator.records import EntryRecord, decode_problem, encode_problem
 from generator.snapshot import Snapshot
 from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
-from generator.themes import (StaticFile, Theme, load_theme, make_environment, render_page, static_files,
-                              template_problem)
+from generator.themes import (CompiledTemplates, StaticFile, Theme, load_theme, make_environment, render_page,
+                              static_files, template_problem)
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
 
@@ -396,7 +396,8 @@ class Builder:
                  for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
         key = hash_text(repr(inputs.config), repr(inputs.theme), repr(files), repr(sorted(inputs.static.items())))
         if self._env is None or self._env[0] != key:
-            self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static))
+            compiled = CompiledTemplates(inputs.config.cache_dir, self.code)
+            self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled))
         return self._env[1]
 
     def _stage_pages(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,

@@ -67,7 +67,8 @@ class TouchedPages:
         self.shared = shared  # what every page receives (the Site, the config)
         self._holds: dict[int, tuple[Any, bool]] = {}  # id of a value -> (the value, kept so its id stays its own;
         # whether it holds a dirty post). Resolving `posts[]` makes a new tuple each time.
-        self._holders: dict[tuple[str, ...], tuple[str, ...]] = {}  # read paths -> the values to look into
+        self._holders: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}  # read paths -> the values to look
+        # into: (path, its root in the context, or the path itself when the value is the root's, whole or its items)
         self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
 
     def touches(self, item: PlannedPage, reads: tuple[str, ...]) -> bool:
@@ -81,9 +82,9 @@ class TouchedPages:
         holders = self._holders.get(reads)
         if holders is None:
             holders = self._holders[reads] = _holders(reads)
-        for path in holders:
-            if path.split(".", 1)[0].removesuffix("[]") in item.context:
-                value = resolve(item.context, path)
+        for path, root in holders:
+            if root in item.context:
+                value = item.context[root] if root == path else resolve(item.context, path)
             elif path not in self._shared:
                 value = self._shared[path] = resolve(self.shared, path)
             else:
@@ -105,10 +106,21 @@ class TouchedPages:
         return hit[1]
 
 
-def _holders(reads: Iterable[str]) -> tuple[str, ...]:
-    """Return the paths of the values a page's body-field reads and whole reads went through."""
+def _holders(reads: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Return the paths of the values a page's body-field reads and whole reads went through, each with its root.
+
+    The root is the path itself when the path leads to the root's value or its items (`post`, `posts[]`,
+    `post=`): whether that value holds a dirty post is the answer for the path too.
+    """
     found = {_body_holder(path) or (path if path.endswith("=") else None) for path in reads}
-    return tuple(sorted(path for path in found if path is not None))
+    return tuple(_with_root(path) for path in sorted(path for path in found if path is not None))
+
+
+def _with_root(path: str) -> tuple[str, str]:
+    """Return (path, the context name it starts from), the name standing for the path when it is all of it."""
+    root = path.split(".", 1)[0].removesuffix("=").removesuffix("[]")
+    whole = "." not in path and path.removesuffix("=").removesuffix("[]") == root
+    return (root, root) if whole else (path, root)
 
 
 def _body_holder(path: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -142,13 +143,17 @@ def template_loader(theme: Theme) -> jinja2.BaseLoader:
                                 jinja2.PrefixLoader(by_theme)])
 
 
-def make_environment(theme: Theme, cfg: SiteConfig,
-                     static: Mapping[str, StaticFile] | None = None) -> jinja2.Environment:
-    """Return the Jinja environment for a theme: autoescaped, strict, with Footfall's filters."""
+def make_environment(theme: Theme, cfg: SiteConfig, static: Mapping[str, StaticFile] | None = None,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """Return the Jinja environment for a theme: autoescaped, strict, with Footfall's filters.
+
+    `compiled` keeps compiled templates between runs (see CompiledTemplates).
+    """
     env = jinja2.Environment(
         loader=template_loader(theme),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, auto_reload=False,  # a build makes a new environment when a template changes
+        bytecode_cache=compiled,
     )
     env.template_class = FootfallTemplate
     env.filters.update(date=format_date, isodate=iso_date, month_name=month_name,
@@ -156,6 +161,46 @@ def make_environment(theme: Theme, cfg: SiteConfig,
     env.filters["rel"] = relative_url
     env.globals["asset"] = asset_function(static_files(theme) if static is None else static)
     return env
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled by an earlier run, kept in the site's cache folder, so that a small build skips compiling.
+
+    Jinja checks each template's source before using its compiled code. The folder is named after
+    Footfall's code stamp (which covers Jinja), so compiled code never outlives the code that made
+    it; the folders of other stamps are removed. A file that cannot be written is simply not kept.
+    """
+
+    def __init__(self, cache_dir: Path, code: str) -> None:
+        base = cache_dir / "templates"
+        self.folder = base / code[:16]
+        super().__init__(str(self.folder))
+        _remove_others(base, self.folder)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Read a compiled template if there is one (a file where the folder goes means there is none)."""
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            pass
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Write a compiled template, making the folder first; skip it when the disk says no."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _remove_others(base: Path, keep: Path) -> None:
+    """Remove the folders under base besides keep (compiled templates of other code)."""
+    try:
+        others = [p for p in base.iterdir() if p != keep and p.is_dir()]
+    except OSError:
+        return
+    for folder in others:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def asset_function(static: Mapping[str, StaticFile]) -> Any:
@@ -238,4 +283,4 @@ def _template_frame(exc: Exception) -> tuple[str | None, int | None]:
     return found
 
 
-__all__ = ["StaticFile", "Theme", "load_theme", "make_environment", "render_page", "static_files", "template_problem"]
+__all__ = ["CompiledTemplates", "StaticFile", "Theme", "load_theme", "make_environment", "render_page", "static_files", "template_problem"]

@@ -48,6 +48,8 @@ def is_safe_relpath(path: str) -> bool:
     """Return True when a relative output path stays inside the output folder."""
     if not path or path.startswith("/") or "\\" in path or "\x00" in path:
         return False
+    if ".." not in path:
+        return True  # nothing in it can lead up
     normal = posixpath.normpath(path)
     return not (normal == ".." or normal.startswith("../"))
 

@@ -75,6 +75,8 @@ def clean_outputs(root: Path, scratch: Path) -> dict[str, dict[str, bytes]]:
     scratch.mkdir()
     shutil.copy2(root / "site.toml", scratch / "site.toml")
     shutil.copytree(root / "content", scratch / "content")
+    if (root / "templates").is_dir():
+        shutil.copytree(root / "templates", scratch / "templates")
     for audience in AUDIENCES:
         assert build(scratch, audience).ok
     return {audience: snapshot(scratch / "output" / audience) for audience in AUDIENCES}
@@ -303,3 +305,15 @@ def test_the_profile_of_a_patched_build_shows_the_snapshot(site: AgedSite, run_c
     assert "parsed 1 files" in shown.output
     page = site.root / "output/journal/2025/06/06/run-05/index.html"
     assert "seen through the command line" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("shown", ["{{ tags }}", "{% for tag in tags %}{{ tag }}{% endfor %}"])
+def test_a_page_showing_model_values_whole_shows_a_body_edit(site: AgedSite, tmp_path: Path, shown: str) -> None:
+    """A theme may print a whole value (its repr holds every post's body): the page is checked after a body edit."""
+    site.write("templates/tags.html", '{% extends "base.html" %}{% block main %}' + shown + "{% endblock %}")
+    for audience in AUDIENCES:
+        assert build(site.root, audience).ok
+    site.replace("content/runs/r05.md", "More words about the run.", "Words shown on the tags page too.")
+    assert all(build(site.root, audience).ok for audience in AUDIENCES)
+    assert b"Words shown on the tags page too." in (site.root / "output/journal/tags/index.html").read_bytes()
+    assert_like_clean(site, tmp_path / "clean")

@@ -243,6 +243,22 @@ def test_a_template_edit_rerenders_the_pages_that_use_it(make_site) -> None:
     assert not any(p.count("/") == 4 and "run-number" in p for p in result.changed)
 
 
+def test_compiled_templates_are_kept_and_never_stand_for_a_changed_one(make_site) -> None:
+    site = make_site({**journal_of(6), "templates/partials/entry_card.html": CARD})
+    assert build(site, "journal").ok
+    compiled = list((site / ".footfall-cache/templates").glob("*/*.cache"))
+    assert compiled, "a build keeps its compiled templates for the next process"
+    card = site / "templates/partials/entry_card.html"
+    card.write_text(CARD.replace('class="entry-card"', 'class="entry-card edited"'))
+    assert build(site, "journal").ok  # a new process would find the old compiled card: Jinja checks its source
+    assert files_containing(site / "output/journal", 'class="entry-card edited"')
+    for path in (site / ".footfall-cache/templates").glob("*/*.cache"):
+        path.write_bytes(b"not compiled code")
+    shutil.rmtree(site / "output")
+    assert build(site, "journal").ok
+    assert files_containing(site / "output/journal", 'class="entry-card edited"')
+
+
 def test_a_broken_or_missing_cache_counts_as_empty_with_a_warning(make_site) -> None:
     site = make_site(journal_of(8))
     build(site, "journal")
