@@ -406,6 +406,30 @@ class Bench:
         found = shutil.which("footfall")
         return [found] if found else [sys.executable, "-m", "generator"]
 
+    def precompile(self) -> None:
+        """Compile Footfall's modules ahead, as the README's install command does.
+
+        Where Python is told not to write bytecode (PYTHONDONTWRITEBYTECODE), every run would
+        otherwise compile them again, which a user who installed as the README says never pays.
+        """
+        python = self._python()
+        if python is None:
+            self.log("could not tell footfall's Python: its modules are not compiled ahead")
+            return
+        code = "import compileall, os, generator; compileall.compile_dir(os.path.dirname(generator.__file__), quiet=1)"
+        subprocess.run([python, "-c", code], cwd=self.cwd, env=self.env, check=False, capture_output=True)
+
+    def _python(self) -> str | None:
+        """Return the Python that runs footfall: the one before `-m generator`, or a script's #! line."""
+        if self.footfall[1:3] == ["-m", "generator"]:
+            return self.footfall[0]
+        try:
+            with open(self.footfall[0], "rb") as script:
+                first = script.readline().decode("utf-8", "replace").strip()
+        except OSError:
+            return None
+        return first[2:].split()[0] if first.startswith("#!") else None
+
     def log(self, msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
@@ -609,6 +633,7 @@ class Bench:
         self.log(f"footfall: {shlex.join(self.footfall)} (cwd {self.cwd}"
                  + (f", PYTHONPATH {self.env['PYTHONPATH']}" if args.pythonpath else "") + ")"
                  + (f"; comparing with {meta['hugo_version']}" if self.compare == "hugo" else ""))
+        self.precompile()
         results = {"meta": meta, "sizes": {}}
         t0 = time.perf_counter()
         for n in args.sizes:
