@@ -2,7 +2,9 @@
 
 It holds plain data only (JSON and text in an SQLite file): a record per source file (its fields as
 JSON, its body and each audience's render HTML as text, so that a build reads only its own audience's
-render, without parsing the long texts as JSON) and, per audience, the manifest of the last good output ({output path: what it was made from}). Everything is keyed on
+render, without parsing the long texts as JSON) and, per audience, the manifest of the last good
+output ({output path: what it was made from}, each page's read paths kept once per distinct list
+in their own table). Everything is keyed on
 one cache key (Footfall's version, the configuration, the theme, the shape of the models); a
 different key, a missing file or a broken one all mean an empty cache, the last two with a warning.
 """
@@ -15,28 +17,31 @@ import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import Problem, warning
 
-FORMAT = "footfall-cache 2"
+FORMAT = "footfall-cache 3"
 FILE_NAME = "cache.sqlite"
 TABLES = {  # name -> how it is made
     "meta": "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "records": """CREATE TABLE IF NOT EXISTS records (rel TEXT PRIMARY KEY, digest TEXT NOT NULL, data TEXT NOT NULL,
         body TEXT NOT NULL, journal TEXT, journal_html TEXT, public TEXT, public_html TEXT)""",
     "outputs": """CREATE TABLE IF NOT EXISTS outputs (audience TEXT NOT NULL, path TEXT NOT NULL, digest TEXT NOT NULL,
-        hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reads TEXT NOT NULL,
+        hash TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reads INTEGER NOT NULL,
         PRIMARY KEY (audience, path))""",
+    # the read paths of pages, each list once: thousands of pages share a handful of them
+    "reads": "CREATE TABLE IF NOT EXISTS reads (id INTEGER PRIMARY KEY, paths TEXT NOT NULL UNIQUE)",
 }
 AUDIENCES = ("journal", "public")  # each has its own render columns in records
 
 
-@dataclass(frozen=True, slots=True)
-class OutputRow:
-    """What one output file was made from, and how it looked on disk after the build wrote it."""
+class OutputRow(NamedTuple):
+    """What one output file was made from, and how it looked on disk after the build wrote it.
+
+    A named tuple: a manifest has a row per output file, and tuples are made many times quicker.
+    """
 
     digest: str  # digest of everything the file was made from
     hash: str  # digest of its bytes
@@ -74,11 +79,12 @@ class Cache:
         if stored.get("format") != FORMAT or stored.get("key") != self.key:
             with self._transaction() as db:
                 if stored.get("format") != FORMAT:  # tables of another shape: make them anew
-                    for name in ("records", "outputs"):
+                    for name in ("records", "outputs", "reads"):
                         db.execute(f"DROP TABLE {name}")
                         db.execute(TABLES[name])
                 db.execute("DELETE FROM records")
                 db.execute("DELETE FROM outputs")
+                db.execute("DELETE FROM reads")
                 db.execute("DELETE FROM meta")
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
 
@@ -140,14 +146,14 @@ class Cache:
         """Return the manifest of one audience's last good build."""
         query = "SELECT path, digest, hash, size, mtime_ns, reads FROM outputs WHERE audience = ?"
         try:
-            rows = self._db.execute(query, (audience,)).fetchall() if self._db else []
-            split: dict[str, tuple[str, ...]] = {"": ()}  # most pages read the same paths: one tuple for them all
-            for *_, reads in rows:
-                if reads not in split:
-                    split[reads] = tuple(map(sys.intern, reads.split(",")))
-            return {path: OutputRow(digest, hash_, int(size), int(mtime), split[reads])
+            if self._db is None:
+                return {}
+            rows = self._db.execute(query, (audience,)).fetchall()
+            lists = {number: tuple(map(sys.intern, paths.split(","))) if paths else ()
+                     for number, paths in self._db.execute("SELECT id, paths FROM reads")}
+            return {path: OutputRow(digest, hash_, int(size), int(mtime), lists[reads])
                     for path, digest, hash_, size, mtime, reads in rows}
-        except (sqlite3.Error, ValueError, TypeError) as exc:
+        except (sqlite3.Error, ValueError, TypeError, KeyError) as exc:
             self._reset(f"the build cache is damaged ({exc}); starting from empty")
             return {}
 
@@ -190,21 +196,33 @@ class Cache:
 
     def save_outputs(self, audience: str, changed: Mapping[str, OutputRow], removed: Iterable[str]) -> None:
         """Store the manifest rows that changed in this build and forget removed files."""
-        rows = [(audience, path, r.digest, r.hash, r.size, r.mtime_ns, ",".join(r.reads)) for path, r in changed.items()]
+        texts = {r.reads: ",".join(r.reads) for r in changed.values()}
+        rows = [(audience, path, r.digest, r.hash, r.size, r.mtime_ns, texts[r.reads]) for path, r in changed.items()]
         gone = [(audience, path) for path in removed]
         if rows or gone:
-            self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)", rows,
-                        "DELETE FROM outputs WHERE audience = ? AND path = ?", gone)
+            self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?, "
+                        "(SELECT id FROM reads WHERE paths = ?))", rows,
+                        "DELETE FROM outputs WHERE audience = ? AND path = ?", gone,
+                        before=("INSERT OR IGNORE INTO reads (paths) VALUES (?)", [(t,) for t in set(texts.values())]),
+                        after="DELETE FROM reads WHERE id NOT IN (SELECT reads FROM outputs)")
 
-    def _write(self, upsert: str, rows: list[tuple[Any, ...]], delete: str, gone: list[tuple[Any, ...]]) -> None:
-        """Upsert and delete rows in one transaction; a failure is a warning and closes the cache."""
+    def _write(self, upsert: str, rows: list[tuple[Any, ...]], delete: str, gone: list[tuple[Any, ...]],
+               before: tuple[str, list[tuple[Any, ...]]] | None = None, after: str | None = None) -> None:
+        """Upsert and delete rows in one transaction; a failure is a warning and closes the cache.
+
+        `before` is a statement run first for each of its rows; `after`, one run last.
+        """
         if self._db is None:
             return
         try:
             with self._transaction() as db:
+                if before is not None:
+                    db.executemany(*before)
                 db.executemany(upsert, rows)
                 if gone:
                     db.executemany(delete, gone)
+                if after is not None:
+                    db.execute(after)
         except (sqlite3.Error, OSError) as exc:
             self.close()
             self.problems.append(warning(self.path, None, f"the build cache could not be saved ({exc})",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import errno
+import os
 import signal
 import sys
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
@@ -315,6 +316,30 @@ def init_command(directory: Path, title: str) -> None:
     console().print(f"Next: cd {directory} && footfall new \"My first run\"")
 
 
-def main() -> None:
-    """Run the CLI."""
-    cli(prog_name="footfall")
+def main() -> NoReturn:
+    """Run the CLI, then leave at once.
+
+    Everything the command writes is written and closed by then; leaving with os._exit skips
+    freeing the site model object by object, which takes a tenth of a second at 10,000 entries.
+    """
+    try:
+        cli(prog_name="footfall")
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away (`footfall build | head`), a closed stream
+            pass
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """Return the process exit code sys.exit(code) stands for (printing a message given in its place)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1

@@ -336,7 +336,7 @@ class OutputLedger:
 
     def record(self, staged: StagedFile) -> None:
         """Take a staged file into this build's rows (in the process that commits)."""
-        row = replace(staged.row, reads=tuple(map(sys.intern, staged.row.reads)))  # pages share most paths
+        row = staged.row._replace(reads=tuple(map(sys.intern, staged.row.reads)))  # pages share most paths
         self.staging.note(staged.path, staged.written)
         if staged.written:
             self._written[staged.path] = row
