@@ -408,7 +408,13 @@ class Builder:
         env = self._environment(inputs)
         shared = shared_context(site, inputs)
         key = hash_text(self._cache.key, repr(sorted((n, f.output) for n, f in inputs.static.items())))
-        digests = PageDigests(TemplateDigests(env), shared, key)
+        note = f"template-references:{self.audience}"
+        templates = TemplateDigests(env, self._cache.note(note))
+        digests = PageDigests(templates, shared, key)
+        for name in {item.template for item in planned}:
+            templates.digest(name)  # here, before any worker starts: they inherit it
+        if templates.learned:
+            self._cache.set_note(note, templates.references())
         touched = None if dirty is None else TouchedPages(dirty, shared)
         todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
         result.rendered = len(todo)

@@ -67,8 +67,9 @@ class TouchedPages:
         self.shared = shared  # what every page receives (the Site, the config)
         self._holds: dict[int, tuple[Any, bool]] = {}  # id of a value -> (the value, kept so its id stays its own;
         # whether it holds a dirty post). Resolving `posts[]` makes a new tuple each time.
-        self._holders: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}  # read paths -> the values to look
-        # into: (path, its root in the context, or the path itself when the value is the root's, whole or its items)
+        self._holders: dict[int, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}  # id of read paths ->
+        # (them, kept so the id stays theirs; the values to look into: (path, its root in the context, or the root
+        # itself when the value is the root's, whole or its items)). Pages share a few tuples of read paths.
         self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
 
     def touches(self, item: PlannedPage, reads: tuple[str, ...]) -> bool:
@@ -79,10 +80,10 @@ class TouchedPages:
         """
         if not self.dirty.isdisjoint(item.sources):
             return True
-        holders = self._holders.get(reads)
-        if holders is None:
-            holders = self._holders[reads] = _holders(reads)
-        for path, root in holders:
+        known = self._holders.get(id(reads))
+        if known is None or known[0] is not reads:
+            known = self._holders[id(reads)] = (reads, _holders(reads))
+        for path, root in known[1]:
             if root in item.context:
                 value = item.context[root] if root == path else resolve(item.context, path)
             elif path not in self._shared:
@@ -100,6 +101,8 @@ class TouchedPages:
             return value.key in self.dirty
         if kind in _PLAIN:
             return False
+        if kind is tuple and all(type(part) is Post for part in value):  # posts of a listing: the common case
+            return any(part.key in self.dirty for part in value)
         hit = self._holds.get(id(value))
         if hit is None:
             hit = self._holds[id(value)] = (value, any(self.holds(part) for part in _parts(value)))

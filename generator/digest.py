@@ -447,11 +447,22 @@ def _apply(value: Any, op: str) -> Any:
     return bool(value) if op == "?" else value
 
 
+def _name_or_none(value: object) -> bool:
+    """Return True for what a list of template references may hold: a name, or None."""
+    return value is None or isinstance(value, str)
+
+
 class TemplateDigests:
     """Digests of templates with everything they extend, include or import, resolved as the environment does."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(self, env: jinja2.Environment, known: Mapping[str, Any] | None = None) -> None:
+        """`known` may give the references found in earlier runs (see `known`), to skip parsing those templates."""
         self.env = env
+        #: digest of a template's source -> the names it references (None: a computed name), parsed once ever
+        self.known: dict[str, list[str | None]] = {key: refs for key, refs in (known or {}).items()
+                                                   if isinstance(refs, list) and all(_name_or_none(r) for r in refs)}
+        self.learned = False  # whether `known` gained a template this run (and is worth keeping)
+        self.used: set[str] = set()  # the keys of `known` this run looked up
         self._sources: dict[str, tuple[str, str] | None] = {}  # name -> (file, source) or None when missing
         self._refs: dict[str, set[str | None]] = {}
         self._digests: dict[str, str] = {}
@@ -465,6 +476,10 @@ class TemplateDigests:
                 parts.append(f"{used}={found[0]}:{hash_text(found[1])}" if found else f"{used}=missing")
             self._digests[name] = hash_text(*parts)
         return self._digests[name]
+
+    def references(self) -> dict[str, list[str | None]]:
+        """Return the references of the templates this run looked at, by source digest, to give a later run."""
+        return {key: self.known[key] for key in self.used if key in self.known}
 
     def _closure(self, name: str) -> set[str]:
         """Return the names of a template and all it references; every template when a name is computed."""
@@ -485,10 +500,15 @@ class TemplateDigests:
         """Return the template names one template references (None for a computed name)."""
         if name not in self._refs:
             found = self._source(name)
-            try:
-                self._refs[name] = set(jinja2.meta.find_referenced_templates(self.env.parse(found[1]))) if found else set()
-            except jinja2.TemplateSyntaxError:
-                self._refs[name] = set()
+            key = hash_text(found[1]) if found else ""
+            self.used.add(key)
+            if found and key not in self.known:
+                try:
+                    self.known[key] = list(jinja2.meta.find_referenced_templates(self.env.parse(found[1])))
+                except jinja2.TemplateSyntaxError:
+                    self.known[key] = []
+                self.learned = True
+            self._refs[name] = set(self.known[key]) if found else set()
         return self._refs[name]
 
     def _source(self, name: str) -> tuple[str, str] | None:

@@ -412,3 +412,18 @@ def test_stand_ins_note_exactly_what_a_template_reads() -> None:
     assert resolve({"box": box}, "box.items[].name") == resolve({"box": unsized}, "box.items[].name")
     assert resolve({"box": Box("x", (), Item("z", 0))}, "box.inner") == Item("z", 0)
     assert resolve({"box": box}, "box.missing") == "<missing>" and resolve({"box": box}, "box!") == "<Box>"
+
+
+def test_template_references_found_once_serve_later_runs(make_site) -> None:
+    """The templates a template pulls in are found by parsing it once; later runs reuse that, until it changes."""
+    site = make_site({**journal_of(6), "templates/partials/entry_card.html": CARD})
+    assert build(site, "journal").ok
+    card = site / "templates/partials/entry_card.html"
+    card.write_text(CARD + '{% include "partials/signature.html" %}')
+    (site / "templates/partials/signature.html").write_text("<p class=signature>Written on the run.</p>")
+    assert build(site, "journal").ok
+    assert files_containing(site / "output/journal", "Written on the run.")
+    (site / "templates/partials/signature.html").write_text("<p class=signature>Written after the run.</p>")
+    result = build(site, "journal")  # the card's references come from the last run: the new include is known
+    assert result.ok and files_containing(site / "output/journal", "Written after the run.")
+    assert not files_containing(site / "output/journal", "Written on the run.")
