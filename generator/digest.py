@@ -223,10 +223,39 @@ class ReadLog:
 
 
 def _stand_in_for(kind: type) -> type[ItemsReads] | type[ObjectReads] | None:
-    """Return the stand-in class for values of a type: tuples and lists, dataclass instances, or None."""
+    """Return the stand-in class for values of a type: tuples and lists, dataclass instances, or None.
+
+    A dataclass made of plain fields only (a link, an emotion chip and its family) gets none: it is
+    noted whole where it is reached, which costs a page nothing while it renders, and a page that
+    shows one field of it depends on all of them, which barely matters for values that small.
+    """
     if kind in (tuple, list):
         return ItemsReads
-    return ObjectReads if dataclasses.is_dataclass(kind) and not issubclass(kind, type) else None
+    if not dataclasses.is_dataclass(kind) or issubclass(kind, type):
+        return None
+    return None if _all_plain(kind) else ObjectReads
+
+
+def _all_plain(kind: type, seen: frozenset[type] = frozenset()) -> bool:
+    """Return True for a dataclass whose fields are plain (see _is_plain) or such dataclasses, optionally None."""
+    if kind in seen:
+        return False  # a value that may hold itself is no small value
+    try:
+        hints = typing.get_type_hints(kind)
+    except (NameError, TypeError):
+        return False
+    return all(_plain_or_small(hints.get(field.name), seen | {kind}) for field in dataclasses.fields(kind))
+
+
+def _plain_or_small(hint: Any, seen: frozenset[type]) -> bool:
+    """Return True for a field type of plain values, of dataclasses of them, or a union of those."""
+    if _is_plain(hint):
+        return True
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _all_plain(hint, seen)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return all(_plain_or_small(arg, seen) for arg in typing.get_args(hint))
+    return False
 
 
 def _unwrap(value: Any) -> Any:

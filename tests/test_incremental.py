@@ -375,10 +375,19 @@ def test_the_build_command_prints_a_one_line_summary(make_site, run_cli) -> None
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """A small model value for the read-tracking tests."""
+    """A model value for the read-tracking tests (its tuple field makes it watched field by field)."""
 
     name: str
     size: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A small model value of plain fields only: noted whole, like a link or an emotion chip."""
+
+    name: str
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +421,19 @@ def test_stand_ins_note_exactly_what_a_template_reads() -> None:
     assert resolve({"box": box}, "box.items[].name") == resolve({"box": unsized}, "box.items[].name")
     assert resolve({"box": Box("x", (), Item("z", 0))}, "box.inner") == Item("z", 0)
     assert resolve({"box": box}, "box.missing") == "<missing>" and resolve({"box": box}, "box!") == "<Box>"
+
+
+def test_small_values_of_plain_fields_are_noted_whole() -> None:
+    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
+        "{% for label in labels %}{{ label.name }} {% endfor %}{{ first.name }}")
+    labels = (Label("calm", "/emotions/calm/"), Label("tired", "/emotions/tired/"))
+    log = ReadLog()
+    assert template.render(labels=log.watch(labels, "labels"), first=log.watch(labels[0], "first")) == "calm tired calm"
+    assert log.paths == {"labels!", "labels#len", "labels[]", "first"}
+    moved = (Label("calm", "/feelings/calm/"), labels[1])
+    changed = {p for p in log.paths if resolve({"labels": labels, "first": labels[0]}, p)
+               != resolve({"labels": moved, "first": moved[0]}, p)}
+    assert changed == {"labels[]", "first"}, "a page that shows a label's name depends on all of the label"
 
 
 def test_template_references_found_once_serve_later_runs(make_site) -> None:
