@@ -138,35 +138,29 @@ def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry |
         return None, [error(path, None, f"front matter is not valid YAML: {exc}")]
     if not isinstance(meta, Mapping):
         return None, [error(path, 2, "front matter must be a list of `key: value` lines")]
-    lines = _key_lines(text)
-    body_line = _body_line(text)
+    lines, body_line = _front_lines(text)
     return _validate(meta, body, body_line, lines, source, cfg)
 
 
 _FM_START = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+_KEY = re.compile(r"^([\w-]+)[ \t]*:", re.MULTILINE)
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Return the file line of each top-level front matter key."""
+def _front_lines(text: str) -> tuple[dict[str, int], int]:
+    """Return the file line of each top-level front matter key, and the line where the body starts.
+
+    The front matter runs from the first line (`---`) to the next `---` line; without one, the
+    body starts at line 1.
+    """
+    opening = _FM_START.match(text)
+    closing = _FM_START.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return {}, 1
+    head = text[:closing.start()]
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines()[1:], start=2):
-        if re.match(r"^-{3,}\s*$", line):
-            break
-        match = re.match(r"^([\w-]+)\s*:", line)
-        if match:
-            lines.setdefault(match.group(1), number)
-    return lines
-
-
-def _body_line(text: str) -> int:
-    """Return the 1-based line where the body starts (after the closing ---)."""
-    seen = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(r"^-{3,}\s*$", line):
-            seen += 1
-            if seen == 2:
-                return number + 1
-    return 1
+    for match in _KEY.finditer(head, opening.end()):
+        lines.setdefault(match.group(1), head.count("\n", 0, match.start()) + 1)
+    return lines, head.count("\n") + 2
 
 
 class _Fields:
@@ -276,7 +270,7 @@ def _title(written: str, body: str, when: datetime | None) -> tuple[str, str]:
         return match.group(1).strip(), body[match.end():]
     if when is None:
         return "Untitled", body
-    return f"Run on {when.day} {when.strftime('%B')} {when.year}", body
+    return f"Run on {units.long_date(when)}", body
 
 
 def _slug(fields: _Fields, title: str, source: SourceFile) -> str:

@@ -110,29 +110,32 @@ def render_entry(entry: Entry, audience: Audience, root: str = "/") -> Rendered:
     md = markdown_parser()
     env: dict[str, Any] = {"audience": audience}
     tokens = md.parse(entry.body, env)
-    assets, problems, missing = _collect_images(tokens, entry)
-    _relative_site_links(tokens, root)
+    every = _every_token(tokens)
+    assets, problems, missing = _collect_images(every, entry)
+    _relative_site_links(every, root)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = entry.summary or _first_paragraph(tokens)
-    return Rendered(body_html, _shorten(summary), assets, _count_words(tokens), tuple(problems), missing)
+    return Rendered(body_html, _shorten(summary), assets, _count_words(every), tuple(problems), missing)
 
 
-def _walk(tokens: list[Token]) -> Any:
-    """Yield every token, children included."""
+def _every_token(tokens: list[Token]) -> list[Token]:
+    """Return every token in document order, children included (each one right after its parent)."""
+    found: list[Token] = []
     for token in tokens:
-        yield token
+        found.append(token)
         if token.children:
-            yield from _walk(token.children)
+            found.extend(_every_token(token.children))
+    return found
 
 
-def _collect_images(tokens: list[Token], entry: Entry) -> tuple[tuple[Asset, ...], list[Problem], tuple[Path, ...]]:
+def _collect_images(every: list[Token], entry: Entry) -> tuple[tuple[Asset, ...], list[Problem], tuple[Path, ...]]:
     """Return the local images the body refers to, warnings for missing ones, and their paths."""
     assets: dict[str, Asset] = {}
     problems: list[Problem] = []
     missing: dict[Path, None] = {}
     line = entry.body_line
     folder = entry.source.parent
-    for token in _walk(tokens):
+    for token in every:
         if token.map:
             line = entry.body_line + token.map[0]
         if token.type != "image":
@@ -152,9 +155,9 @@ def _collect_images(tokens: list[Token], entry: Entry) -> tuple[tuple[Asset, ...
     return tuple(assets.values()), problems, tuple(missing)
 
 
-def _relative_site_links(tokens: list[Token], root: str) -> None:
+def _relative_site_links(every: list[Token], root: str) -> None:
     """Rewrite site-root links (/about/) relative to the page, so the site works under any path."""
-    for token in _walk(tokens):
+    for token in every:
         attr = "href" if token.type == "link_open" else "src" if token.type == "image" else None
         value = str(token.attrs.get(attr, "")) if attr else ""
         if value.startswith("/") and not value.startswith("//"):
@@ -209,9 +212,9 @@ def _shorten(text: str) -> str:
     return cut + "…"
 
 
-def _count_words(tokens: list[Token]) -> int:
+def _count_words(every: list[Token]) -> int:
     """Return the number of words in the rendered text."""
-    return sum(len(t.content.split()) for t in _walk(tokens) if t.type in ("text", "code_inline"))
+    return sum(len(t.content.split()) for t in every if t.type in ("text", "code_inline"))
 
 
 def plain(html_text: str) -> str:

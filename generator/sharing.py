@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
+from generator import units
 from generator.config import SiteConfig
 from generator.site import Post
 from generator.urls import absolute
@@ -55,7 +56,7 @@ def card_path(post: Post) -> str:
 
 def long_date(post: Post) -> str:
     """Return a story's date like "14 March 2026"."""
-    return f"{post.date.day} {post.date.strftime('%B')} {post.date.year}" if post.date else ""
+    return units.long_date(post.date) if post.date else ""
 
 
 def card_spec(post: Post, cfg: SiteConfig) -> CardSpec:

@@ -18,6 +18,7 @@ from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.pages import PlannedPage
 from generator.partials import LINK_START, FootfallTemplate
+from generator.units import MONTH_NAMES, long_date, short_date
 from generator.urls import absolute
 
 SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -221,9 +222,7 @@ def format_date(value: datetime | None, style: str = "long") -> str:
     """Return a date like "14 March 2026" (long) or "14 Mar" (short)."""
     if value is None:
         return ""
-    if style == "short":
-        return f"{value.day} {value.strftime('%b')}"
-    return f"{value.day} {value.strftime('%B')} {value.year}"
+    return short_date(value) if style == "short" else long_date(value)
 
 
 def iso_date(value: datetime | None) -> str:
@@ -233,7 +232,7 @@ def iso_date(value: datetime | None) -> str:
 
 def month_name(number: int) -> str:
     """Return the English name of a month number."""
-    return datetime(2000, number, 1).strftime("%B")
+    return MONTH_NAMES[number - 1]
 
 
 @jinja2.pass_context

@@ -1,9 +1,10 @@
-"""Parse and format distances, durations and paces: pure functions, no IO."""
+"""Parse and format distances, durations, paces and dates: pure functions, no IO."""
 
 from __future__ import annotations
 
 import math
 import re
+from datetime import date
 
 METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344, "m": 1.0}
 _DISTANCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km|mi|m|miles?|kilometres?|kilometers?|metres?|meters?)?\s*$", re.I)
@@ -12,6 +13,20 @@ _UNIT_ALIASES = {"mile": "mi", "miles": "mi", "kilometre": "km", "kilometres": "
 _WORDS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+(?:\.\d+)?)\s*m(?:in(?:utes?|s)?)?)?"
                     r"\s*(?:(\d+)\s*s(?:ec(?:onds?|s)?)?)?\s*$", re.I)
 _CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
+
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")  # English, whatever the machine's locale (strftime's %B is not)
+
+
+def long_date(value: date) -> str:
+    """Return a date like "14 March 2026"."""
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def short_date(value: date) -> str:
+    """Return a date like "14 Mar"."""
+    return f"{value.day} {MONTH_NAMES[value.month - 1][:3]}"
 
 
 class UnitError(ValueError):
