@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator import __version__
 from generator.cache import Cache, OutputRow
@@ -143,20 +143,20 @@ class EntryStore:
             self._stored, self._audience = self.cache.records(audience), audience
         found: dict[str, EntryRecord] = {}
         todo: list[tuple[SourceFile, bytes, Stamp]] = []
-        with paused_gc():  # decoding makes many long-lived objects
+        with paused_gc():  # decoding and parsing make many long-lived objects, and garbage without cycles
             for source in sources:
                 record, raw, stamp = self._reuse(source, cfg, audience, start_ns)
                 if record is not None:
                     found[source.rel] = record
                 else:
                     todo.append((source, raw, stamp))
-        made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
-        for done, ((source, _, stamp), record) in enumerate(zip(todo, made, strict=True), start=1):
-            found[source.rel] = replace(record, stamp=trusted_stamp(stamp, start_ns))
-            if progress is not None:
-                progress("Reading entries", done, len(todo))
-        self.parsed = len(todo)
-        self._save(found, audience)
+            made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
+            for done, ((source, _, stamp), record) in enumerate(zip(todo, made, strict=True), start=1):
+                found[source.rel] = replace(record, stamp=trusted_stamp(stamp, start_ns))
+                if progress is not None:
+                    progress("Reading entries", done, len(todo))
+            self.parsed = len(todo)
+            self._save(found, audience)
         return [found[s.rel] for s in sources]
 
     def parse(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience,
@@ -271,9 +271,12 @@ def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-@dataclass(frozen=True)
-class StagedFile:
-    """One file of a build after staging: its row, and whether its bytes were written (or the live file kept)."""
+class StagedFile(NamedTuple):
+    """One file of a build after staging: its row, and whether its bytes were written (or the live file kept).
+
+    A tuple of plain values, which the garbage collector stops looking at once it has seen it: a
+    big build holds one per page while it renders.
+    """
 
     path: str
     row: OutputRow
