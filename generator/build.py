@@ -305,11 +305,23 @@ class Builder:
 
     def _build(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
                result: BuildResult, last: dict[str, Any], start_ns: int) -> Snapshot | None:
-        """Refresh the entries, make the site model and write what changed; return the model made, if any."""
+        """Refresh the entries, make the site model and write what changed; return the model made, if any.
+
+        The new records are stored in the cache while the workers render (or at the end, at the latest).
+        """
+        assert self._store is not None and self._cache is not None
+        try:
+            return self._build_model(cfg, theme, vocabulary, scan, result, last, start_ns)
+        finally:
+            self._store.store()
+
+    def _build_model(self, cfg: SiteConfig, theme: Theme, vocabulary: Vocabulary, scan: InputScan,
+                     result: BuildResult, last: dict[str, Any], start_ns: int) -> Snapshot | None:
+        """Do the work of _build()."""
         assert self._store is not None and self._cache is not None
         with result.timed("entries"):
             records = self._store.refresh(discover(cfg.content_dir), cfg, self.audience, mapper=self.mapper,
-                                          stamps=scan.content, progress=self.progress)
+                                          stamps=scan.content, progress=self.progress, store_later=True)
             result.parsed = self._store.parsed
             dirty = self._body_edits(last, scan, records, result)
         entries = tuple(r.entry for r in records if r.entry is not None)
@@ -334,9 +346,15 @@ class Builder:
         produced = last.get("produced") if dirty is not None else None
         made = self._snapshot_to_keep(records, model_problems, visible, site, planned, scan, start_ns, result)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
-                    produced if isinstance(produced, dict) else {},
-                    meanwhile=(lambda: self._prepare(made)) if made is not None else None)
+                    produced if isinstance(produced, dict) else {}, meanwhile=lambda: self._meanwhile(made))
         return made
+
+    def _meanwhile(self, made: Snapshot | None) -> None:
+        """Do this process's own part of a build while the workers render: store the records, write the snapshot."""
+        assert self._store is not None
+        self._store.store()
+        if made is not None:
+            self._prepare(made)
 
     def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],
                     result: BuildResult) -> frozenset[str] | None:

@@ -129,13 +129,16 @@ class EntryStore:
         self._stamps: Mapping[str, Stamp] = {}  # sizes and times scanned for this refresh
         self.parsed = 0  # files parsed in the last refresh
         self.read = 0  # files read in the last refresh
+        self._unstored: tuple[Audience, list[EntryRecord], list[str]] | None = None  # what store() writes
 
     def refresh(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience, *, mapper: Mapper = map,
-                stamps: Mapping[str, Stamp] | None = None,
-                progress: Callable[[str, int, int], None] | None = None) -> list[EntryRecord]:
+                stamps: Mapping[str, Stamp] | None = None, progress: Callable[[str, int, int], None] | None = None,
+                store_later: bool = False) -> list[EntryRecord]:
         """Return a record per source, reusing every record whose file did not change.
 
         `stamps` may give each file's (size, mtime_ns) by path, as scanned; others are looked up.
+        With `store_later`, the new records are written to the cache only by store() (a big build
+        calls it while its workers render, when this process would otherwise wait).
         """
         start_ns, self.parsed, self.read = time.time_ns(), 0, 0
         self._stamps = stamps or {}
@@ -156,7 +159,9 @@ class EntryStore:
                 if progress is not None:
                     progress("Reading entries", done, len(todo))
             self.parsed = len(todo)
-            self._save(found, audience)
+            self._keep(found, audience)
+        if not store_later:
+            self.store()
         return [found[s.rel] for s in sources]
 
     def parse(self, sources: list[SourceFile], cfg: SiteConfig, audience: Audience,
@@ -212,15 +217,23 @@ class EntryStore:
             self.records[rel] = self._loaded[rel] = record
         return record if record is not None and record.rel == rel else None
 
-    def _save(self, found: dict[str, EntryRecord], audience: Audience) -> None:
-        """Keep the new records in memory and store those that changed (with this audience's render)."""
-        changed = {rel: (r.digest, *record_to_plain(r, audience)) for rel, r in found.items()
-                   if r.digest and self._loaded.get(rel) is not r}
+    def _keep(self, found: dict[str, EntryRecord], audience: Audience) -> None:
+        """Hold the new records in memory; note those that changed (with this audience's render) for store()."""
+        changed = [r for rel, r in found.items() if r.digest and self._loaded.get(rel) is not r]
         removed = [rel for rel in (*self._loaded, *(self._stored or ())) if rel not in found]
         self.records = {rel: r for rel, r in found.items() if r.digest}
         self._loaded = dict(self.records)
         self._stored = {}
-        self.cache.save(audience, changed, removed)
+        self._unstored = (audience, [*self._unstored[1], *changed] if self._unstored else changed,
+                          [*self._unstored[2], *removed] if self._unstored else removed)
+
+    def store(self) -> None:
+        """Write the records that the last refresh made or dropped to the cache (once)."""
+        if self._unstored is None:
+            return
+        audience, changed, removed = self._unstored
+        self._unstored = None
+        self.cache.save(audience, {r.rel: (r.digest, *record_to_plain(r, audience)) for r in changed}, removed)
 
 
 def _unreadable(source: SourceFile, exc: OSError) -> EntryRecord:
