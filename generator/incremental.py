@@ -310,6 +310,8 @@ class OutputLedger:
         self.on_disk = scan_files(staging.target) if walk else stat_files(staging.target, manifest)  # the live files
         self.rows: dict[str, OutputRow] = {}  # this build's rows, by output path
         self._written: dict[str, OutputRow] = {}  # rows of the files written to staging, taken in on commit
+        self._reads: dict[tuple[str, ...], tuple[str, ...]] = {}  # each list of read paths made, as one tuple: pages
+        # share a handful of them, so the rows sent back by workers carry each once per batch (pickle sees the same)
 
     def intact(self, path: str) -> OutputRow | None:
         """Return the manifest row of a file that is on disk exactly as the last build left it."""
@@ -348,11 +350,19 @@ class OutputLedger:
         mtime = None if row is not None and row.hash == content else self.staging.write(path, data)
         written = mtime is not None
         size, mtime = (len(data), mtime) if mtime is not None else self.on_disk.get(path, (len(data), 0))
-        return StagedFile(path, OutputRow(digest, content, size, mtime, tuple(sorted(reads))), written)
+        return StagedFile(path, OutputRow(digest, content, size, mtime, self._shared_reads(tuple(sorted(reads)))),
+                          written)
+
+    def _shared_reads(self, reads: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the one tuple of these read paths that this ledger hands out."""
+        return self._reads.setdefault(reads, reads)
 
     def record(self, staged: StagedFile) -> None:
         """Take a staged file into this build's rows (in the process that commits)."""
-        row = staged.row._replace(reads=tuple(map(sys.intern, staged.row.reads)))  # pages share most paths
+        row = staged.row
+        shared = self._reads.get(row.reads) or self._shared_reads(tuple(map(sys.intern, row.reads)))
+        if row.reads is not shared:
+            row = row._replace(reads=shared)
         self.staging.note(staged.path, staged.written)
         if staged.written:
             self._written[staged.path] = row
