@@ -22,6 +22,7 @@ from typing import Any, Callable, NamedTuple
 import jinja2
 import jinja2.meta
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from generator.digest import ReadLog, log_of, path_of, real_value
 
@@ -49,14 +50,34 @@ class LinkStart:
 LINK_START = LinkStart()
 
 
+def quick_escape(value: Any) -> Markup:
+    """Return value escaped for HTML, as markupsafe's escape() does; text (the common case) in fewer steps.
+
+    Every `{{ ... }}` of an autoescaped template calls this: a page calls it hundreds of times.
+    """
+    if type(value) is str and _escape_text is not None:
+        return _new_text(Markup, _escape_text(value))
+    return escape(value)
+
+
+try:  # the function behind markupsafe's escape() for text (compiled, in MarkupSafe 3)
+    from markupsafe import _escape_inner as _escape_text
+except ImportError:  # another MarkupSafe: its escape() as it is
+    _escape_text = None
+_new_text = str.__new__
+
+
 class FootfallTemplate(jinja2.Template):
     """A Jinja template; the reused partials among them remember what they rendered."""
 
     @classmethod
     def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: MutableMapping[str, Any],
                   uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
-        """Create the template; wrap the render function of a reused partial."""
+        """Create the template, escaping with quick_escape; wrap the render function of a reused partial."""
         template = super().from_code(environment, code, globals, uptodate)
+        namespace = template.root_render_func.__globals__  # the module of the compiled template
+        if namespace.get("escape") is escape:
+            namespace["escape"] = quick_escape
         if template.name in REUSED_PARTIALS and not template.blocks:
             template.root_render_func = ReusedPartial(template, template.root_render_func)  # type: ignore[method-assign]
         return template
