@@ -5,7 +5,8 @@ render can see. Values are digested by their fields (any frozen dataclass, tuple
 number or date), never by identity; templates by their files and the files they extend, include or
 import. While a page renders, its dataclass and tuple values (the Site included) are stand-ins that
 note each attribute read (`ReadLog`), so the page depends only on what its templates used: a tag
-page that shows `term.posts | length` depends on the number of posts, not on each of them.
+page that shows `term.posts | length` depends on the number of posts, not on each of them. Small
+values made of plain fields only (a link, an emotion chip) are noted whole where they are reached.
 Templates and filters must reach model values through attributes, as Jinja does; field type
 annotations are trusted to say which fields hold plain values.
 """

@@ -159,7 +159,7 @@ class EntryStore:
                 if progress is not None:
                     progress("Reading entries", done, len(todo))
             self.parsed = len(todo)
-            self._keep(found, audience)
+            self._hold(found, audience)
         if not store_later:
             self.store()
         return [found[s.rel] for s in sources]
@@ -217,7 +217,7 @@ class EntryStore:
             self.records[rel] = self._loaded[rel] = record
         return record if record is not None and record.rel == rel else None
 
-    def _keep(self, found: dict[str, EntryRecord], audience: Audience) -> None:
+    def _hold(self, found: dict[str, EntryRecord], audience: Audience) -> None:
         """Hold the new records in memory; note those that changed (with this audience's render) for store()."""
         changed = [r for rel, r in found.items() if r.digest and self._loaded.get(rel) is not r]
         removed = [rel for rel in (*self._loaded, *(self._stored or ())) if rel not in found]
