@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from generator.pages import PlannedPage, plan_pages
 from generator.parallel import fork_map, indexed_map
 from generator.records import EntryRecord, decode_problem, encode_problem
 from generator.snapshot import Snapshot
-from generator.site import Site, build_site, find_url_collisions, is_visible, url_of
+from generator.site import Site, build_site, find_url_collisions, is_visible, paused_gc, url_of
 from generator.themes import (CompiledTemplates, StaticFile, Theme, load_theme, make_environment, render_page,
                               static_files, template_problem)
 from generator.urls import output_path, relative_root
@@ -178,6 +179,7 @@ class Builder:
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
+        gc.unfreeze()  # what the last build set aside (see below) is the collector's again
         result = BuildResult(self.audience)
         setup = read_setup(self.root, result)
         if setup is None:
@@ -185,14 +187,18 @@ class Builder:
         cfg, theme, vocabulary = setup
         result.output_dir = output_dir(cfg, self.audience)
         start_ns = time.time_ns()
-        with result.timed("cache"):
+        with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
             scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
             cache.set_note(f"building:{self.audience}", True)  # the last note is not trusted until this build ends well
-        if self._quick_edit(cfg, theme, vocabulary, scan, last, result) is None:
+        with paused_gc():  # a handful of pages from a loaded model: a few cycles at most, collected later
+            quick = self._quick_edit(cfg, theme, vocabulary, scan, last, result)
+            if quick is not None:
+                gc.freeze()  # the collector need not look at the loaded model again; build() lets it go next time
+        if quick is None:
             self._snapshot = None
             made = self._build(cfg, theme, vocabulary, scan, result, last, start_ns)
             if made is not None and made is self._prepared and result.ok and snapshot.commit(cache.folder):
