@@ -181,7 +181,7 @@ class EntryStore:
 
     def keep(self, found: Mapping[str, EntryRecord], audience: Audience) -> None:
         """Store records made by parse() and hold them as the latest of their sources."""
-        self.cache.save(audience, {rel: (r.digest, *record_to_plain(r, audience)) for rel, r in found.items()}, [])
+        self.cache.save(audience, _stored_rows(found.values(), audience), [])
         self.records.update(found)
         self._loaded.update(found)
         if self._stored:  # plain records not decoded yet: these sources have newer ones now
@@ -233,7 +233,12 @@ class EntryStore:
             return
         audience, changed, removed = self._unstored
         self._unstored = None
-        self.cache.save(audience, {r.rel: (r.digest, *record_to_plain(r, audience)) for r in changed}, removed)
+        self.cache.save(audience, _stored_rows(changed, audience), removed)
+
+
+def _stored_rows(records: Iterable[EntryRecord], audience: Audience) -> dict[str, tuple[Any, ...]]:
+    """Return what the cache stores of each record, with one audience's render, by source path."""
+    return {r.rel: (r.digest, *record_to_plain(r, audience)) for r in records}
 
 
 def _unreadable(source: SourceFile, exc: OSError) -> EntryRecord:
