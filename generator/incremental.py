@@ -219,13 +219,13 @@ class EntryStore:
 
     def _hold(self, found: dict[str, EntryRecord], audience: Audience) -> None:
         """Hold the new records in memory; note those that changed (with this audience's render) for store()."""
+        self.store()  # what an earlier refresh left unstored goes first
         changed = [r for rel, r in found.items() if r.digest and self._loaded.get(rel) is not r]
         removed = [rel for rel in (*self._loaded, *(self._stored or ())) if rel not in found]
         self.records = {rel: r for rel, r in found.items() if r.digest}
         self._loaded = dict(self.records)
         self._stored = {}
-        self._unstored = (audience, [*self._unstored[1], *changed] if self._unstored else changed,
-                          [*self._unstored[2], *removed] if self._unstored else removed)
+        self._unstored = (audience, changed, removed)
 
     def store(self) -> None:
         """Write the records that the last refresh made or dropped to the cache (once)."""

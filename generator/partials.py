@@ -55,14 +55,14 @@ def quick_escape(value: Any) -> Markup:
 
     Every `{{ ... }}` of an autoescaped template calls this: a page calls it hundreds of times.
     """
-    if type(value) is str and _escape_text is not None:
+    if type(value) is str:
         return _new_text(Markup, _escape_text(value))
     return escape(value)
 
 
 try:  # the function behind markupsafe's escape() for text (compiled, in MarkupSafe 3)
     from markupsafe import _escape_inner as _escape_text
-except ImportError:  # another MarkupSafe: its escape() as it is
+except ImportError:  # another MarkupSafe: templates keep its escape() (see FootfallTemplate)
     _escape_text = None
 _new_text = str.__new__
 
@@ -76,7 +76,7 @@ class FootfallTemplate(jinja2.Template):
         """Create the template, escaping with quick_escape; wrap the render function of a reused partial."""
         template = super().from_code(environment, code, globals, uptodate)
         namespace = template.root_render_func.__globals__  # the module of the compiled template
-        if namespace.get("escape") is escape:
+        if _escape_text is not None and namespace.get("escape") is escape:
             namespace["escape"] = quick_escape
         if template.name in REUSED_PARTIALS and not template.blocks:
             template.root_render_func = ReusedPartial(template, template.root_render_func)  # type: ignore[method-assign]
