@@ -248,6 +248,40 @@ def _all_plain(kind: type, seen: frozenset[type] = frozenset()) -> bool:
     return all(_plain_or_small(hints.get(field.name), seen | {kind}) for field in dataclasses.fields(kind))
 
 
+def self_contained(kind: type) -> bool:
+    """Return True for a dataclass of plain fields, small values (see _all_plain) and tuples of small values.
+
+    Such a value (a post) reaches no other model value that holds values of its own: digesting it
+    whole costs one memoised fingerprint per build.
+    """
+    found = _SELF_CONTAINED.get(kind)
+    if found is None:
+        found = _SELF_CONTAINED[kind] = _self_contained(kind)
+    return found
+
+
+_SELF_CONTAINED: dict[type, bool] = {}
+
+
+def _self_contained(kind: type) -> bool:
+    """Work out self_contained() for a type."""
+    if not dataclasses.is_dataclass(kind) or issubclass(kind, type):
+        return False
+    try:
+        hints = typing.get_type_hints(kind)
+    except (NameError, TypeError):
+        return False
+    return all(_plain_or_small(hint, frozenset()) or _small_items(hint) for hint in
+               (hints.get(field.name) for field in dataclasses.fields(kind)))
+
+
+def _small_items(hint: Any) -> bool:
+    """Return True for a field type `tuple[X, ...]` whose items are plain or small values."""
+    args = typing.get_args(hint)
+    return typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis and \
+        _plain_or_small(args[0], frozenset())
+
+
 def _plain_or_small(hint: Any, seen: frozenset[type]) -> bool:
     """Return True for a field type of plain values, of dataclasses of them, or a union of those."""
     if _is_plain(hint):

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from generator import __version__
 from generator.cache import Cache, OutputRow
 from generator.config import SiteConfig
-from generator.digest import Fingerprints, ReadLog, TemplateDigests, hash_bytes, hash_text, resolve
+from generator.digest import Fingerprints, ReadLog, TemplateDigests, hash_bytes, hash_text, resolve, self_contained
 from generator.entries import SourceFile
 from generator.errors import Problem, error, warning
 from generator.markdown import Audience
@@ -511,8 +511,22 @@ def watched(value: Any) -> bool:
 
 
 def watch_values(values: Mapping[str, Any], log: ReadLog) -> dict[str, Any]:
-    """Return template variables with dataclass and tuple values replaced by stand-ins noting reads."""
-    return {k: log.watch(v, k) if watched(v) else v for k, v in values.items()}
+    """Return template variables with dataclass and tuple values replaced by stand-ins noting reads.
+
+    A self-contained value (see digest.self_contained) is given as it is and noted whole (`post=`):
+    a page given one as its own (an entry's page, its post) shows most of it, and its fields need
+    not be watched one by one while it renders.
+    """
+    watching: dict[str, Any] = {}
+    for name, value in values.items():
+        if not watched(value):
+            watching[name] = value
+        elif self_contained(type(value)):
+            log.paths.add(name + "=")
+            watching[name] = value
+        else:
+            watching[name] = log.watch(value, name)
+    return watching
 
 
 def watch_context(item: PlannedPage, log: ReadLog) -> PlannedPage:

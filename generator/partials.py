@@ -67,6 +67,18 @@ except ImportError:  # another MarkupSafe: templates keep its escape() (see Foot
 _new_text = str.__new__
 
 
+class FootfallEnvironment(jinja2.Environment):
+    """A Jinja environment whose templates' globals are plain dicts, set before the first template loads.
+
+    Jinja's are chain maps over the environment's globals, which every new template context (one per
+    include and import) copies key by key in Python. Footfall sets its globals once, up front.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """Return the environment's globals overlaid with a template's own, as one dict."""
+        return {**self.globals, **(d or {})}
+
+
 class FootfallTemplate(jinja2.Template):
     """A Jinja template; the reused partials among them remember what they rendered."""
 

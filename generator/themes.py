@@ -17,7 +17,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.pages import PlannedPage
-from generator.partials import LINK_START, FootfallTemplate
+from generator.partials import LINK_START, FootfallEnvironment, FootfallTemplate
 from generator.units import MONTH_NAMES, long_date, short_date
 from generator.urls import absolute
 
@@ -150,7 +150,7 @@ def make_environment(theme: Theme, cfg: SiteConfig, static: Mapping[str, StaticF
 
     `compiled` keeps compiled templates between runs (see CompiledTemplates).
     """
-    env = jinja2.Environment(
+    env = FootfallEnvironment(
         loader=template_loader(theme),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, auto_reload=False,  # a build makes a new environment when a template changes
@@ -237,12 +237,18 @@ def month_name(number: int) -> str:
 
 @jinja2.pass_context
 def relative_url(context: jinja2.runtime.Context, url: str) -> str:
-    """Return a site URL relative to the page being rendered, so the site works under any path."""
+    """Return a site URL relative to the page being rendered, so the site works under any path.
+
+    In a macro imported without context, the page is the one render_page is rendering.
+    """
     if not url.startswith("/"):
         return url
     local, parent = context.vars, context.parent  # looked up as Context.resolve_or_missing does, without its calls
+    if "page_url" not in local and "page_url" not in parent:  # a macro's module, imported without context
+        local, parent = {}, RENDERING.context
     if local["root_relative"] if "root_relative" in local else parent.get("root_relative"):
-        base_path: str = urlsplit(context["site"].config.base_url).path
+        site = local["site"] if "site" in local else parent["site"]
+        base_path: str = urlsplit(site.config.base_url).path
         return base_path.rstrip("/") + url
     if LINK_START.marker is not None:  # a reused partial rendered for every depth: a marker stands in
         LINK_START.written += 1
@@ -253,10 +259,24 @@ def relative_url(context: jinja2.runtime.Context, url: str) -> str:
     return (prefix + target) or "./"
 
 
+class Rendering:
+    """The variables of the page render_page is rendering (empty between pages)."""
+
+    context: Mapping[str, Any] = {}
+
+
+RENDERING = Rendering()
+
+
 def render_page(env: jinja2.Environment, planned: PlannedPage, shared: Mapping[str, Any]) -> str:
     """Render one planned page to HTML."""
     template = env.get_template(planned.template)
-    return template.render({**shared, **planned.context, "page_url": planned.url})
+    context = {**shared, **planned.context, "page_url": planned.url}
+    outer, RENDERING.context = RENDERING.context, context
+    try:
+        return template.render(context)
+    finally:
+        RENDERING.context = outer
 
 
 def template_problem(exc: Exception, planned: PlannedPage) -> Problem:

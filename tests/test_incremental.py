@@ -21,6 +21,7 @@ from rich.console import Console
 from generator.build import Builder, build
 from generator.cli import ProgressBar
 from generator.digest import ReadLog, resolve
+from generator.incremental import watch_values
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -434,6 +435,16 @@ def test_small_values_of_plain_fields_are_noted_whole() -> None:
     changed = {p for p in log.paths if resolve({"labels": labels, "first": labels[0]}, p)
                != resolve({"labels": moved, "first": moved[0]}, p)}
     assert changed == {"labels[]", "first"}, "a page that shows a label's name depends on all of the label"
+
+
+def test_a_pages_self_contained_value_is_given_as_it_is_and_noted_whole() -> None:
+    """A page's own value of plain fields and tuples of small values (an entry's post) is not watched field by field."""
+    item, box = Item("a", 1, ("x",)), Box("Runs", (Item("a", 1),), None)
+    log = ReadLog()
+    values = watch_values({"item": item, "box": box, "title": "Runs"}, log)
+    assert values["item"] is item and values["title"] == "Runs"
+    assert log.paths == {"item=", "box!"}, "a value holding values of its own (a term's posts) is watched"
+    assert resolve({"item": item}, "item=") == item
 
 
 def test_template_references_found_once_serve_later_runs(make_site) -> None:

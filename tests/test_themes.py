@@ -184,3 +184,14 @@ def test_the_archive_jumps_only_to_years_of_listed_runs(make_site, run_cli) -> N
     assert run_cli("build", "--journal", "--site", str(site)).exit_code == 0
     journal = html(site / "output/journal/archive/index.html")
     assert [a.get_text() for a in journal.select(".archive-years a")] == ["2026", "2025", "2019"]
+
+
+def test_rel_in_a_macro_imported_without_context_links_from_the_page_being_rendered(make_site, run_cli) -> None:
+    """A theme's macro module, imported without context, still makes links relative to each page."""
+    macros = '{% macro home_link() %}<a class="home" href="{{ \'/\' | rel }}">Runs</a>{% endmacro %}\n'
+    tag_page = ('{% extends "base.html" %}\n{% from "partials/home.html" import home_link %}\n'
+                '{% block main %}{{ home_link() }}{% endblock %}\n')
+    site = make_site({"content/run.md": RUN, "templates/partials/home.html": macros, "templates/tag.html": tag_page})
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    page = site / "output/public/tags/easy/index.html"
+    assert [a["href"] for a in html(page).select("a.home")] == ["../../"]
