@@ -16,13 +16,12 @@ from generator import feeds, sharing, snapshot, timeline
 from generator.cache import Cache, OutputRow
 from generator.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
-from generator.digest import ReadLog, TemplateDigests, hash_bytes, hash_text
+from generator.digest import TemplateDigests, hash_bytes, hash_text
 from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
-                                   cache_key, code_stamp, outputs_intact, scan_inputs, trusted_stamp, watch_context,
-                                   watch_values)
+                                   cache_key, code_stamp, outputs_intact, scan_inputs, trusted_stamp, watch_context)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
@@ -442,7 +441,7 @@ class Builder:
         touched = None if dirty is None else TouchedPages(dirty, shared)
         todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
         result.rendered = len(todo)
-        made = indexed_map(lambda index: stage_one(env, todo[index], shared, digests, ledger), len(todo), meanwhile)
+        made = indexed_map(lambda index: stage_one(env, todo[index], digests, ledger), len(todo), meanwhile)
         for done, staged in enumerate(made, start=1):
             if isinstance(staged, Problem):
                 result.problems.append(staged)
@@ -473,25 +472,24 @@ def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: P
     return [item for item in planned if item.path not in kept], len(known)
 
 
-def render_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any],
-               digests: PageDigests) -> tuple[str, bytes, set[str]] | Problem:
+def render_one(env: jinja2.Environment, item: PlannedPage, digests: PageDigests) -> tuple[str, bytes, set[str]] | Problem:
     """Render one page; return its digest, bytes and read paths, or the template problem (pure: runs in workers)."""
-    log = ReadLog()
+    log, watched_shared = digests.new_log()
     try:
-        html = render_page(env, watch_context(item, log), watch_values(shared, log))
+        html = render_page(env, watch_context(item, log), watched_shared)
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
         return template_problem(exc, item)
     return digests.page(item, log.paths), html.encode("utf-8"), log.paths
 
 
-def stage_one(env: jinja2.Environment, item: PlannedPage, shared: dict[str, Any], digests: PageDigests,
+def stage_one(env: jinja2.Environment, item: PlannedPage, digests: PageDigests,
               ledger: OutputLedger) -> StagedFile | Problem:
     """Render one page and write it into staging; return what was staged, or the template problem.
 
     It runs in forked workers, so that writing the files is spread over the cores too, and only
     a small row travels back; the parent records it.
     """
-    made = render_one(env, item, shared, digests)
+    made = render_one(env, item, digests)
     if isinstance(made, Problem):
         return made
     digest, html, reads = made

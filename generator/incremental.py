@@ -407,6 +407,18 @@ class PageDigests:
         self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]] = {}
         self._shared_parts: dict[str, list[str]] = {}
         self._items: dict[tuple[int, tuple[str, ...]], tuple[Any, str]] = {}  # (item id, paths) -> its digest
+        self._log = ReadLog()  # what each page render here reads, emptied for the next (see new_log)
+        self._watched_shared = watch_values(shared, self._log)  # their stand-ins remember what they read for every page
+        self._shared_paths = frozenset(self._log.paths)
+
+    def new_log(self) -> tuple[ReadLog, dict[str, Any]]:
+        """Return the read log, emptied for a page render, and the shared values watched for it.
+
+        The shared values' stand-ins serve every page: what one page read of them, the next finds at
+        once, and notes in the same log.
+        """
+        self._log.paths = set(self._shared_paths)
+        return self._log, self._watched_shared
 
     def page(self, item: PlannedPage, reads: Iterable[str]) -> str:
         """Return the digest of a page whose render read these paths."""

@@ -59,7 +59,7 @@ def render_everything(root: Path, audience: Audience) -> dict[str, tuple[str, by
     digests = PageDigests(TemplateDigests(env), shared, "key")
     pages: dict[str, tuple[str, bytes, frozenset[str]]] = {}
     for item in planned:
-        made = render_one(env, item, shared, digests)
+        made = render_one(env, item, digests)
         assert isinstance(made, tuple), made
         pages[item.path] = (made[0], made[1], frozenset(made[2]))
     return pages
@@ -154,7 +154,7 @@ def test_one_environment_never_shows_a_card_of_another_build(make_site: Callable
         planned, _ = plan_pages(site)
         shared = shared_context(site, inputs)
         digests = PageDigests(TemplateDigests(env), shared, "key")
-        made = {item.path: render_one(env, item, shared, digests) for item in planned}
+        made = {item.path: render_one(env, item, digests) for item in planned}
         pages[audience] = {path: page[1] for path, page in made.items() if isinstance(page, tuple)}
     private = [f"Run {n} &lt;b&gt;" for n in range(15) if n % 3 == 1]
     public = b"".join(pages["public"].values()).decode("utf-8")
