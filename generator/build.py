@@ -175,6 +175,7 @@ class Builder:
         self._env: tuple[str, jinja2.Environment] | None = None
         self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
         self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
+        self._shapes_due: tuple[list[EntryRecord], dict[str, Any]] | None = None  # see _settle_shapes
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
@@ -351,13 +352,16 @@ class Builder:
         produced = last.get("produced") if dirty is not None else None
         made = self._snapshot_to_keep(records, model_problems, visible, site, planned, scan, start_ns, result)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
-                    produced if isinstance(produced, dict) else {}, meanwhile=lambda: self._meanwhile(made))
+                    produced if isinstance(produced, dict) else {}, meanwhile=lambda: self._meanwhile(made, result))
+        self._settle_shapes(result)
         return made
 
-    def _meanwhile(self, made: Snapshot | None) -> None:
-        """Do this process's own part of a build while the workers render: store the records, write the snapshot."""
+    def _meanwhile(self, made: Snapshot | None, result: BuildResult) -> None:
+        """Do this process's own part of a build while the workers render: store the records, work out the
+        entries' shapes if they are due, write the snapshot."""
         assert self._store is not None
         self._store.store()
+        self._settle_shapes(result)
         if made is not None:
             self._prepare(made)
 
@@ -366,14 +370,24 @@ class Builder:
         """Return the sources whose body alone changed since the last good build; None when more changed.
 
         Every input besides the entries (settings, theme, templates, images) must be as it was then.
+        When some is not, no page needs the entries' shapes: they are worked out later (_settle_shapes).
         """
         assert self._cache is not None
         before = last.get("shapes")
         before = before if isinstance(before, dict) else {}
-        result.shapes = entry_shapes(records, before)
+        self._shapes_due = None  # what a failed build left
         if last.get("key") != self._cache.key or scan.setup is None or last.get("setup") != scan.setup:
+            result.shapes, self._shapes_due = {}, (records, before)
             return None
+        result.shapes = entry_shapes(records, before)
         return body_only_changes(before, result.shapes)
+
+    def _settle_shapes(self, result: BuildResult) -> None:
+        """Work out the entries' shapes that _body_edits left for later, into result.shapes itself (a snapshot holds it)."""
+        if self._shapes_due is not None:
+            records, before = self._shapes_due
+            self._shapes_due = None
+            result.shapes.update(entry_shapes(records, before))
 
     def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
                dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
