@@ -145,7 +145,7 @@ class EntryStore:
         if self._stored is None:
             self._stored, self._audience = self.cache.records(audience), audience
         found: dict[str, EntryRecord] = {}
-        todo: list[tuple[SourceFile, bytes, Stamp]] = []
+        todo: list[tuple[SourceFile, bytes | None, Stamp]] = []
         with paused_gc():  # decoding and parsing make many long-lived objects, and garbage without cycles
             for source in sources:
                 record, raw, stamp = self._reuse(source, cfg, audience, start_ns)
@@ -153,9 +153,9 @@ class EntryStore:
                     found[source.rel] = record
                 else:
                     todo.append((source, raw, stamp))
-            made = mapper(process_entry, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
+            made = mapper(read_and_process, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
             for done, ((source, _, stamp), record) in enumerate(zip(todo, made, strict=True), start=1):
-                found[source.rel] = replace(record, stamp=trusted_stamp(stamp, start_ns))
+                found[source.rel] = replace(record, stamp=trusted_stamp(stamp, start_ns)) if record.digest else record
                 if progress is not None:
                     progress("Reading entries", done, len(todo))
             self.parsed = len(todo)
@@ -189,18 +189,24 @@ class EntryStore:
                 self._stored.pop(rel, None)
 
     def _reuse(self, source: SourceFile, cfg: SiteConfig, audience: Audience,
-               start_ns: int) -> tuple[EntryRecord | None, bytes, Stamp]:
-        """Return the old record if the file is unchanged (rendering it if need be), else the file's bytes."""
+               start_ns: int) -> tuple[EntryRecord | None, bytes | None, Stamp]:
+        """Return the old record if the file is unchanged (rendering it if need be), else the file's bytes.
+
+        A file with no old record is not read here: read_and_process reads it (in a worker, for a big build).
+        """
         old = self._record(source)
         try:
             stamp = self._stamps.get(source.rel) or _stamp(source.path)
             if old is not None and old.stamp == stamp and not old.needs_render(audience):
                 return old, b"", stamp
+            if old is None:
+                self.read += 1
+                return None, None, stamp
             raw = source.path.read_bytes()
         except OSError as exc:
             return _unreadable(source, exc), b"", (0, 0)
         self.read += 1
-        if old is None or old.digest != content_digest(raw):
+        if old.digest != content_digest(raw):
             return None, raw, stamp
         return render_record(replace(old, stamp=trusted_stamp(stamp, start_ns)), cfg, audience), b"", stamp
 
@@ -234,6 +240,16 @@ class EntryStore:
         audience, changed, removed = self._unstored
         self._unstored = None
         self.cache.save(audience, _stored_rows(changed, audience), removed)
+
+
+def read_and_process(source: SourceFile, raw: bytes | None, cfg: SiteConfig, audience: Audience) -> EntryRecord:
+    """Return the record of a source file from its bytes, read here when not given."""
+    if raw is None:
+        try:
+            raw = source.path.read_bytes()
+        except OSError as exc:
+            return _unreadable(source, exc)
+    return process_entry(source, raw, cfg, audience)
 
 
 def _stored_rows(records: Iterable[EntryRecord], audience: Audience) -> dict[str, tuple[Any, ...]]:
