@@ -21,6 +21,7 @@ from rich.console import Console
 from generator.build import Builder, build
 from generator.cli import ProgressBar
 from generator.digest import ReadLog, resolve
+from generator.entries import SourceFile, discover
 from generator.incremental import watch_values
 from tests.conftest import SITE_TOML, entry, snapshot
 
@@ -349,6 +350,20 @@ def test_files_with_the_recorded_size_and_time_are_not_read_again(make_site) -> 
     second = builder.build()
     assert second.parsed == 1 and 0 < second.rendered < first.pages
     assert "Other paragraph of run 1." in (site / "output/journal/index.html").read_text()
+
+
+def test_an_entry_gone_before_it_is_read_is_an_error_naming_it(make_site, monkeypatch) -> None:
+    """A file listed but gone (removed while the build starts) is reported, never a traceback."""
+    site = make_site(journal_of(3))
+
+    def discover_with_a_ghost(folder: Path) -> list[SourceFile]:
+        return [*discover(folder), SourceFile(folder / "gone.md", "gone.md")]
+
+    monkeypatch.setattr("generator.build.discover", discover_with_a_ghost)
+    result = Builder(site, "journal").build()
+    assert [(p.path.name, p.message) for p in result.problems if p.path is not None and p.path.name == "gone.md"] == \
+        [("gone.md", "cannot read the file: No such file or directory")]
+    assert not result.ok
 
 
 def test_big_builds_show_a_progress_bar_in_a_terminal_only() -> None:
