@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.digest import hash_text, resolve
+from generator.digest import hash_text, holds_no_model_values, resolve
 from generator.pages import PlannedPage
 from generator.records import EntryRecord
 from generator.site import Post
@@ -103,6 +103,8 @@ class TouchedPages:
             return False
         if kind is tuple and all(type(part) is Post for part in value):  # posts of a listing: the common case
             return any(part.key in self.dirty for part in value)
+        if holds_no_model_values(kind):  # an emotion's facts, a pagination
+            return False
         hit = self._holds.get(id(value))
         if hit is None:
             hit = self._holds[id(value)] = (value, any(self.holds(part) for part in _parts(value)))

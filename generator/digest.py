@@ -249,7 +249,8 @@ def _all_plain(kind: type, seen: frozenset[type] = frozenset()) -> bool:
 
 
 def self_contained(kind: type) -> bool:
-    """Return True for a dataclass of plain fields, small values (see _all_plain) and tuples of small values.
+    """Return True for a dataclass of plain fields, small values (see _all_plain) and tuples of small values,
+    with at least one such tuple (a small value itself is noted whole wherever it is reached).
 
     Such a value (a post) reaches no other model value that holds values of its own: digesting it
     whole costs one memoised fingerprint per build.
@@ -263,9 +264,22 @@ def self_contained(kind: type) -> bool:
 _SELF_CONTAINED: dict[type, bool] = {}
 
 
+def holds_no_model_values(kind: type) -> bool:
+    """Return True for a dataclass that holds plain values and small values only, in tuples or not (a post, a chip):
+    no value of it holds a post, say."""
+    found = _LEAVES.get(kind)
+    if found is None:
+        found = _LEAVES[kind] = self_contained(kind) or (
+            dataclasses.is_dataclass(kind) and not issubclass(kind, type) and _all_plain(kind))
+    return found
+
+
+_LEAVES: dict[type, bool] = {}
+
+
 def _self_contained(kind: type) -> bool:
     """Work out self_contained() for a type."""
-    if not dataclasses.is_dataclass(kind) or issubclass(kind, type):
+    if not dataclasses.is_dataclass(kind) or issubclass(kind, type) or _all_plain(kind):
         return False
     try:
         hints = typing.get_type_hints(kind)
