@@ -265,16 +265,16 @@ _SELF_CONTAINED: dict[type, bool] = {}
 
 
 def holds_no_model_values(kind: type) -> bool:
-    """Return True for a dataclass that holds plain values and small values only, in tuples or not (a post, a chip):
-    no value of it holds a post, say."""
-    found = _LEAVES.get(kind)
+    """Return True for a dataclass whose fields hold plain and small values only, in tuples or not (a chip, an
+    emotion's facts, a post): none of its parts can be or hold a post."""
+    found = _HOLDS_NONE.get(kind)
     if found is None:
-        found = _LEAVES[kind] = self_contained(kind) or (
+        found = _HOLDS_NONE[kind] = self_contained(kind) or (
             dataclasses.is_dataclass(kind) and not issubclass(kind, type) and _all_plain(kind))
     return found
 
 
-_LEAVES: dict[type, bool] = {}
+_HOLDS_NONE: dict[type, bool] = {}
 
 
 def _self_contained(kind: type) -> bool:
