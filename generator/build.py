@@ -314,10 +314,17 @@ class Builder:
         """Refresh the entries, make the site model and write what changed; return the model made, if any.
 
         The new records are stored in the cache while the workers render (or at the end, at the latest).
+        The garbage collector is paused throughout: the records, the model and the rows of the pages are
+        many long-lived objects, which it would walk again and again, and building them makes no
+        garbage cycles with the shipped themes (checked); a theme that makes some keeps them until
+        the next build.
         """
         assert self._store is not None and self._cache is not None
         try:
-            return self._build_model(cfg, theme, vocabulary, scan, result, last, start_ns)
+            with paused_gc():
+                made = self._build_model(cfg, theme, vocabulary, scan, result, last, start_ns)
+            gc.freeze()  # nor need it walk them after the build: build() lets them go next time
+            return made
         finally:
             self._store.store()
 
