@@ -40,6 +40,8 @@ from generator.records import (EntryRecord, PlainRecord, Stamp, content_digest, 
 _ROOT = re.compile(r"[^.#!?=\[]*")  # the context name a read path starts with
 #: A page that reads this many attributes of a context value depends on all of it (cheaper to digest).
 WHOLE_FROM = 8
+#: From this many files to parse, the system is asked to read them all ahead (see read_ahead).
+READ_AHEAD_FROM = 200
 #: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
 RACY_NS = 2_000_000_000
 Mapper = Callable[..., Iterable[EntryRecord]]
@@ -153,6 +155,8 @@ class EntryStore:
                     found[source.rel] = record
                 else:
                     todo.append((source, raw, stamp))
+            if len(todo) >= READ_AHEAD_FROM:
+                read_ahead(source.path for source, raw, _ in todo if raw is None)
             made = mapper(read_and_process, [t[0] for t in todo], [t[1] for t in todo], repeat(cfg), repeat(audience))
             for done, ((source, _, stamp), record) in enumerate(zip(todo, made, strict=True), start=1):
                 found[source.rel] = replace(record, stamp=trusted_stamp(stamp, start_ns)) if record.digest else record
@@ -240,6 +244,28 @@ class EntryStore:
         audience, changed, removed = self._unstored
         self._unstored = None
         self.cache.save(audience, _stored_rows(changed, audience), removed)
+
+
+def read_ahead(paths: Iterable[Path]) -> None:
+    """Ask the system to start reading files about to be parsed, all at once, without waiting for them.
+
+    Where they are not in the page cache (a first build after other work), the workers would
+    otherwise wait for each small file in turn; where they are, this costs about 8 µs a file.
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:  # not on Linux
+        return
+    for path in paths:
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # read_and_process reports it
+        try:
+            advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
 
 
 def read_and_process(source: SourceFile, raw: bytes | None, cfg: SiteConfig, audience: Audience) -> EntryRecord:
