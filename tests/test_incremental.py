@@ -22,7 +22,7 @@ from generator.build import Builder, build
 from generator.cli import ProgressBar
 from generator.digest import ReadLog, resolve
 from generator.entries import SourceFile, discover
-from generator.incremental import watch_values
+from generator.incremental import read_ahead, watch_values
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -364,6 +364,14 @@ def test_an_entry_gone_before_it_is_read_is_an_error_naming_it(make_site, monkey
     assert [(p.path.name, p.message) for p in result.problems if p.path is not None and p.path.name == "gone.md"] == \
         [("gone.md", "cannot read the file: No such file or directory")]
     assert not result.ok
+
+
+def test_reading_ahead_passes_over_files_that_are_gone(tmp_path: Path) -> None:
+    """Asking the system to read entries ahead is a hint: a missing file is left to the parse to report."""
+    present = tmp_path / "run.md"
+    present.write_text("---\ntitle: A run\n---\nText.\n", "utf-8")
+    read_ahead([tmp_path / "gone.md", present, tmp_path])
+    assert present.read_text("utf-8").startswith("---")
 
 
 def test_big_builds_show_a_progress_bar_in_a_terminal_only() -> None:
