@@ -257,7 +257,7 @@ def self_contained(kind: type) -> bool:
     """
     found = _SELF_CONTAINED.get(kind)
     if found is None:
-        found = _SELF_CONTAINED[kind] = _self_contained(kind)
+        found = _SELF_CONTAINED[kind] = holds_no_model_values(kind) and not _all_plain(kind)
     return found
 
 
@@ -269,17 +269,16 @@ def holds_no_model_values(kind: type) -> bool:
     emotion's facts, a post): none of its parts can be or hold a post."""
     found = _HOLDS_NONE.get(kind)
     if found is None:
-        found = _HOLDS_NONE[kind] = self_contained(kind) or (
-            dataclasses.is_dataclass(kind) and not issubclass(kind, type) and _all_plain(kind))
+        found = _HOLDS_NONE[kind] = _small_values_only(kind)
     return found
 
 
 _HOLDS_NONE: dict[type, bool] = {}
 
 
-def _self_contained(kind: type) -> bool:
-    """Work out self_contained() for a type."""
-    if not dataclasses.is_dataclass(kind) or issubclass(kind, type) or _all_plain(kind):
+def _small_values_only(kind: type) -> bool:
+    """Work out holds_no_model_values() for a type."""
+    if not dataclasses.is_dataclass(kind) or issubclass(kind, type):
         return False
     try:
         hints = typing.get_type_hints(kind)
