@@ -20,7 +20,10 @@ if TYPE_CHECKING:  # imported when first needed: small builds never start a pool
 T = TypeVar("T")
 
 PARALLEL_FROM = 200  # fewer items than this are done in this process: forking would cost more than it saves
-CHUNKS_PER_WORKER = 24  # items go to workers in this many chunks each, so that the cores finish together
+#: Items go to workers in this many chunks each, so that the cores finish together: at the end, this process
+#: waits for the chunks already handed to a worker (up to three), so the smaller they are, the shorter the wait.
+CHUNKS_PER_WORKER = 64
+SMALLEST_CHUNK = 16  # items; smaller chunks cost more in messages than they save in waiting
 
 #: While this process works, the pool's threads (which read results and feed the workers) wait this long
 #: at most for their turn: with Python's default 5 ms, each pipe read of a big result waits that long.
@@ -73,7 +76,7 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
     """
     global _job
     _job = job
-    size = max(1, count // (processes * CHUNKS_PER_WORKER))
+    size = max(min(SMALLEST_CHUNK, count), count // (processes * CHUNKS_PER_WORKER))
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
     switch = sys.getswitchinterval()

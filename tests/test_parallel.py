@@ -39,6 +39,7 @@ def force(monkeypatch: pytest.MonkeyPatch, forked: bool) -> list[int]:
 
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2 if forked else 10**9)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "SMALLEST_CHUNK", 1)  # many small chunks, as a big build has
     monkeypatch.setattr(parallel, "_forked", spy)
     return sizes
 
