@@ -208,11 +208,34 @@ class Trash:
     so: allocation scans past each such inode instead. Deleting 15,000 pages before each cold build
     therefore makes every following build's system time grow (1 s, 4 s, 8 s, 11 s for the same
     15,000 files, run after run), for Footfall and Hugo alike. A rename costs nothing of that sort.
+    The kernel stops skipping an inode a minute after its deletion has been written back (dirty
+    for up to 30 s more), so a run that starts soon after another one emptied its trash waits
+    (settle()).
     """
+
+    SETTLE_S = 120  # seconds after emptying the trash before builds are measured again
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder  # beside the corpora, on the same file system, so a rename works
+        self.stamp = folder.with_name(folder.name + "-emptied")  # when the trash was last emptied
         self.count = 0
+
+    def settle(self, log, why: str = "the last run deleted its old outputs") -> None:
+        """Wait until the last mass delete (emptying the trash, making a corpus anew) is SETTLE_S seconds old."""
+        try:
+            age = time.time() - self.stamp.stat().st_mtime
+        except OSError:
+            return
+        if 0 <= age < self.SETTLE_S:
+            wait = self.SETTLE_S - age
+            log(f"waiting {wait:.0f} s: {why} {age:.0f} s ago, and new files are slow to create "
+                "for a minute or two after a mass delete on ext4 (see bench/README.md)")
+            time.sleep(wait)
+
+    def deleted_now(self) -> None:
+        """Note a mass delete made outside the trash (a corpus made anew replaces the old one's files)."""
+        self.stamp.parent.mkdir(parents=True, exist_ok=True)
+        self.stamp.touch()
 
     def set_aside(self, path: Path) -> None:
         """Move a build's output out of the way (deleting it if it cannot be moved)."""
@@ -227,7 +250,9 @@ class Trash:
 
     def empty(self) -> None:
         """Delete everything set aside, by this run and by any earlier run that was interrupted."""
-        rm_tree(self.folder)
+        if self.folder.exists():
+            rm_tree(self.folder)
+            self.deleted_now()
 
 
 def parse_cards(text: str) -> dict | None:
@@ -563,6 +588,9 @@ class Bench:
         corpus_root.mkdir(parents=True, exist_ok=True)
         stamp = prepare_corpus(n, args.seed, corpus_root, self.compare == "hugo", args.regen, self.log)
         site, hugo_site = stamp["site"], stamp["hugo_site"]
+        if stamp["generated"]:
+            self.trash.deleted_now()
+            self.trash.settle(self.log, "the corpus was written (replacing any older one)")
         target = pick_edit_target(site)
         for i in range(args.warmup):
             self.trash.set_aside(site / "output")
@@ -664,6 +692,7 @@ class Bench:
                  + (f", PYTHONPATH {self.env['PYTHONPATH']}" if args.pythonpath else "") + ")"
                  + (f"; comparing with {meta['hugo_version']}" if self.compare == "hugo" else ""))
         self.precompile()
+        self.trash.settle(self.log)
         results = {"meta": meta, "sizes": {}}
         t0 = time.perf_counter()
         try:
