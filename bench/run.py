@@ -208,12 +208,12 @@ class Trash:
     so: allocation scans past each such inode instead. Deleting 15,000 pages before each cold build
     therefore makes every following build's system time grow (1 s, 4 s, 8 s, 11 s for the same
     15,000 files, run after run), for Footfall and Hugo alike. A rename costs nothing of that sort.
-    The kernel stops skipping an inode a minute after its deletion has been written back (dirty
-    for up to 30 s more), so a run that starts soon after another one emptied its trash waits
-    (settle()).
+    The kernel skips an inode for a minute after its deletion, or six while the deletion is not yet
+    written back, so a run that starts soon after another one emptied its trash waits (settle()):
+    builds measured two minutes after emptying 3 GB of old outputs were still 10 to 20% slower.
     """
 
-    SETTLE_S = 120  # seconds after emptying the trash before builds are measured again
+    SETTLE_S = 360  # seconds after a mass delete before builds are measured again
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder  # beside the corpora, on the same file system, so a rename works
@@ -588,7 +588,7 @@ class Bench:
         corpus_root.mkdir(parents=True, exist_ok=True)
         stamp = prepare_corpus(n, args.seed, corpus_root, self.compare == "hugo", args.regen, self.log)
         site, hugo_site = stamp["site"], stamp["hugo_site"]
-        if stamp["generated"]:
+        if stamp["generated"] and not args.no_settle:
             self.trash.deleted_now()
             self.trash.settle(self.log, "the corpus was written (replacing any older one)")
         target = pick_edit_target(site)
@@ -692,7 +692,8 @@ class Bench:
                  + (f", PYTHONPATH {self.env['PYTHONPATH']}" if args.pythonpath else "") + ")"
                  + (f"; comparing with {meta['hugo_version']}" if self.compare == "hugo" else ""))
         self.precompile()
-        self.trash.settle(self.log)
+        if not args.no_settle:
+            self.trash.settle(self.log)
         results = {"meta": meta, "sizes": {}}
         t0 = time.perf_counter()
         try:
@@ -875,6 +876,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=0, help="unmeasured cold journal builds per size first (default 0)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds before a build is killed (default 3600)")
     ap.add_argument("--skip-public", action="store_true", help="no cold public builds (quicker runs of the journal figures)")
+    ap.add_argument("--no-settle", action="store_true",
+                    help="measure at once, even right after a mass delete (see bench/README.md)")
     ap.add_argument("--no-profile", action="store_true", help="do not pass --profile to footfall")
     ap.add_argument("--no-tree-sampling", action="store_true",
                     help="peak memory from ru_maxrss only; do not sample the process tree")
