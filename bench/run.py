@@ -220,7 +220,7 @@ class Trash:
         self.stamp = folder.with_name(folder.name + "-emptied")  # when the trash was last emptied
         self.count = 0
 
-    def settle(self, log, why: str = "the last run deleted its old outputs") -> None:
+    def settle(self, log) -> None:
         """Wait until the last mass delete (emptying the trash, making a corpus anew) is SETTLE_S seconds old."""
         try:
             age = time.time() - self.stamp.stat().st_mtime
@@ -228,8 +228,8 @@ class Trash:
             return
         if 0 <= age < self.SETTLE_S:
             wait = self.SETTLE_S - age
-            log(f"waiting {wait:.0f} s: {why} {age:.0f} s ago, and new files are slow to create "
-                "for a minute or two after a mass delete on ext4 (see bench/README.md)")
+            log(f"waiting {wait:.0f} s: many files were deleted {age:.0f} s ago (old outputs, or a corpus made "
+                "anew), and new files are slow to create for minutes after a mass delete on ext4 (see bench/README.md)")
             time.sleep(wait)
 
     def deleted_now(self) -> None:
@@ -588,9 +588,10 @@ class Bench:
         corpus_root.mkdir(parents=True, exist_ok=True)
         stamp = prepare_corpus(n, args.seed, corpus_root, self.compare == "hugo", args.regen, self.log)
         site, hugo_site = stamp["site"], stamp["hugo_site"]
-        if stamp["generated"] and not args.no_settle:
-            self.trash.deleted_now()
-            self.trash.settle(self.log, "the corpus was written (replacing any older one)")
+        if stamp["generated"]:
+            self.trash.deleted_now()  # it may have replaced an older corpus's files
+        if not args.no_settle:
+            self.trash.settle(self.log)
         target = pick_edit_target(site)
         for i in range(args.warmup):
             self.trash.set_aside(site / "output")
@@ -692,12 +693,12 @@ class Bench:
                  + (f", PYTHONPATH {self.env['PYTHONPATH']}" if args.pythonpath else "") + ")"
                  + (f"; comparing with {meta['hugo_version']}" if self.compare == "hugo" else ""))
         self.precompile()
-        if not args.no_settle:
-            self.trash.settle(self.log)
         results = {"meta": meta, "sizes": {}}
         t0 = time.perf_counter()
         try:
-            for n in args.sizes:
+            for index, n in enumerate(args.sizes):
+                if index and not args.no_settle:
+                    self.trash.empty()  # each size's old outputs go before the next (which settles), so the trash stays small
                 results["sizes"][str(n)] = self.size(n)
         finally:
             self.trash.empty()
