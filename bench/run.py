@@ -237,16 +237,17 @@ class Trash:
         self.stamp.parent.mkdir(parents=True, exist_ok=True)
         self.stamp.touch()
 
-    def set_aside(self, path: Path) -> None:
-        """Move a build's output out of the way (deleting it if it cannot be moved)."""
-        if not path.exists() and not path.is_symlink():
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.count += 1
-        try:
-            os.rename(path, self.folder / f"{self.count}-{os.getpid()}-{path.name}")
-        except OSError:
-            rm_tree(path)
+    def set_aside(self, *paths: Path) -> None:
+        """Move a build's outputs out of the way (deleting one that cannot be moved)."""
+        for path in paths:
+            if not path.exists() and not path.is_symlink():
+                continue
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            try:
+                os.rename(path, self.folder / f"{self.count}-{os.getpid()}-{path.name}")
+            except OSError:
+                rm_tree(path)
 
     def empty(self) -> None:
         """Delete everything set aside, by this run and by any earlier run that was interrupted."""
@@ -510,12 +511,15 @@ class Bench:
             return False
         return True
 
+    def set_aside_footfall_outputs(self, site: Path) -> None:
+        """Make the next Footfall build of a site cold: no output, no cache."""
+        self.trash.set_aside(site / "output", site / ".footfall-cache")
+
     def footfall_round(self, n: int, site: Path, target: dict, run_no: int, stamp: dict) -> dict:
         out = {}
         tag = f"[{n} run {run_no}]"
         # cold journal build
-        self.trash.set_aside(site / "output")
-        self.trash.set_aside(site / ".footfall-cache")
+        self.set_aside_footfall_outputs(site)
         res = self.footfall_build(site, journal=True)
         ok = self.check(res, f"{tag} cold journal build")
         res["html"] = count_html(site / "output" / "journal")
@@ -557,8 +561,7 @@ class Bench:
         if self.args.skip_public:
             out["public"] = {"rc": None, "skipped": True}
             return out
-        self.trash.set_aside(site / "output")
-        self.trash.set_aside(site / ".footfall-cache")
+        self.set_aside_footfall_outputs(site)
         res = self.footfall_build(site, journal=False)
         self.check(res, f"{tag} cold public build")
         res["html"] = count_html(site / "output" / "public")
@@ -570,8 +573,7 @@ class Bench:
         return out
 
     def hugo_round(self, n: int, hugo_site: Path, run_no: int) -> dict:
-        self.trash.set_aside(hugo_site / "public")
-        self.trash.set_aside(hugo_site / "resources")
+        self.trash.set_aside(hugo_site / "public", hugo_site / "resources")
         res = run_measured([self.hugo, "--quiet", "-s", str(hugo_site)], hugo_site, None,
                            self.args.timeout, not self.args.no_tree_sampling)
         self.check(res, f"[{n} run {run_no}] hugo cold build")
@@ -594,8 +596,7 @@ class Bench:
             self.trash.settle(self.log)
         target = pick_edit_target(site)
         for i in range(args.warmup):
-            self.trash.set_aside(site / "output")
-            self.trash.set_aside(site / ".footfall-cache")
+            self.set_aside_footfall_outputs(site)
             res = self.footfall_build(site, journal=True)
             self.log(f"[{n}] warm-up build {i + 1}: {res['wall_s']:.2f} s (not counted)")
         ff_runs, hugo_runs = [], []
