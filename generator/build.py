@@ -461,6 +461,7 @@ class Builder:
             self._cache.set_note(note, templates.references())
         touched = None if dirty is None else TouchedPages(dirty, shared)
         todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
+        todo = listings_first(todo)
         result.rendered = len(todo)
         made = indexed_map(lambda index: stage_one(env, todo[index], digests, ledger), len(todo), meanwhile)
         for done, staged in enumerate(made, start=1):
@@ -491,6 +492,18 @@ def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: P
     made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
     kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest))
     return [item for item in planned if item.path not in kept], len(known)
+
+
+def listings_first(pages: list[PlannedPage]) -> list[PlannedPage]:
+    """Return the pages with the listings (pages given `posts`) first, each group in its order.
+
+    A worker takes pages from the front and this process from the back (parallel.indexed_map), so
+    the listings mostly fall to one worker. Each process draws a post's card once and keeps it
+    (partials.ReusedPartial): listings split between the processes had both of them draw nearly
+    every card. The processes then meet among the entry pages, quick ones, so neither waits long
+    for the other at the end.
+    """
+    return [item for item in pages if "posts" in item.context] + [item for item in pages if "posts" not in item.context]
 
 
 def render_one(env: jinja2.Environment, item: PlannedPage, digests: PageDigests) -> tuple[str, bytes, set[str]] | Problem:
