@@ -1,0 +1,136 @@
+"""Read front matter as YAML does, quickly for the plain `key: value` lines most entries are made of.
+
+A journal's front matter is a dozen lines such as `distance: 10.2 km`, `duration: "58:30"` or
+`emotions: [calm, grief]`. PyYAML reads them correctly but spends most of a cold build's YAML time
+in its general machinery (events, nodes, generators). `quick_load` reads only that plain shape, and
+gives up (None)  on any line it is not sure of, leaving the text to YAML. The scalars are
+typed by the loader's own implicit resolvers, so the result is always what YAML itself would give.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+Resolvers = dict[Any, list[tuple[str, re.Pattern[str]]]]
+
+_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")  # `key: value`, value stripped
+#: Characters that may not start a plain scalar, or that make it mean more than text (YAML 1.1, 9.1.3).
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_SPECIAL = frozenset(",[]{}:#'\"")  # within a flow list's plain items
+_STR = "tag:yaml.org,2002:str"
+_BOOLS = yaml.constructor.SafeConstructor.bool_values
+
+
+class QuickLoader:
+    """Reads plain front matter as one YAML loader would (given its implicit resolvers), remembering short lines."""
+
+    MEMO_SIZE = 4096  # lines kept: `visibility: public`, `mood_after: 4`, `tags: [solo]` recur in many entries
+
+    def __init__(self, resolvers: Resolvers) -> None:
+        self.resolvers = resolvers  # the loader's `yaml_implicit_resolvers`
+        self._lines: dict[str, tuple[str, Any]] = {}  # short lines read -> key and value (a list as a tuple)
+
+    def load(self, text: str) -> dict[str, Any] | None:
+        """Return the mapping of a front matter made of plain `key: value` lines; None when YAML must read it."""
+        if "\t" in text or "\r" in text or "\\" in text or "#" in text:
+            return None  # tabs, other line ends, escapes and comments: YAML's business
+        found: dict[str, Any] = {}
+        lines = self._lines
+        for line in text.split("\n"):
+            read = lines.get(line)
+            if read is None:
+                if not line or line.isspace():
+                    continue
+                read = self._line(line)
+                if read is None:
+                    return None
+                if len(line) <= 80:
+                    if len(lines) >= self.MEMO_SIZE:
+                        lines.clear()
+                    lines[line] = read
+            key, value = read
+            found[key] = list(value) if type(value) is tuple else value
+        return found or None
+
+    def _line(self, line: str) -> tuple[str, Any] | None:
+        """Return the key and value of one `key: value` line (a list as a tuple); None when unsure."""
+        match = _LINE.fullmatch(line)
+        if match is None or not line.isprintable():
+            return None
+        key, written = match.groups()
+        if _resolve(key, self.resolvers) != _STR:
+            return None  # `yes:` or `null:` would be a key that is not text
+        value = _value(written or "", self.resolvers)
+        if value is None:
+            return None
+        return key, tuple(value[0]) if type(value[0]) is list else value[0]
+
+
+def _value(written: str, resolvers: Resolvers) -> tuple[Any] | None:
+    """Return a value (in a 1-tuple: it may be None) from the text after `key:`; None when unsure."""
+    if written.startswith("[") and written.endswith("]"):
+        return _flow_list(written[1:-1], resolvers)
+    if written[:1] in ("'", '"'):
+        return _quoted(written)
+    if written.endswith(":") or ": " in written or (written and written[0] in _INDICATORS):
+        return None
+    return _plain(written, resolvers)
+
+
+def _quoted(written: str) -> tuple[str] | None:
+    """Return a quoted text with nothing to unescape inside; None otherwise."""
+    quote, inner = written[0], written[1:-1]
+    if len(written) < 2 or written[-1] != quote or quote in inner:
+        return None
+    return (inner,)
+
+
+def _flow_list(inner: str, resolvers: Resolvers) -> tuple[list[Any]] | None:
+    """Return the items of `[a, b, c]` when each is a plain word or quoted text without commas; None otherwise."""
+    if not inner.strip():
+        return ([],)
+    items: list[Any] = []
+    for part in inner.split(","):
+        word = part.strip(" ")
+        if word[:1] in ("'", '"'):
+            quoted = _quoted(word)
+            if quoted is None:
+                return None
+            items.append(quoted[0])
+            continue
+        if not word or word[0] in _INDICATORS or any(c in _FLOW_SPECIAL for c in word):
+            return None
+        value = _plain(word, resolvers)
+        if value is None:
+            return None
+        items.append(value[0])
+    return (items,)
+
+
+def _plain(word: str, resolvers: Resolvers) -> tuple[Any] | None:
+    """Return a plain scalar typed as YAML types it (text, int, float, bool, null); None for other types."""
+    tag = _resolve(word, resolvers)
+    if tag == _STR:
+        return (word,)
+    if tag == "tag:yaml.org,2002:null":
+        return (None,)
+    if tag == "tag:yaml.org,2002:bool":
+        return (_BOOLS[word.lower()],)
+    if "_" in word:
+        return None  # 1_000: YAML drops the underscores; leave that to it
+    if tag == "tag:yaml.org,2002:int":
+        return (int(word),)
+    if tag == "tag:yaml.org,2002:float":
+        return (float(word),)
+    return None
+
+
+def _resolve(word: str, resolvers: Resolvers) -> str:
+    """Return the tag YAML's implicit resolvers give a plain scalar (as PyYAML's Resolver.resolve does)."""
+    for tag, pattern in (*resolvers.get(word[0] if word else "", ()), *resolvers.get(None, ())):
+        if pattern.match(word):
+            return tag
+    return _STR
