@@ -73,12 +73,15 @@ class ProgressBar:
         self.out = out
         self.bar: Progress | None = None
         self.stage = ""
+        self.in_terminal: bool | None = None  # asked once: rich's check is too slow to make for every page
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         """Show how far a stage has come."""
         if self.bar is None or stage != self.stage:
             self.close()
-            if total <= PROGRESS_FROM or not self.out.is_terminal:
+            if self.in_terminal is None:
+                self.in_terminal = self.out.is_terminal
+            if total <= PROGRESS_FROM or not self.in_terminal:
                 return
             self.stage = stage
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

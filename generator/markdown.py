@@ -214,7 +214,7 @@ def _shorten(text: str) -> str:
 
 def _count_words(every: list[Token]) -> int:
     """Return the number of words in the rendered text."""
-    return sum(len(t.content.split()) for t in every if t.type in ("text", "code_inline"))
+    return len(" ".join([t.content for t in every if t.type == "text" or t.type == "code_inline"]).split())
 
 
 def plain(html_text: str) -> str:
