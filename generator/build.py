@@ -410,10 +410,10 @@ class Builder:
         try:
             staging.begin()
             ledger = OutputLedger(staging, self._manifest, walk=dirty is None)  # a body edit keeps the set of files
+            files = _FilesAlongside(site, planned, inputs, ledger, produced or {}, result)
             with result.timed("templates"):
-                self._stage_pages(site, planned, inputs, ledger, result, dirty, meanwhile)
-            with result.timed("files"):
-                result.produced = _stage_files(site, planned, inputs, ledger, produced or {})
+                self._stage_pages(site, planned, inputs, ledger, result, dirty, lambda: files.stage(meanwhile))
+            result.produced = files.finish()
             result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
@@ -588,9 +588,44 @@ def read_setup(root: Path, result: BuildResult) -> tuple[SiteConfig, Theme, Voca
     return cfg, theme, vocabulary
 
 
+class _FilesAlongside:
+    """Stages the files that are not template pages, most of them while the workers render the pages.
+
+    This process's share of the page rendering waits meanwhile: the files it stages first (the
+    timeline's data, the feeds...) then cost no time of their own in a parallel build. The share
+    cards come after the pages: they are drawn by workers of their own.
+    """
+
+    def __init__(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
+                 kept_from: Mapping[str, Any], result: BuildResult) -> None:
+        self.args = (site, planned, inputs, ledger, kept_from)
+        self.result = result
+        self.produced: dict[str, list[str]] = {}
+        self.failed: Exception | None = None  # raised by finish(), once the pages are done
+
+    def stage(self, meanwhile: Callable[[], object] | None) -> None:
+        """Do this process's other task, if any, then stage the files that need no worker."""
+        if meanwhile is not None:
+            meanwhile()
+        with self.result.timed("files"):
+            try:
+                self.produced.update(_stage_files(*self.args, producers=ALONGSIDE_PAGES))
+            except (ProducerFailed, UnsafePath) as exc:
+                self.failed = exc
+
+    def finish(self) -> dict[str, list[str]]:
+        """Stage the remaining files (the cards); return the paths each producer made, in FILE_PRODUCERS order."""
+        if self.failed is not None:
+            raise self.failed
+        with self.result.timed("files"):
+            rest = tuple(p for p in FILE_PRODUCERS if p not in ALONGSIDE_PAGES or p.__name__ not in self.produced)
+            self.produced.update(_stage_files(*self.args, producers=rest))
+        return {p.__name__: self.produced[p.__name__] for p in FILE_PRODUCERS}
+
+
 def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
-                 kept_from: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Stage every file that is not a template page: static files, images, feeds and the like.
+                 kept_from: Mapping[str, Any], producers: Iterable[Producer]) -> dict[str, list[str]]:
+    """Stage the files of some producers: static files, images, feeds and the like.
 
     A producer in `BODY_FREE` listed in `kept_from` (what it made last time, given only when entry
     bodies alone changed since) is not run when its files are still on disk as it left them.
@@ -598,7 +633,7 @@ def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, ledger:
     """
     now_ns = time.time_ns()
     produced: dict[str, list[str]] = {}
-    for producer in FILE_PRODUCERS:
+    for producer in producers:
         name = producer.__name__
         before = kept_from.get(name)
         if producer in BODY_FREE and isinstance(before, list) and ledger.reuse_all(before):
@@ -679,10 +714,15 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
     yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards", drawn=inputs.cards_drawn).items()
 
 
+Producer = Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]]
+
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
-FILE_PRODUCERS: tuple[Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]], ...] = (
+FILE_PRODUCERS: tuple[Producer, ...] = (
     theme_static, entry_assets, crawler_files, timeline_data, feed_files, card_files,
 )
+
+#: The producers run while the workers render the pages: all but the cards, which have workers of their own.
+ALONGSIDE_PAGES = frozenset(FILE_PRODUCERS) - {card_files}
 
 #: The producers whose files come from settings, the theme and front matter alone, never an entry's
 #: body: an edit to entry text keeps their files as they are.
