@@ -21,7 +21,8 @@ from generator.emotions import unknown_emotion_problems
 from generator.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
-                                   cache_key, code_stamp, outputs_intact, scan_inputs, trusted_stamp, watch_context)
+                                   cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs, trusted_stamp,
+                                   watch_context)
 from generator.markdown import Audience, Rendered, render_entry
 from generator.output import Staging, UnsafePath
 from generator.pages import PlannedPage, plan_pages
@@ -249,12 +250,25 @@ class Builder:
         if (self.audience != "journal" or not isinstance(token, str) or scan.setup is None
                 or last.get("key") != self._cache.key or last.get("setup") != scan.setup):
             return None
-        with result.timed("snapshot"):
-            made = self._snapshot if self._snapshot is not None and self._snapshot.token == token else \
-                snapshot.load(self._cache.folder, token, self._cache.key, scan.setup)
-            changed = made.changed(scan.content) if made is not None else None
-        if made is None or not changed:
-            return None
+        assert result.output_dir is not None
+        held = self._snapshot if self._snapshot is not None and self._snapshot.token == token else None
+        on_disk = None if held is not None else manifest_on_disk(result.output_dir, self._manifest)  # while it loads
+        try:
+            with result.timed("snapshot"):
+                made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup)
+                changed = made.changed(scan.content) if made is not None else None
+            if made is None or not changed:
+                return None
+            return self._patch_and_write(made, changed, cfg, theme, vocabulary, scan, last, result, on_disk)
+        finally:
+            if on_disk is not None:
+                on_disk()  # reaps the child, if the build did not ask for its result
+
+    def _patch_and_write(self, made: Snapshot, changed: list[str], cfg: SiteConfig, theme: Theme,
+                         vocabulary: Vocabulary, scan: InputScan, last: dict[str, Any], result: BuildResult,
+                         on_disk: Callable[[], dict[str, tuple[int, int]]] | None) -> Snapshot | None:
+        """Parse the changed files into the snapshot and write what changed; None when their front matter did not fit."""
+        assert self._store is not None
         with result.timed("entries"):
             records = self._store.parse([SourceFile(cfg.content_dir / rel, rel) for rel in changed], cfg,
                                         self.audience, scan.content)
@@ -272,7 +286,7 @@ class Builder:
         produced = last.get("produced")
         inputs = Inputs(cfg, theme, vocabulary, (), static_files(theme))  # the entries are only audited (public)
         self._write(made.site, made.planned, inputs, result, frozenset(changed),
-                    produced if isinstance(produced, dict) else {})
+                    produced if isinstance(produced, dict) else {}, on_disk=on_disk)
         return made
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:
@@ -398,18 +412,21 @@ class Builder:
 
     def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
                dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
-               meanwhile: Callable[[], object] | None = None) -> None:
+               meanwhile: Callable[[], object] | None = None,
+               on_disk: Callable[[], dict[str, tuple[int, int]]] | None = None) -> None:
         """Render what changed, stage every file, then swap them in, or drop them on error.
 
         `dirty` names the entries whose body alone changed (None: more changed); `produced`, what each
         file producer made last time, so that those that never read a body can be skipped;
-        `meanwhile`, a task for this process while the workers render.
+        `meanwhile`, a task for this process while the workers render; `on_disk`, the live files of
+        the manifest when they are being looked at already (with `dirty` only).
         """
         assert result.output_dir is not None and self._cache is not None
         staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
         try:
             staging.begin()
-            ledger = OutputLedger(staging, self._manifest, walk=dirty is None)  # a body edit keeps the set of files
+            ledger = OutputLedger(staging, self._manifest, walk=dirty is None,  # a body edit keeps the set of files
+                                  on_disk=on_disk)
             files = _FilesAlongside(site, planned, inputs, ledger, produced or {}, result)
             with result.timed("templates"):
                 self._stage_pages(site, planned, inputs, ledger, result, dirty, lambda: files.stage(meanwhile))
@@ -599,7 +616,7 @@ class _FilesAlongside:
     def __init__(self, site: Site, planned: list[PlannedPage], inputs: Inputs, ledger: OutputLedger,
                  kept_from: Mapping[str, Any], result: BuildResult) -> None:
         self.args = (site, planned, inputs, ledger, kept_from)
-        self.result = result
+        self.result = result  # its "files" stage times what is staged after the pages
         self.produced: dict[str, list[str]] = {}
         self.failed: Exception | None = None  # raised by finish(), once the pages are done
 
@@ -607,11 +624,10 @@ class _FilesAlongside:
         """Do this process's other task, if any, then stage the files that need no worker."""
         if meanwhile is not None:
             meanwhile()
-        with self.result.timed("files"):
-            try:
-                self.produced.update(_stage_files(*self.args, producers=ALONGSIDE_PAGES))
-            except (ProducerFailed, UnsafePath) as exc:
-                self.failed = exc
+        try:  # timed with the pages: the stages' times add up to the build's
+            self.produced.update(_stage_files(*self.args, producers=ALONGSIDE_PAGES))
+        except (ProducerFailed, UnsafePath) as exc:
+            self.failed = exc
 
     def finish(self) -> dict[str, list[str]]:
         """Stage the remaining files (the cards); return the paths each producer made, in FILE_PRODUCERS order."""

@@ -12,8 +12,6 @@ from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from generator import __version__
 from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
@@ -21,6 +19,7 @@ from generator.errors import Problem, error
 from generator.markdown import Audience
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
     from generator.publish import PublishResult
@@ -36,11 +35,27 @@ site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False
 
 def console() -> Console:
     """Return the console for messages (stderr keeps stdout clean for pipes)."""
+    from rich.console import Console  # here: a build with nothing to report prints plain lines (echo)
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """Return text with rich's markup escaped."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
+
+
+def echo(line: str) -> None:
+    """Print a plain line where the console prints (stderr), without loading rich."""
+    click.echo(line, err=True)
 
 
 def show_problems(problems: list[Problem], root: Path, warning_limit: int | None = WARNINGS_SHOWN) -> None:
     """Print every error and the first warnings, numbered, with file and line; say how many warnings were left out."""
+    if not problems:
+        return
     out = console()
     ordered = sorted(problems, key=lambda p: (not p.is_error, str(p.path), p.line or 0))
     errors = sum(p.is_error for p in problems)
@@ -69,8 +84,8 @@ def summary_line(result: BuildResult) -> str:
 class ProgressBar:
     """A rich progress bar for the long stages of big builds, shown only in a terminal."""
 
-    def __init__(self, out: Console) -> None:
-        self.out = out
+    def __init__(self, out: Console | None = None) -> None:
+        self.out = out  # made when a stage is long enough to show (a quick rebuild never loads rich)
         self.bar: Progress | None = None
         self.stage = ""
         self.in_terminal: bool | None = None  # asked once: rich's check is too slow to make for every page
@@ -79,9 +94,7 @@ class ProgressBar:
         """Show how far a stage has come."""
         if self.bar is None or stage != self.stage:
             self.close()
-            if self.in_terminal is None:
-                self.in_terminal = self.out.is_terminal
-            if total <= PROGRESS_FROM or not self.in_terminal:
+            if total <= PROGRESS_FROM or not self._shown():
                 return
             self.stage = stage
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -93,6 +106,13 @@ class ProgressBar:
         self.bar.update(self.bar.task_ids[0], completed=done)
         if done >= total:
             self.close()
+
+    def _shown(self) -> bool:
+        """Return True when the console is a terminal (the bar is shown only there)."""
+        if self.in_terminal is None:
+            self.out = self.out or console()
+            self.in_terminal = self.out.is_terminal
+        return self.in_terminal
 
     def close(self) -> None:
         """Remove the bar."""
@@ -111,16 +131,14 @@ def run_build(builder: Builder, root: Path, profile: bool = False) -> BuildResul
             bar.close()
     show_problems(result.problems, root)
     if result.ok:
-        console().print(summary_line(result), highlight=False)
+        echo(summary_line(result))
     if result.ok and profile:
-        console().print(f"  parsed {result.parsed} files, checked {result.checked} pages, "
-                        f"rendered {result.rendered} pages", highlight=False)
+        echo(f"  parsed {result.parsed} files, checked {result.checked} pages, rendered {result.rendered} pages")
         for stage, seconds in result.timings.items():
-            console().print(f"  {stage:<10} {seconds:8.3f}s", highlight=False)
+            echo(f"  {stage:<10} {seconds:8.3f}s")
         if result.cards[0]:
             count, seconds = result.cards
-            console().print(f"  cards: {count} in {seconds:.2f} s ({count / max(seconds, 1e-9):.0f} per second)",
-                            highlight=False)
+            echo(f"  cards: {count} in {seconds:.2f} s ({count / max(seconds, 1e-9):.0f} per second)")
     return result
 
 
@@ -136,7 +154,7 @@ def cli() -> None:
 @site_option
 def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
     """Build the public site into output/public/ (or the journal with --journal)."""
-    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar(console()))
+    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar())
     if not run_build(builder, site_dir, profile).ok:
         sys.exit(EXIT_PROBLEMS)
 
@@ -156,7 +174,7 @@ def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
     if cfg is None:
         sys.exit(EXIT_PROBLEMS)
     audience: Audience = "public" if public else "journal"
-    builder = Builder(site_dir, audience, progress=ProgressBar(console()))
+    builder = Builder(site_dir, audience, progress=ProgressBar())
     try:
         server = DevServer(output_dir(cfg, audience), site_dir, lambda: serve_build(builder, site_dir),
                            host=host, port=port)

@@ -33,6 +33,7 @@ from generator.errors import Problem, error, warning
 from generator.markdown import Audience
 from generator.output import Staging
 from generator.pages import PlannedPage
+from generator.parallel import in_background
 from generator.site import paused_gc
 from generator.records import (EntryRecord, PlainRecord, Stamp, content_digest, model_shape, process_entry,
                                record_from_plain, record_to_plain, render_record)
@@ -42,6 +43,8 @@ _ROOT = re.compile(r"[^.#!?=\[]*")  # the context name a read path starts with
 WHOLE_FROM = 8
 #: From this many files to parse, the system is asked to read them all ahead (see read_ahead).
 READ_AHEAD_FROM = 200
+#: From this many output files, a quick rebuild looks at them in a forked child (see manifest_on_disk).
+BACKGROUND_STAT_FROM = 2000
 #: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
 RACY_NS = 2_000_000_000
 Mapper = Callable[..., Iterable[EntryRecord]]
@@ -312,6 +315,39 @@ def stat_files(folder: Path, paths: Iterable[str]) -> dict[str, tuple[int, int]]
     return found
 
 
+def manifest_on_disk(folder: Path, manifest: Mapping[str, OutputRow]) -> Callable[[], dict[str, tuple[int, int]]]:
+    """Start looking at the manifest's files on disk; return the function giving what stat_files would.
+
+    A big manifest is looked at in a forked child while this process goes on (loading the snapshot,
+    say): the child sends back only the files that differ from their rows, usually none. Call the
+    function in any case: that reaps the child.
+    """
+    if len(manifest) < BACKGROUND_STAT_FROM:
+        found = stat_files(folder, manifest)
+        return lambda: found
+    differing = in_background(lambda: _differing(folder, manifest))
+
+    found: dict[str, tuple[int, int]] = {}
+
+    def on_disk() -> dict[str, tuple[int, int]]:
+        if not found:
+            found.update((path, (row.size, row.mtime_ns)) for path, row in manifest.items())
+            for path, status in differing().items():
+                if status is None:
+                    del found[path]
+                else:
+                    found[path] = status
+        return found
+
+    return on_disk
+
+
+def _differing(folder: Path, manifest: Mapping[str, OutputRow]) -> dict[str, tuple[int, int] | None]:
+    """Return the manifest's files whose size or time differ from their rows: (size, mtime_ns), None if gone."""
+    on_disk = stat_files(folder, manifest)
+    return {path: on_disk.get(path) for path, row in manifest.items() if on_disk.get(path) != (row.size, row.mtime_ns)}
+
+
 def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
     """Return every file under folder as relative path -> (size, mtime_ns)."""
     found: dict[str, tuple[int, int]] = {}
@@ -346,15 +382,20 @@ class StagedFile(NamedTuple):
 class OutputLedger:
     """The output files of one build, checked against the manifest of the last good one."""
 
-    def __init__(self, staging: Staging, manifest: dict[str, OutputRow], *, walk: bool = True) -> None:
+    def __init__(self, staging: Staging, manifest: dict[str, OutputRow], *, walk: bool = True,
+                 on_disk: Callable[[], dict[str, tuple[int, int]]] | None = None) -> None:
         """Look at the live folder: every file in it (`walk`), or only the manifest's files.
 
         Without the walk (when the build makes the same set of files as the last one), files that
-        the manifest does not list are left alone, as a no-op build leaves them.
+        the manifest does not list are left alone, as a no-op build leaves them; `on_disk` gives
+        them when they were looked at already (manifest_on_disk).
         """
         self.staging = staging
         self.manifest = manifest  # the last good build's rows
-        self.on_disk = scan_files(staging.target) if walk else stat_files(staging.target, manifest)  # the live files
+        if walk:
+            self.on_disk = scan_files(staging.target)  # the live files
+        else:
+            self.on_disk = on_disk() if on_disk is not None else stat_files(staging.target, manifest)
         self.rows: dict[str, OutputRow] = {}  # this build's rows, by output path
         self._written: dict[str, OutputRow] = {}  # rows of the files written to staging, taken in on commit
         self._reads: dict[tuple[str, ...], tuple[str, ...]] = {}  # each list of read paths made, as one tuple: pages

@@ -7,7 +7,6 @@ without `fork` run in this process, in order, with the same results.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +41,8 @@ def workers() -> int:
 
 def can_fork() -> bool:
     """Return True when worker processes can be forked here."""
+    import multiprocessing  # here: an edit's quick rebuild never forks, and need not load it
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -81,6 +82,7 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
     gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
     switch = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(processes - 1, mp_context=multiprocessing.get_context("fork"))
@@ -139,3 +141,58 @@ def _run_chunk(start: int, stop: int) -> list[Any]:
     """Run the inherited job on a range of indexes (in a worker)."""
     assert _job is not None
     return [_job(index) for index in range(start, stop)]
+
+
+def in_background(job: Callable[[], T]) -> Callable[[], T]:
+    """Start a pure job in a forked child while this process goes on; return the function that waits for its result.
+
+    Only the (small) result travels back, pickled through a pipe. Where the child cannot be forked
+    or fails, the job is done here when its result is asked for. Ask for it in any case, once at
+    least: that is when the child is reaped.
+    """
+    if not can_fork():
+        return job
+    import pickle
+
+    reading, writing = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return job
+    if child == 0:  # the child: do the job, send the result, leave without running any clean-up of the parent's
+        os.close(reading)
+        try:
+            data = pickle.dumps(job(), protocol=pickle.HIGHEST_PROTOCOL)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(writing, view):]
+        finally:
+            os._exit(0)
+    os.close(writing)
+    waited: list[T] = []
+
+    def result() -> T:
+        if not waited:
+            waited.append(_background_result(child, reading, job))
+        return waited[0]
+
+    return result
+
+
+def _background_result(child: int, reading: int, job: Callable[[], T]) -> T:
+    """Return what the child sent through the pipe; do the job here if it sent nothing whole."""
+    import pickle
+
+    chunks = []
+    try:
+        while chunk := os.read(reading, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(reading)
+        os.waitpid(child, 0)
+    try:
+        return pickle.loads(b"".join(chunks))  # type: ignore[no-any-return]
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return job()

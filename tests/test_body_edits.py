@@ -141,6 +141,20 @@ def test_a_deleted_output_page_comes_back_on_a_body_edit(site: AgedSite, tmp_pat
     assert_like_clean(site, tmp_path / "clean")
 
 
+def test_output_files_looked_at_in_a_child_come_back_when_deleted_or_changed(site: AgedSite, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import incremental
+
+    monkeypatch.setattr(incremental, "BACKGROUND_STAT_FROM", 0)  # a big site's quick rebuild: a child looks at them
+    (site.root / "output/journal/tags/index.html").unlink()
+    (site.root / "output/journal/emotions/index.html").write_text("changed by hand", "utf-8")
+    site.append("content/runs/r05.md", "\nOne more line.\n")
+    result = build(site.root, "journal")
+    assert result.ok and result.rendered == 3  # the edited entry's page and the two files found not as left
+    assert build(site.root, "public").ok
+    assert_like_clean(site, tmp_path / "clean")
+
+
 def test_a_body_edit_keeps_files_made_without_bodies_and_remakes_deleted_ones(site: AgedSite, tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import timeline

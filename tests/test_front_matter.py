@@ -11,7 +11,7 @@ import yaml
 from generator.entries import _Loader
 from generator.front_matter import QuickLoader
 
-from conftest import entry, html
+from tests.conftest import entry, html
 
 #: Values after `key:`, plain and tricky: typed scalars, quotes, lists, indicators, comments, odd spaces.
 VALUES = [

@@ -126,3 +126,38 @@ def test_indexed_map_finishes_in_process_when_no_worker_can_start(monkeypatch) -
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", cannot_fork)
     assert list(parallel.indexed_map(lambda i: i * 3, 50)) == [i * 3 for i in range(50)]
+
+
+def no_child_left() -> bool:
+    """Return True when this process has no child process, running or waiting to be reaped."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_background_job_runs_in_a_child_and_is_reaped() -> None:
+    here = os.getpid()
+    result = parallel.in_background(lambda: (os.getpid(), [1, 2, 3]))
+    pid, values = result()
+    assert pid != here and values == [1, 2, 3]
+    assert result() == (pid, values)  # asked again: the same answer, no second wait
+    assert no_child_left()
+
+
+def test_a_background_job_that_fails_in_the_child_is_done_here() -> None:
+    here = os.getpid()
+
+    def job() -> int:
+        if os.getpid() != here:
+            raise RuntimeError("the child fails")
+        return 42
+
+    assert parallel.in_background(job)() == 42
+    assert no_child_left()
+
+
+def test_a_background_job_runs_here_where_nothing_can_fork(monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert parallel.in_background(os.getpid)() == os.getpid()
