@@ -15,11 +15,13 @@ from a post's body (its description, say) names that post in its `sources`.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.digest import hash_text, holds_no_model_values, resolve
+from generator.entries import Entry
 from generator.pages import PlannedPage
 from generator.records import EntryRecord
 from generator.site import Post
@@ -41,8 +43,12 @@ def entry_shapes(records: Iterable[EntryRecord], before: Mapping[str, Any]) -> S
         if isinstance(known, list) and len(known) == 2 and known[0] == record.digest:
             shapes[record.rel] = known
         else:
-            shapes[record.rel] = [record.digest, hash_text(repr(dataclasses.replace(record.entry, body="")))]
+            shapes[record.rel] = [record.digest, hash_text(repr(_shape_fields(record.entry)))]
     return shapes
+
+
+#: Every field of an Entry but its body, in order: what an entry's shape is the digest of.
+_shape_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Entry) if f.name != "body"))
 
 
 def body_only_changes(before: Mapping[str, Any], now: Shapes) -> frozenset[str] | None:
