@@ -503,8 +503,7 @@ def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: P
     known = [(item, row) for item, row in rows if row is not None]
     kept: set[str] = set()
     if touched is not None:
-        kept = {item.path for item, row in known
-                if not touched.touches(item, row.reads) and ledger.reuse(item.path, row.digest)}
+        kept = {item.path for item, row in known if not touched.touches(item, row.reads) and ledger.keep(item.path, row)}
         known = [(item, row) for item, row in known if item.path not in kept]
     made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
     kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest))

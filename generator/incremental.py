@@ -413,6 +413,10 @@ class OutputLedger:
         row = self.intact(path)
         if row is None or row.digest != digest:
             return False
+        return self.keep(path, row)
+
+    def keep(self, path: str, row: OutputRow) -> bool:
+        """Keep a file untouched with the row intact() gave for it; return True."""
         self.staging.keep(path)
         self.rows[path] = row
         return True
