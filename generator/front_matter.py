@@ -2,9 +2,9 @@
 
 A journal's front matter is a dozen lines such as `distance: 10.2 km`, `duration: "58:30"` or
 `emotions: [calm, grief]`. PyYAML reads them correctly but spends most of a cold build's YAML time
-in its general machinery (events, nodes, generators). `quick_load` reads only that plain shape, and
-gives up (None)  on any line it is not sure of, leaving the text to YAML. The scalars are
-typed by the loader's own implicit resolvers, so the result is always what YAML itself would give.
+in its general machinery (events, nodes, generators). `QuickLoader` reads only that plain shape,
+and gives up (None) on any line it is not sure of, leaving the text to YAML. The scalars are typed
+by the loader's own implicit resolvers, so the result is always what YAML itself would give.
 """
 
 from __future__ import annotations
