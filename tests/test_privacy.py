@@ -137,3 +137,28 @@ def test_public_story_shows_its_public_words(make_site, run_cli) -> None:
     text = page.get_text(" ")
     assert "The public part of the story." in text
     assert "More public words with an inline" in text
+
+
+#: Ways of writing a private entry's visibility: the first ones are read by the quick front matter
+#: reader (generator/front_matter.py), the last by YAML (a comment), each with its own canary.
+VISIBILITY_SPELLINGS = {'"private"': "fernwhisk", "'Private'": "gorsemantle", "PRIVATE": "nettlebrine",
+                        "private  # just for me": "sloeharrow"}
+
+
+def test_private_entries_stay_out_however_the_visibility_is_written(make_site, run_cli) -> None:
+    from generator.entries import _QUICK
+
+    files = {}
+    for number, (written, canary) in enumerate(VISIBILITY_SPELLINGS.items()):
+        front = f"title: The {canary} run\ndate: 2026-04-0{number + 1}\ntags: [{canary}]\nvisibility: {written}"
+        assert (_QUICK.load("\n" + front + "\n") is None) == ("#" in written)  # which reader the test goes through
+        files[f"content/2026/private-{number}.md"] = entry(front, f"A {canary} body.\n")
+    files["content/2026/public.md"] = entry("title: Shared\ndate: 2026-04-09\nvisibility: public", "Public words.\n")
+    site = make_site(files)
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    public = all_public_bytes(site)
+    assert any(b"Public words." in data for data in public.values())
+    for canary in VISIBILITY_SPELLINGS.values():
+        for relpath, data in public.items():
+            assert canary not in relpath.lower(), relpath
+            assert canary.encode() not in data.lower(), relpath
