@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import cards  # noqa: E402
+from generator.outputs import cards  # noqa: E402
 
 CHIPS = (cards.Chip("calm", "#7cc6a4", "#1a1a1a"), cards.Chip("grief", "#3d5a98", "#ffffff"),
          cards.Chip("proud", "#e07b39", "#1a1a1a"))

@@ -12,25 +12,28 @@ from typing import Any
 
 import jinja2
 
-from generator import feeds, sharing, snapshot, timeline
-from generator.cache import Cache, OutputRow
-from generator.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
+from generator.outputs import feeds
+from generator.outputs import sharing
+from generator.incremental import snapshot
+from generator.pipeline import timeline
+from generator.incremental.cache import Cache, OutputRow
+from generator.incremental.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
-from generator.digest import TemplateDigests, hash_bytes, hash_text
-from generator.emotions import unknown_emotion_problems
-from generator.entries import Entry, SourceFile, discover, load_entries
+from generator.incremental.digest import TemplateDigests, hash_bytes, hash_text
+from generator.pipeline.emotions import unknown_emotion_problems
+from generator.pipeline.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
-from generator.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
+from generator.incremental.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
                                    cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs, trusted_stamp,
                                    watch_context)
-from generator.markdown import Audience, Rendered, render_entry
-from generator.output import Staging, UnsafePath
-from generator.pages import PlannedPage, plan_pages
-from generator.parallel import fork_map, indexed_map
-from generator.records import EntryRecord, decode_problem, encode_problem
-from generator.snapshot import Snapshot
-from generator.site import Site, build_site, find_url_collisions, is_visible, paused_gc, url_of
-from generator.themes import (CompiledTemplates, StaticFile, Theme, load_theme, make_environment, render_page,
+from generator.pipeline.markdown import Audience, Rendered, render_entry
+from generator.deploy.output import Staging, UnsafePath
+from generator.pipeline.pages import PlannedPage, plan_pages
+from generator.incremental.parallel import fork_map, indexed_map
+from generator.incremental.records import EntryRecord, decode_problem, encode_problem
+from generator.incremental.snapshot import Snapshot
+from generator.pipeline.site import Site, build_site, find_url_collisions, is_visible, paused_gc, url_of
+from generator.pipeline.themes import (CompiledTemplates, StaticFile, Theme, load_theme, make_environment, render_page,
                               static_files, template_problem)
 from generator.urls import output_path, relative_root
 from generator.vocabulary import Vocabulary, load_vocabulary
@@ -146,7 +149,7 @@ def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
 def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], cfg: SiteConfig,
                   result: BuildResult) -> dict[str, Rendered]:
     """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
-    from generator import images  # here: it loads Pillow, which only public builds need
+    from generator.outputs import images  # here: it loads Pillow, which only public builds need
 
     sources = {e.rel: e.source for e in entries}
     safe: dict[str, Rendered] = {}
@@ -225,7 +228,7 @@ class Builder:
     def _snapshot_to_keep(self, records: list[EntryRecord], model_problems: list[Problem],
                           visible: Mapping[str, Rendered], site: Site, planned: list[PlannedPage], scan: InputScan,
                           start_ns: int, result: BuildResult) -> Snapshot | None:
-        """Return the snapshot of a journal build's model (see generator/snapshot.py); None for the public build."""
+        """Return the snapshot of a journal build's model (see generator/incremental/snapshot.py); None for the public build."""
         if self.audience != "journal" or scan.setup is None or self._cache is None:
             return None
         stamps = {rel: trusted_stamp(stamp, start_ns) for rel, stamp in scan.content.items()}
@@ -243,7 +246,7 @@ class Builder:
         """Rebuild from the journal's snapshot when only entry bodies changed since it; None when that cannot be.
 
         The changed files are parsed and their bodies put into the snapshot's posts; the rest is as
-        for any build whose changes are body edits (see generator/changes.py).
+        for any build whose changes are body edits (see generator/incremental/changes.py).
         """
         assert self._cache is not None and self._store is not None
         token = last.get("snapshot")
@@ -550,7 +553,7 @@ def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]
     """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
     files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
              for relpath in sorted(staging.staged | staging.kept)]
-    from generator import audit  # here: only public builds need it
+    from generator.deploy import audit  # here: only public builds need it
 
     return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
                              inputs.config.path)
@@ -724,7 +727,7 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
         raise ProducerFailed(Problem(None, None, f"cannot draw share cards: {exc}",
                                      "fix the [card] table of the theme's theme.toml")) from exc
     specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
-    from generator import cards  # here: it loads Pillow, which only public builds need
+    from generator.outputs import cards  # here: it loads Pillow, which only public builds need
 
     yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards", drawn=inputs.cards_drawn).items()
 

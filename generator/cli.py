@@ -16,15 +16,15 @@ import click
 from generator import __version__
 from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
 from generator.errors import Problem, error
-from generator.markdown import Audience
+from generator.pipeline.markdown import Audience
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
-    from generator.publish import PublishResult
-    from generator.serve import BuildReport, DevServer
-    from generator.watch import Batch, Watcher
+    from generator.deploy.publish import PublishResult
+    from generator.dev.serve import BuildReport, DevServer
+    from generator.dev.watch import Batch, Watcher
 
 EXIT_PROBLEMS = 1
 WARNINGS_SHOWN = 20  # a build prints this many warnings at most; `footfall check` prints them all
@@ -166,8 +166,8 @@ def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
 @site_option
 def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
     """Build the journal (or the public site), serve it, rebuild and reload the page on every save."""
-    from generator.serve import DevServer
-    from generator.watch import Watcher
+    from generator.dev.serve import DevServer
+    from generator.dev.watch import Watcher
 
     cfg, _, problems = check_setup(site_dir)
     show_problems(problems, site_dir)
@@ -209,7 +209,7 @@ def serve_build(builder: Builder, root: Path) -> BuildReport:
 
 def build_report(result: BuildResult) -> BuildReport:
     """Return what the server needs to know about a build."""
-    from generator.serve import BuildReport
+    from generator.dev.serve import BuildReport
 
     ordered = sorted(result.problems, key=lambda p: (not p.is_error, str(p.path), p.line or 0))
     return BuildReport(result.ok, tuple(ordered), tuple(result.changed))
@@ -254,7 +254,7 @@ def check_command(site_dir: Path) -> None:
 @site_option
 def audit_command(site_dir: Path) -> None:
     """Search every file and path of output/public for private text; exit 1 on any find."""
-    from generator.publish import audit_public
+    from generator.deploy.publish import audit_public
 
     result = audit_public(site_dir)
     show_problems(result.problems, site_dir)
@@ -272,7 +272,7 @@ def audit_command(site_dir: Path) -> None:
 @site_option
 def publish_command(to: str | None, remote: str | None, branch: str | None, dry_run: bool, site_dir: Path) -> None:
     """Build the public site afresh, audit it, then deploy it to a folder or a git branch."""
-    from generator.publish import publish
+    from generator.deploy.publish import publish
 
     result = publish(site_dir, to=to, remote=remote, branch=branch, dry_run=dry_run)
     if result.usage:
@@ -309,7 +309,7 @@ def new_command(title: str, intention: str | None, site_dir: Path) -> None:
     """Start a new entry for today, with the fields to fill in."""
     if intention is None and sys.stdin.isatty():
         intention = click.prompt("Intention for this run", default="", show_default=False)
-    from generator.scaffold import create_entry
+    from generator.dev.scaffold import create_entry
 
     path, problems = create_entry(site_dir, title, intention or "", now=datetime.now().astimezone())
     if path is None:
@@ -323,7 +323,7 @@ def new_command(title: str, intention: str | None, site_dir: Path) -> None:
 @click.option("--title", default="My running journal", show_default=True, help="The site's title.")
 def init_command(directory: Path, title: str) -> None:
     """Create a new site in DIRECTORY, ready to build."""
-    from generator.scaffold import create_site
+    from generator.dev.scaffold import create_site
 
     problems = create_site(directory, title)
     if problems:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from PIL import Image, PngImagePlugin
 
-from generator import audit
+from generator.deploy import audit
 from tests.conftest import entry, snapshot
 from tests.test_privacy import canary_site
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildResult, build, make_model, read_inputs
-from generator.changes import BODY_FIELDS
+from generator.incremental.changes import BODY_FIELDS
 from generator.errors import Problem
-from generator.site import Post
+from generator.pipeline.site import Post
 from tests.conftest import SITE_TOML, entry, snapshot
 
 AUDIENCES = ("journal", "public")
@@ -143,7 +143,7 @@ def test_a_deleted_output_page_comes_back_on_a_body_edit(site: AgedSite, tmp_pat
 
 def test_output_files_looked_at_in_a_child_come_back_when_deleted_or_changed(site: AgedSite, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import incremental
+    from generator.incremental import incremental
 
     monkeypatch.setattr(incremental, "BACKGROUND_STAT_FROM", 0)  # a big site's quick rebuild: a child looks at them
     (site.root / "output/journal/tags/index.html").unlink()
@@ -157,7 +157,7 @@ def test_output_files_looked_at_in_a_child_come_back_when_deleted_or_changed(sit
 
 def test_a_body_edit_keeps_files_made_without_bodies_and_remakes_deleted_ones(site: AgedSite, tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import timeline
+    from generator.pipeline import timeline
 
     calls: list[int] = []
     real = timeline.timeline_json
@@ -233,7 +233,7 @@ def test_journal_body_edits_patch_the_snapshot_and_end_like_a_clean_build(site: 
 
 
 def test_a_damaged_or_missing_snapshot_means_the_usual_way(site: AgedSite, tmp_path: Path) -> None:
-    from generator import snapshot as snapshots
+    from generator.incremental import snapshot as snapshots
 
     kept = site.root / ".footfall-cache" / snapshots.FILE_NAME
     assert kept.is_file()

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont
 
-from generator import cards
-from generator.cards import (
+from generator.outputs import cards
+from generator.outputs.cards import (
     CardSpec,
     CardStyle,
     Chip,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.entries import _Loader
-from generator.front_matter import QuickLoader
+from generator.pipeline.entries import _Loader
+from generator.pipeline.front_matter import QuickLoader
 
 from tests.conftest import entry, html
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, PngImagePlugin
 
-from generator import images
+from generator.outputs import images
 from tests.conftest import entry, html
 
 GPS_CANARY = "Gpsmarkerville"

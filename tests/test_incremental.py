@@ -20,9 +20,9 @@ from rich.console import Console
 
 from generator.build import Builder, build
 from generator.cli import ProgressBar
-from generator.digest import ReadLog, resolve
-from generator.entries import SourceFile, discover
-from generator.incremental import read_ahead, watch_values
+from generator.incremental.digest import ReadLog, resolve
+from generator.pipeline.entries import SourceFile, discover
+from generator.incremental.incremental import read_ahead, watch_values
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
-from generator import snapshot as snapshots
+from generator.incremental import parallel
+from generator.incremental import snapshot as snapshots
 from generator.build import build
 from tests.conftest import entry, snapshot
 

@@ -10,13 +10,13 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from generator import partials
+from generator.incremental import partials
 from generator.build import BuildResult, make_model, read_inputs, render_one, shared_context
-from generator.digest import TemplateDigests
-from generator.incremental import PageDigests
-from generator.markdown import Audience
-from generator.pages import plan_pages
-from generator.themes import make_environment
+from generator.incremental.digest import TemplateDigests
+from generator.incremental.incremental import PageDigests
+from generator.pipeline.markdown import Audience
+from generator.pipeline.pages import plan_pages
+from generator.pipeline.themes import make_environment
 from tests.conftest import entry
 
 EMOTIONS = ("calm", "joy", "tired", "proud")

@@ -140,13 +140,13 @@ def test_public_story_shows_its_public_words(make_site, run_cli) -> None:
 
 
 #: Ways of writing a private entry's visibility: the first ones are read by the quick front matter
-#: reader (generator/front_matter.py), the last by YAML (a comment), each with its own canary.
+#: reader (generator/pipeline/front_matter.py), the last by YAML (a comment), each with its own canary.
 VISIBILITY_SPELLINGS = {'"private"': "fernwhisk", "'Private'": "gorsemantle", "PRIVATE": "nettlebrine",
                         "private  # just for me": "sloeharrow"}
 
 
 def test_private_entries_stay_out_however_the_visibility_is_written(make_site, run_cli) -> None:
-    from generator.entries import _QUICK
+    from generator.pipeline.entries import _QUICK
 
     files = {}
     for number, (written, canary) in enumerate(VISIBILITY_SPELLINGS.items()):

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.charts import element
+from generator.pipeline.charts import element
 from generator.config import load_config
-from generator.entries import SourceFile, discover
-from generator.records import process_entry, record_from_plain, record_to_plain, render_record
+from generator.pipeline.entries import SourceFile, discover
+from generator.incremental.records import process_entry, record_from_plain, record_to_plain, render_record
 from tests.conftest import entry, snapshot
 
 

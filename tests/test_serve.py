@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from generator.errors import error
-from generator.serve import BuildReport, DevServer, LiveState, inject, overlay_html, url_of_output
+from generator.dev.serve import BuildReport, DevServer, LiveState, inject, overlay_html, url_of_output
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, entry, snapshot
 
 WAIT_MS = 20_000  # every browser wait is bounded by this

@@ -13,11 +13,11 @@ import jinja2
 import pytest
 
 from generator.build import BuildResult, read_inputs, render_all, shared_context
-from generator.pages import Pagination, plan_pages
-from generator.site import Site, build_site
-from generator.timeline import Timeline
+from generator.pipeline.pages import Pagination, plan_pages
+from generator.pipeline.site import Site, build_site
+from generator.pipeline.timeline import Timeline
 from generator.config import load_config
-from generator.themes import SHIPPED_THEMES, load_theme, make_environment, render_page
+from generator.pipeline.themes import SHIPPED_THEMES, load_theme, make_environment, render_page
 from tests.conftest import REPO
 
 DOC = REPO / "docs" / "themes.md"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import load_config
-from generator.themes import SHIPPED_THEMES, load_theme
+from generator.pipeline.themes import SHIPPED_THEMES, load_theme
 from tests.conftest import SITE_TOML, entry, html, snapshot
 from tests.test_privacy import PRIVATE_CANARIES, canary_site
 

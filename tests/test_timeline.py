@@ -12,10 +12,10 @@ from posixpath import normpath
 import pytest
 
 from generator.config import SiteConfig
-from generator.entries import Entry
-from generator.markdown import Rendered
-from generator.site import build_site
-from generator.timeline import build_timeline, layout, timeline_json, timeline_svg
+from generator.pipeline.entries import Entry
+from generator.pipeline.markdown import Rendered
+from generator.pipeline.site import build_site
+from generator.pipeline.timeline import build_timeline, layout, timeline_json, timeline_svg
 from generator.vocabulary import default_vocabulary
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_folder, entry, html, snapshot
 from tests.test_emotions import build, journal_files, run, write_site

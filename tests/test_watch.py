@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.watch import ChangeKind, Debouncer, Watcher, classify, is_temp_name
+from generator.dev.watch import ChangeKind, Debouncer, Watcher, classify, is_temp_name
 
 ROOT = Path("/sites/journal")
 SHIPPED = Path("/opt/footfall/themes/default")

@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Any, Literal
 
-from generator.charts import element, number, svg_element, text_child
+from generator.pipeline.charts import element, number, svg_element, text_child
 from generator.config import SiteConfig
-from generator.emotions import MONTH_NAMES
-from generator.site import Chip, Post, Site
+from generator.pipeline.emotions import MONTH_NAMES
+from generator.pipeline.site import Chip, Post, Site
 from generator.urls import absolute, relative_root
 from generator.vocabulary import Family
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import audit
+from generator.deploy import audit
 from generator.build import BuildResult, build, make_model, output_dir, read_inputs
 from generator.config import SiteConfig, load_config
 from generator.errors import Problem, error

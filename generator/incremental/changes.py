@@ -8,7 +8,7 @@ only if it names such a post among its `sources`, or holds one (in its context o
 read) and read one of its body fields or used a value holding it whole. Only those pages have their
 digests checked; every other page is kept as the last good build left it, unchecked.
 
-This rests on one rule for the planner (generator/pages.py): a page whose context holds text derived
+This rests on one rule for the planner (generator/pipeline/pages.py): a page whose context holds text derived
 from a post's body (its description, say) names that post in its `sources`.
 """
 
@@ -20,11 +20,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.digest import hash_text, holds_no_model_values, resolve
-from generator.entries import Entry
-from generator.pages import PlannedPage
-from generator.records import EntryRecord
-from generator.site import Post
+from generator.incremental.digest import hash_text, holds_no_model_values, resolve
+from generator.pipeline.entries import Entry
+from generator.pipeline.pages import PlannedPage
+from generator.incremental.records import EntryRecord
+from generator.pipeline.site import Post
 
 _PLAIN = (str, int, float, bool, type(None))
 _OPS = re.compile(r"(#len|[!?=])$")

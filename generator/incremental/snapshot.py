@@ -2,7 +2,7 @@
 
 After a journal build that made its model from every record, the model and its page plan are
 pickled into the cache folder, with the size and time of every content file they were made from,
-each entry's shape (generator/changes.py) and the problems found on the way. A later build, in a
+each entry's shape (generator/incremental/changes.py) and the problems found on the way. A later build, in a
 new process, can then skip decoding every record and making the model again when only entry bodies
 changed since: it parses the changed files, checks that their front matter is as it was, and puts
 each new body into its post (`Snapshot.patch`), whose fields are the only part of the model a body
@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.changes import BODY_FIELDS, Shapes, entry_shapes
+from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
 from generator.errors import Problem
-from generator.pages import PlannedPage, post_page
-from generator.records import EntryRecord, Stamp
-from generator.site import Post, Site, paused_gc
+from generator.pipeline.pages import PlannedPage, post_page
+from generator.incremental.records import EntryRecord, Stamp
+from generator.pipeline.site import Post, Site, paused_gc
 
 FILE_NAME = "model-journal.pickle"
 PENDING_NAME = ".model-journal.pickle.pending"
@@ -72,7 +72,7 @@ class Snapshot:
         """Put each record's body into its post and plan that post's page again; note its problems.
 
         The Site itself is copied: what was kept for the model as it was (partials rendered once,
-        generator/partials.py) is known by the Site's identity, and must not be taken for the new.
+        generator/incremental/partials.py) is known by the Site's identity, and must not be taken for the new.
         """
         self.site = dataclasses.replace(self.site)
         posts: dict[str, Post] = {post.key: post for post in (*self.site.posts, *self.site.pages)}

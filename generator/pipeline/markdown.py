@@ -19,7 +19,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from generator.entries import Entry
+from generator.pipeline.entries import Entry
 from generator.errors import Problem, warning
 from generator.urls import slugify
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from statistics import fmean
 from typing import Generic, Protocol, TypeVar
 
-from generator.entries import Entry
+from generator.pipeline.entries import Entry
 from generator.errors import Problem, warning
 from generator.vocabulary import Emotion, Family, Vocabulary
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from generator.emotions import MONTH_NAMES, MonthCount
+from generator.pipeline.emotions import MONTH_NAMES, MonthCount
 from generator.vocabulary import Family
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -19,10 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator.config import SiteConfig
-from generator.entries import Entry, SourceFile, decode, parse_entry
+from generator.pipeline.entries import Entry, SourceFile, decode, parse_entry
 from generator.errors import Problem
-from generator.markdown import Asset, Audience, Rendered, render_entry
-from generator.site import is_visible, url_of
+from generator.pipeline.markdown import Asset, Audience, Rendered, render_entry
+from generator.pipeline.site import is_visible, url_of
 from generator.urls import relative_root
 
 Stamp = tuple[int, int]  # (size, mtime_ns) of a file

@@ -16,9 +16,9 @@ from urllib.parse import urljoin
 from html import escape
 
 
-from generator.pages import PlannedPage
-from generator.sharing import card_url
-from generator.site import Post, Site, Term
+from generator.pipeline.pages import PlannedPage
+from generator.outputs.sharing import card_url
+from generator.pipeline.site import Post, Site, Term
 from generator.urls import absolute
 
 if TYPE_CHECKING:

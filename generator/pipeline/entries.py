@@ -14,7 +14,7 @@ import frontmatter
 import yaml
 
 from generator import units
-from generator.front_matter import QuickLoader
+from generator.pipeline.front_matter import QuickLoader
 from generator.config import VISIBILITIES, SiteConfig, closest
 from generator.errors import Problem, error, warning
 from generator.urls import SLUG_PATTERN, slugify

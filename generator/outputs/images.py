@@ -23,7 +23,7 @@ from urllib.parse import quote
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from generator.errors import Problem, error
-from generator.markdown import Asset, Rendered
+from generator.pipeline.markdown import Asset, Rendered
 
 WIDTHS = (480, 960, 1600)  # pixel widths offered in srcset
 SRC_WIDTH = 960  # the width of the plain `src`, for browsers without srcset

@@ -11,11 +11,11 @@ from urllib.parse import quote, urlencode
 
 from generator import units
 from generator.config import SiteConfig
-from generator.site import Post
+from generator.pipeline.site import Post
 from generator.urls import absolute
 
 if TYPE_CHECKING:  # cards load Pillow, which only builds that draw cards need
-    from generator.cards import CardSpec, CardStyle
+    from generator.outputs.cards import CardSpec, CardStyle
 
 CARD_NAME = "card.png"  # a story's card sits beside its page
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
@@ -61,7 +61,7 @@ def long_date(post: Post) -> str:
 
 def card_spec(post: Post, cfg: SiteConfig) -> CardSpec:
     """Return what a story's card shows: title, date, distance, emotions, site name and hashtag."""
-    from generator.cards import CardSpec, Chip
+    from generator.outputs.cards import CardSpec, Chip
 
     chips = tuple(Chip(c.name, c.family.colour, c.family.text_colour) for c in post.emotions)
     return CardSpec(title=post.title, date_text=long_date(post), distance_text=post.distance_text, chips=chips,
@@ -70,7 +70,7 @@ def card_spec(post: Post, cfg: SiteConfig) -> CardSpec:
 
 def card_style(theme_folders: Sequence[Path]) -> CardStyle:
     """Return the card style of the most specific theme that sets a [card] table (else the base theme's)."""
-    from generator.cards import load_card_style
+    from generator.outputs.cards import load_card_style
 
     for folder in theme_folders:
         path = folder / "theme.toml"

@@ -6,10 +6,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator import charts, timeline
+from generator.pipeline import charts
+from generator.pipeline import timeline
 from generator.errors import Problem, error
-from generator.sharing import story_share
-from generator.site import Post, Site, Term, paused_gc
+from generator.outputs.sharing import story_share
+from generator.pipeline.site import Post, Site, Term, paused_gc
 from generator.urls import is_safe_relpath, output_path, paginated
 
 

@@ -16,12 +16,12 @@ import jinja2
 
 from generator.config import SiteConfig
 from generator.errors import Problem, error
-from generator.pages import PlannedPage
-from generator.partials import LINK_START, FootfallEnvironment, FootfallTemplate
+from generator.pipeline.pages import PlannedPage
+from generator.incremental.partials import LINK_START, FootfallEnvironment, FootfallTemplate
 from generator.units import MONTH_NAMES, long_date, short_date
 from generator.urls import absolute
 
-SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"
+SHIPPED_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
 MAX_THEME_DEPTH = 5
 FINGERPRINTED = (".css", ".js")  # static files written under a name that carries a hash of their bytes
 

@@ -26,16 +26,16 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
 
 from generator.config import SiteConfig
-from generator.entries import Entry
+from generator.pipeline.entries import Entry
 from generator.errors import Problem, error
-from generator.images import metadata_text
-from generator.sharing import CARD_NAME
-from generator.site import Post, Site, is_visible, url_of
-from generator.themes import Theme
+from generator.outputs.images import metadata_text
+from generator.outputs.sharing import CARD_NAME
+from generator.pipeline.site import Post, Site, is_visible, url_of
+from generator.pipeline.themes import Theme
 from generator.urls import output_path, slugify
 from generator.vocabulary import Vocabulary
 
-GENERATOR_DIR = Path(__file__).resolve().parent  # Footfall's own source: words it may write itself
+GENERATOR_DIR = Path(__file__).resolve().parent.parent  # Footfall's own source: words it may write itself
 TOKEN = re.compile(r"\w+")  # letters and digits, any script (after "_" became a space)
 MIN_BODY_WORD = 6  # a word from a body or intention counts when it is this long
 MIN_NAME_WORD = 4  # a word from a title, name, slug or file name counts when it is this long

@@ -16,10 +16,10 @@ from functools import lru_cache
 
 from generator import units
 from generator.config import SiteConfig
-from generator.emotions import EmotionFacts, FamilyGroup, emotion_facts, family_groups, month_span, normalise
-from generator.entries import Entry
+from generator.pipeline.emotions import EmotionFacts, FamilyGroup, emotion_facts, family_groups, month_span, normalise
+from generator.pipeline.entries import Entry
 from generator.errors import Problem, error
-from generator.markdown import Asset, Audience, Rendered
+from generator.pipeline.markdown import Asset, Audience, Rendered
 from generator.urls import entry_url, page_url, slugify
 from generator.vocabulary import Emotion, Family, Vocabulary
 

@@ -25,17 +25,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator import __version__
-from generator.cache import Cache, OutputRow
+from generator.incremental.cache import Cache, OutputRow
 from generator.config import SiteConfig
-from generator.digest import Fingerprints, ReadLog, TemplateDigests, hash_bytes, hash_text, resolve, self_contained
-from generator.entries import SourceFile
+from generator.incremental.digest import Fingerprints, ReadLog, TemplateDigests, hash_bytes, hash_text, resolve, self_contained
+from generator.pipeline.entries import SourceFile
 from generator.errors import Problem, error, warning
-from generator.markdown import Audience
-from generator.output import Staging
-from generator.pages import PlannedPage
-from generator.parallel import in_background
-from generator.site import paused_gc
-from generator.records import (EntryRecord, PlainRecord, Stamp, content_digest, model_shape, process_entry,
+from generator.pipeline.markdown import Audience
+from generator.deploy.output import Staging
+from generator.pipeline.pages import PlannedPage
+from generator.incremental.parallel import in_background
+from generator.pipeline.site import paused_gc
+from generator.incremental.records import (EntryRecord, PlainRecord, Stamp, content_digest, model_shape, process_entry,
                                record_from_plain, record_to_plain, render_record)
 
 _ROOT = re.compile(r"[^.#!?=\[]*")  # the context name a read path starts with
@@ -56,7 +56,7 @@ LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "
 
 def code_stamp() -> str:
     """Return a digest of Footfall's own files and the libraries it renders with, as installed."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)

@@ -1,0 +1,1 @@
+"""Getting a build out safely: staged output, the privacy audit, publishing."""

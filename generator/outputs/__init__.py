@@ -1,0 +1,1 @@
+"""Files of a build that are not pages: feeds, share cards, images."""
