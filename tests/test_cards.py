@@ -22,7 +22,7 @@ from generator.outputs.cards import (
     render_cards,
 )
 
-THEME = Path(__file__).resolve().parents[1] / "themes" / "default"
+THEME = Path(__file__).resolve().parents[1] / "generator" / "themes" / "default"
 CHIPS = (
     Chip("grief", "#5b4a8a", "#ffffff"),
     Chip("calm", "#8fb996", "#1f2a2e"),

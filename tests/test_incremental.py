@@ -26,7 +26,7 @@ from generator.incremental.incremental import read_ahead, watch_values
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
-CARD = (REPO / "themes/default/templates/partials/entry_card.html").read_text("utf-8")
+CARD = (REPO / "generator/themes/default/templates/partials/entry_card.html").read_text("utf-8")
 def _png() -> bytes:
     """Return a tiny valid PNG (the public build decodes images to strip their metadata)."""
     import io

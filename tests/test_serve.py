@@ -105,7 +105,7 @@ def test_a_save_reloads_the_page_a_broken_file_shows_an_overlay_and_the_fix_clea
             expect(page.locator("article")).to_contain_text("The gate was shut again.", timeout=WAIT_MS)
 
             wait_for_live_connection(page)
-            css = (REPO / "themes/default/static/css/footfall.css").read_text("utf-8")
+            css = (REPO / "generator/themes/default/static/css/footfall.css").read_text("utf-8")
             (site / "static/css").mkdir(parents=True)
             (site / "static/css/footfall.css").write_text(css + "\nbody { border-top: 7px solid rgb(1, 2, 3); }\n")
             page.wait_for_function("getComputedStyle(document.body).borderTopWidth === '7px'", timeout=WAIT_MS)

@@ -21,7 +21,7 @@ from generator.incremental.partials import LINK_START, FootfallEnvironment, Foot
 from generator.units import MONTH_NAMES, long_date, short_date
 from generator.urls import absolute
 
-SHIPPED_THEMES = Path(__file__).resolve().parent.parent.parent / "themes"
+SHIPPED_THEMES = Path(__file__).resolve().parent.parent / "themes"  # inside the package: a wheel carries them
 MAX_THEME_DEPTH = 5
 FINGERPRINTED = (".css", ".js")  # static files written under a name that carries a hash of their bytes
 
