@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from generator.outputs import feeds
-from generator.outputs import sharing
+from generator.outputs import redirects, sharing
 from generator.incremental import snapshot
 from generator.pipeline import timeline
 from generator.incremental.cache import Cache, OutputRow
@@ -193,7 +193,7 @@ class Builder:
         start_ns = time.time_ns()
         with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
-            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
+            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), setup_files(cfg, self.audience), start_ns)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
@@ -447,6 +447,7 @@ class Builder:
             return
         with result.timed("output"):
             removed = ledger.commit()
+            redirects.record_urls(site)
         with result.timed("cache"):
             changed, forgotten = ledger.changes()
             self._cache.save_outputs(self.audience, changed, forgotten)
@@ -580,6 +581,11 @@ def watched_folders(root: Path) -> tuple[list[Path], list[Path]]:
     if cfg is None or theme is None:
         return folders, []
     return [*folders, cfg.content_dir, *input_folders(cfg, theme)], list(theme.folders)
+
+
+def setup_files(cfg: SiteConfig, audience: Audience) -> tuple[Path, ...]:
+    """Return the single files a build reads: site.toml, and for the public build the URL ledger."""
+    return (cfg.path, redirects.ledger_path(cfg)) if audience == "public" else (cfg.path,)
 
 
 def input_folders(cfg: SiteConfig, theme: Theme) -> list[Path]:
@@ -732,11 +738,16 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
     yield from cards.render_cards(specs, style, inputs.config.cache_dir / "cards", drawn=inputs.cards_drawn).items()
 
 
+def redirect_pages(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield a redirect page at every old URL of a shared story that moved (public build; see outputs/redirects.py)."""
+    yield from redirects.site_redirects(site, (item.path for item in planned))
+
+
 Producer = Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes | Path]]]
 
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
 FILE_PRODUCERS: tuple[Producer, ...] = (
-    theme_static, entry_assets, crawler_files, timeline_data, feed_files, card_files,
+    theme_static, entry_assets, crawler_files, timeline_data, feed_files, redirect_pages, card_files,
 )
 
 #: The producers run while the workers render the pages: all but the cards, which have workers of their own.
