@@ -6,7 +6,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ class BuildResult:
     parsed: int = 0  # source files parsed again (the others came from the cache)
     rendered: int = 0  # pages rendered again (the others were unchanged)
     checked: int = 0  # pages whose digest was worked out again to see if they changed
+    drafts: int = 0  # entries marked `draft: true`, held back from the build (counted by `check`)
     shapes: Shapes = field(default_factory=dict)  # each entry's digest and shape, for the next build
     produced: dict[str, list[str]] = field(default_factory=dict)  # output paths of each file producer
     cards: tuple[int, float] = (0, 0.0)  # share cards drawn (not taken from the cache), and the seconds it took
@@ -123,7 +124,8 @@ def check(root: Path) -> BuildResult:
     if inputs is not None:
         for entry in inputs.entries:
             result.problems.extend(render_entry(entry, "journal").problems)
-        result.entries = len(inputs.entries)
+        result.drafts = sum(entry.draft for entry in inputs.entries)
+        result.entries = len(inputs.entries) - result.drafts
     return result
 
 
@@ -167,8 +169,9 @@ class Builder:
     """Builds one audience's site again and again, redoing only what changed since the last build."""
 
     def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = fork_map,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, drafts: bool = False) -> None:
         self.root = root  # the site folder
+        self.drafts = drafts and audience == "journal"  # show drafts (`serve --drafts`): never in the public build
         self.audience: Audience = audience
         self.mapper = mapper  # runs process_entry over the files to parse (fork_map, map, or a process pool's map)
         self.progress = progress  # told how page rendering advances
@@ -185,7 +188,7 @@ class Builder:
         """Build into output/<audience>/; write nothing if there are errors."""
         gc.unfreeze()  # what the last build set aside (see below) is the collector's again
         result = BuildResult(self.audience)
-        setup = read_setup(self.root, result)
+        setup = read_setup(self.root, result, drafts=self.drafts)
         if setup is None:
             return result
         cfg, theme, vocabulary = setup
@@ -597,13 +600,15 @@ def input_folders(cfg: SiteConfig, theme: Theme) -> list[Path]:
     return folders
 
 
-def read_setup(root: Path, result: BuildResult) -> tuple[SiteConfig, Theme, Vocabulary] | None:
-    """Load and check config, theme and vocabulary; None when there are errors."""
+def read_setup(root: Path, result: BuildResult, *, drafts: bool = False) -> tuple[SiteConfig, Theme, Vocabulary] | None:
+    """Load and check config, theme and vocabulary; None when there are errors. `drafts` shows drafts (journal)."""
     with result.timed("config"):
         cfg, problems = load_config(root)
         result.problems.extend(problems)
         if cfg is None:
             return None
+        if drafts:
+            cfg = replace(cfg, drafts=True)
         theme, problems = load_theme(cfg)
         result.problems.extend(problems)
         vocabulary, problems = load_vocabulary(cfg.section("vocabulary"), cfg.path)

@@ -15,7 +15,7 @@ import click
 
 from generator import __version__
 from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
-from generator.errors import Problem, error
+from generator.errors import Problem, error, plural
 from generator.pipeline.markdown import Audience
 
 if TYPE_CHECKING:
@@ -33,11 +33,11 @@ site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False
                            show_default=True, help="The site folder (holds site.toml and content/).")
 
 
-def console() -> Console:
-    """Return the console for messages (stderr keeps stdout clean for pipes)."""
+def console(stdout: bool = False) -> Console:
+    """Return the console for messages: stderr for a build's, stdout for what `check` and `list` report."""
     from rich.console import Console  # here: a build with nothing to report prints plain lines (echo)
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=not stdout, highlight=False, soft_wrap=True)
 
 
 def escape(text: str) -> str:
@@ -52,33 +52,48 @@ def echo(line: str) -> None:
     click.echo(line, err=True)
 
 
-def show_problems(problems: list[Problem], root: Path, warning_limit: int | None = WARNINGS_SHOWN) -> None:
-    """Print every error and the first warnings, numbered, with file and line; say how many warnings were left out."""
+SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+def show_problems(problems: list[Problem], root: Path, warning_limit: int | None = WARNINGS_SHOWN,
+                  out: Console | None = None, written: bool = True) -> None:
+    """Print every error and the first warnings, numbered, with file and line; say how many warnings were left out.
+
+    `written`: the command writes output (a build), so that errors say the last good output is untouched.
+    """
     if not problems:
         return
-    out = console()
-    ordered = sorted(problems, key=lambda p: (not p.is_error, str(p.path), p.line or 0))
+    out = console() if out is None else out
+    ordered = sorted(problems, key=lambda p: (SEVERITY_ORDER[p.severity], str(p.path), p.line or 0))
     errors = sum(p.is_error for p in problems)
     shown = ordered if warning_limit is None else ordered[:errors + warning_limit]
     for number, problem in enumerate(shown, start=1):
-        style = "bold red" if problem.is_error else "yellow"
+        style = SEVERITY_STYLE[problem.severity]
         out.print(f"[{style}]{number}. {problem.severity}[/] {escape(problem.location(root))}: "
                   f"{escape(problem.message)}", markup=True, highlight=False)
         if problem.hint:
             out.print(f"   [dim]→ {escape(problem.hint)}[/]", markup=True)
     if len(shown) < len(ordered):
-        out.print(f"[yellow]… and {len(ordered) - len(shown)} more warning(s).[/] "
+        out.print(f"[yellow]… and {plural(len(ordered) - len(shown), 'more warning', 'more warnings')}.[/] "
                   "Run `footfall check` to list them all.", markup=True, highlight=False)
     if errors:
-        out.print(f"[bold red]Found {errors} error(s).[/] Nothing was written; the last good output is untouched.")
+        after = " Nothing was written; the last good output is untouched." if written else ""
+        out.print(f"[bold red]Found {plural(errors, 'error')}.[/]{after}", markup=True, highlight=False)
 
 
 def summary_line(result: BuildResult) -> str:
     """Return the one-line summary of a build."""
     seconds = sum(result.timings.values())
-    return (f"Built {result.audience}: {result.entries} entries, {result.pages} pages, "
-            f"{result.written} files written, {result.unchanged} unchanged, {result.removed} removed "
+    return (f"Built {result.audience}: {plural(result.entries, 'entry')}, {plural(result.pages, 'page')}, "
+            f"{plural(result.written, 'file')} written, {result.unchanged} unchanged, {result.removed} removed "
             f"in {seconds:.2f}s → {result.output_dir}")
+
+
+def view_line(audience: Audience, root: Path) -> str:
+    """Return the line that says how to look at a build (its pages need a server, not a file browser)."""
+    site = "" if root == Path(".") else f" --site {root}"
+    return f"View it with: footfall serve{' --public' if audience == 'public' else ''}{site}"
 
 
 class ProgressBar:
@@ -155,16 +170,19 @@ def cli() -> None:
 def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
     """Build the public site into output/public/ (or the journal with --journal)."""
     builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar())
-    if not run_build(builder, site_dir, profile).ok:
+    result = run_build(builder, site_dir, profile)
+    if not result.ok:
         sys.exit(EXIT_PROBLEMS)
+    echo(view_line(builder.audience, site_dir))
 
 
 @cli.command("serve")
 @click.option("--public", is_flag=True, help="Serve the public site instead of the journal.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--drafts", is_flag=True, help="Show `draft: true` entries in the journal (never in the public site).")
 @site_option
-def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
+def serve_command(public: bool, port: int, host: str, drafts: bool, site_dir: Path) -> None:
     """Build the journal (or the public site), serve it, rebuild and reload the page on every save."""
     from generator.dev.serve import DevServer
     from generator.dev.watch import Watcher
@@ -174,7 +192,7 @@ def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
     if cfg is None:
         sys.exit(EXIT_PROBLEMS)
     audience: Audience = "public" if public else "journal"
-    builder = Builder(site_dir, audience, progress=ProgressBar())
+    builder = Builder(site_dir, audience, progress=ProgressBar(), drafts=drafts)
     try:
         server = DevServer(output_dir(cfg, audience), site_dir, lambda: serve_build(builder, site_dir),
                            host=host, port=port)
@@ -243,11 +261,14 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def check_command(site_dir: Path) -> None:
     """Validate the configuration and every entry, write nothing, print every problem."""
     result = check(site_dir)
-    show_problems(result.problems, site_dir, warning_limit=None)
+    out = console(stdout=True)
+    show_problems(result.problems, site_dir, warning_limit=None, out=out, written=False)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
-    warnings = len(result.problems)
-    console().print(f"Checked {result.entries} entries: no errors" + (f", {warnings} warning(s)." if warnings else "."))
+    counts = [sum(p.severity == kind for p in result.problems) for kind in ("warning", "note")]
+    found = ["no errors", *(plural(n, kind) for n, kind in zip(counts, ("warning", "note")) if n)]
+    drafts = f" and {plural(result.drafts, 'draft')}" if result.drafts else ""
+    out.print(f"Checked {plural(result.entries, 'entry')}{drafts}: {', '.join(found)}.", highlight=False)
 
 
 @cli.command("audit")

@@ -56,6 +56,7 @@ class SiteConfig:
     per_page: int = 10  # entries per listing page
     permalink: str = "/{year}/{month}/{day}/{slug}/"  # entry URL pattern
     sections: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    drafts: bool = False  # show `draft: true` entries in the journal (`serve --drafts`); never read from site.toml
 
     @property
     def path(self) -> Path:

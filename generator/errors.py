@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,18 @@ def error(path: Path | None, line: int | None, message: str, hint: str = "") -> 
 def warning(path: Path | None, line: int | None, message: str, hint: str = "") -> Problem:
     """Return a warning Problem."""
     return Problem(path, line, message, hint, "warning")
+
+
+def note(path: Path | None, line: int | None, message: str, hint: str = "") -> Problem:
+    """Return a note: something worth knowing that needs no change (shown by `footfall check`)."""
+    return Problem(path, line, message, hint, "note")
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """Return "1 entry", "2 entries", "0 warnings": a count with its noun."""
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {many or (word[:-1] + 'ies' if word.endswith('y') and word[-2:-1] not in 'aeiou' else word + 's')}"
 
 
 def has_errors(problems: list[Problem] | tuple[Problem, ...]) -> bool:

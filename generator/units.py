@@ -7,9 +7,11 @@ import re
 from datetime import date
 
 METRES_PER_UNIT = {"km": 1000.0, "mi": 1609.344, "m": 1.0}
-_DISTANCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km|mi|m|miles?|kilometres?|kilometers?|metres?|meters?)?\s*$", re.I)
+_DISTANCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km|k|mi|m|miles?|kilometres?|kilometers?|metres?|meters?)?\s*$", re.I)
 _UNIT_ALIASES = {"mile": "mi", "miles": "mi", "kilometre": "km", "kilometres": "km", "kilometer": "km",
-                 "kilometers": "km", "metre": "m", "metres": "m", "meter": "m", "meters": "m"}
+                 "kilometers": "km", "metre": "m", "metres": "m", "meter": "m", "meters": "m", "k": "km"}
+#: Race distances runners write by name, in metres.
+RACES = {"half": 21_097.5, "half marathon": 21_097.5, "half-marathon": 21_097.5, "marathon": 42_195.0}
 _WORDS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+(?:\.\d+)?)\s*m(?:in(?:utes?|s)?)?)?"
                     r"\s*(?:(\d+)\s*s(?:ec(?:onds?|s)?)?)?\s*$", re.I)
 _CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})\s*$")
@@ -34,7 +36,14 @@ class UnitError(ValueError):
 
 
 def parse_distance(value: object, site_unit: str) -> float:
-    """Return a distance in metres from a number (site unit) or text like "8.2 km"."""
+    """Return a distance in metres from a number (site unit) or text like "8.2 km", "5k" or "half"."""
+    return read_distance(value, site_unit)[0]
+
+
+def read_distance(value: object, site_unit: str) -> tuple[float, str]:
+    """Return a distance in metres and the unit it was written in ("km", "mi" or "m"; a race name: the site's)."""
+    if isinstance(value, str) and " ".join(value.lower().split()) in RACES:
+        return RACES[" ".join(value.lower().split())], site_unit
     if isinstance(value, bool):
         raise UnitError(f"distance must be a number or text like \"8.2 km\", not {value!r}")
     if isinstance(value, (int, float)):
@@ -42,13 +51,14 @@ def parse_distance(value: object, site_unit: str) -> float:
     else:
         match = _DISTANCE.match(str(value))
         if not match:
-            raise UnitError(f"cannot read distance {value!r}: write it like 8.2, \"8.2 km\", \"5 mi\" or \"10000 m\"")
+            raise UnitError(f"cannot read distance {value!r}: write it like 8.2, \"8.2 km\", \"5k\", \"5 mi\", "
+                            "\"10000 m\", half or marathon")
         number = _number(match.group(1))
         unit = (match.group(2) or site_unit).lower()
         unit = _UNIT_ALIASES.get(unit, unit)
     if not math.isfinite(number) or number < 0 or number > 10_000:
         raise UnitError(f"distance {value!r} is out of range")
-    return number * METRES_PER_UNIT[unit]
+    return number * METRES_PER_UNIT[unit], unit
 
 
 def _number(text: str) -> float:

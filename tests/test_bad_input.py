@@ -79,7 +79,7 @@ def test_every_problem_is_reported_at_once(make_site, run_cli) -> None:
     assert result.exit_code == 1
     assert "content/a.md:3:" in result.output and "content/a.md:4:" in result.output
     assert "content/b.md:2:" in result.output
-    assert "Found 3 error(s)" in result.output
+    assert "Found 3 errors." in result.output
 
 
 @pytest.mark.parametrize("toml, line, words", [

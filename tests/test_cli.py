@@ -86,6 +86,6 @@ def test_a_build_shows_twenty_warnings_and_check_shows_them_all(make_site, run_c
     built = run_cli("build", "--site", str(site))
     assert built.exit_code == 0
     assert built.output.count("does not know the emotion") == 20
-    assert "… and 5 more warning(s). Run `footfall check` to list them all." in built.output
+    assert "… and 5 more warnings. Run `footfall check` to list them all." in built.output
     checked = run_cli("check", "--site", str(site))
     assert checked.output.count("does not know the emotion") == 25 and "more warning" not in checked.output

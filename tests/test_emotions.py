@@ -170,7 +170,7 @@ def test_check_warns_about_unknown_emotions_with_file_line_and_closest_words(mak
     assert lines[anxios + 1].startswith('   → did you mean "anxious"')
     assert lines[anxios + 1].endswith("Otherwise it is kept as written, in the family Other")
     assert '2. warning content/a.md:4: the vocabulary does not know the emotion "fizzy"' in lines
-    assert "Checked 1 entries: no errors, 2 warning(s)." in result.output
+    assert "Checked 1 entry: no errors, 2 warnings." in result.output
     built = run_cli("build", "--site", str(site))
     assert built.exit_code == 0 and 'the emotion "anxios"' in built.output
 

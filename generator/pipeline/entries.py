@@ -20,7 +20,7 @@ from generator.errors import Problem, error, warning
 from generator.urls import SLUG_PATTERN, slugify
 
 KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", "mood_before",
-              "mood_after", "tags", "visibility", "slug", "summary")
+              "mood_after", "tags", "visibility", "slug", "summary", "draft")
 PAGES_DIR = "pages"
 
 
@@ -46,6 +46,8 @@ class Entry:
     body: str  # Markdown body (title heading removed when it became the title)
     body_line: int  # 1-based file line where the body starts
     emotions_line: int = 2  # 1-based file line of the `emotions:` key, for messages about them
+    draft: bool = False  # `draft: true`: in neither build (with `serve --drafts` it is False, shown in the journal)
+    distance_unit: str = ""  # the unit the distance was written in ("km", "mi", "m"), for its own page and card
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +229,10 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
         fields.fail("visibility", f"`visibility` must be private, unlisted or public, not {visibility!r}",
                     closest(visibility, VISIBILITIES))
     slug = _slug(fields, title, source)
+    distance_m, distance_unit = _distance(fields, cfg)
     entry = Entry(
         source=source.path, rel=source.rel, is_page=is_page, title=title, date=when,
-        distance_m=fields.parsed("distance", units.parse_distance, cfg.units),
+        distance_m=distance_m, distance_unit=distance_unit, draft=_draft(fields, cfg),
         duration_s=fields.parsed("duration", units.parse_duration),
         intention=fields.text("intention"), emotions=fields.words("emotions"),
         mood_before=fields.parsed("mood_before", units.parse_mood),
@@ -284,6 +287,23 @@ def _slug(fields: _Fields, title: str, source: SourceFile) -> str:
         fields.fail("slug", f"slug {written!r} may only use a-z, 0-9 and single hyphens",
                     f"try `slug: {slugify(written, 'run')}`")
     return written
+
+
+def _distance(fields: _Fields, cfg: SiteConfig) -> tuple[float | None, str]:
+    """Return the distance in metres and the unit it was written in (both empty when there is none)."""
+    read = fields.parsed("distance", units.read_distance, cfg.units)
+    return (read[0], read[1]) if read is not None else (None, "")
+
+
+def _draft(fields: _Fields, cfg: SiteConfig) -> bool:
+    """Return True when the entry is a draft held back from the builds (`serve --drafts` shows drafts)."""
+    value = fields.meta.get("draft")
+    if value is None or value is False:
+        return False
+    if value is not True and str(value).strip().lower() not in ("true", "yes", "false", "no"):
+        fields.fail("draft", f"`draft` must be true or false, not {value!r}", "write `draft: true` or remove the line")
+        return False
+    return (value is True or str(value).strip().lower() in ("true", "yes")) and not cfg.drafts
 
 
 def load_entries(cfg: SiteConfig) -> tuple[list[Entry], list[Problem]]:

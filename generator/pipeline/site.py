@@ -147,12 +147,12 @@ class Site:
 
 def is_visible(entry: Entry, audience: Audience) -> bool:
     """Return True when an entry belongs in a build for this audience."""
-    return audience == "journal" or entry.visibility in ("public", "unlisted")
+    return not entry.draft and (audience == "journal" or entry.visibility in ("public", "unlisted"))
 
 
 def is_listed(entry: Entry, audience: Audience) -> bool:
     """Return True when an entry appears in this build's listings."""
-    return audience == "journal" or entry.visibility == "public"
+    return not entry.draft and (audience == "journal" or entry.visibility == "public")
 
 
 def url_of(entry: Entry, cfg: SiteConfig) -> str:
@@ -168,7 +168,7 @@ def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Probl
     claimed: dict[str, Entry] = {}
     reserved = {"/emotions/", "/tags/", "/archive/", "/timeline/", "/page/"}
     problems: list[Problem] = []
-    for entry in sorted(entries, key=lambda e: e.rel):
+    for entry in sorted((e for e in entries if not e.draft), key=lambda e: e.rel):  # a draft claims no URL yet
         url = url_of(entry, cfg)
         if url in reserved or any(url.startswith(r) for r in reserved if entry.is_page):
             problems.append(error(entry.source, 2, f"the URL {url} is reserved for Footfall's own pages",
@@ -293,12 +293,13 @@ def _post(entry: Entry, rendered: Rendered, audience: Audience, cfg: SiteConfig,
           tags: tuple[TagRef, ...], previous: Link | None = None, next_: Link | None = None) -> Post:
     """Return the Post for one visible entry."""
     pace = units.pace_seconds(entry.distance_m, entry.duration_s, cfg.units)
+    unit = entry.distance_unit if entry.distance_unit in ("km", "mi") else cfg.units  # the run's own, as written
     return Post(
         entry.rel, url, entry.title, entry.date, entry.is_page, entry.visibility,
         is_listed(entry, audience) and not entry.is_page, entry.distance_m, entry.duration_s, pace,
-        units.format_distance(entry.distance_m, cfg.units) if entry.distance_m else "",
+        units.format_distance(entry.distance_m, entry.distance_unit or cfg.units) if entry.distance_m else "",
         units.format_duration(entry.duration_s) if entry.duration_s else "",
-        units.format_pace(pace, cfg.units), entry.intention, chips, entry.mood_before, entry.mood_after, tags,
+        units.format_pace(units.pace_seconds(entry.distance_m, entry.duration_s, unit), unit), entry.intention, chips, entry.mood_before, entry.mood_after, tags,
         rendered.summary, rendered.html, rendered.words, rendered.assets, previous, next_,
     )
 
