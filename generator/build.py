@@ -21,6 +21,7 @@ from generator.incremental.changes import Shapes, TouchedPages, body_only_change
 from generator.config import SiteConfig, load_config
 from generator.incremental.digest import TemplateDigests, hash_bytes, hash_text
 from generator.pipeline.emotions import unknown_emotion_problems
+from generator.pipeline.placeholders import placeholder_problems
 from generator.pipeline.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
@@ -125,6 +126,7 @@ def check(root: Path) -> BuildResult:
         for entry in inputs.entries:
             result.problems.extend(render_entry(entry, "journal").problems)
         result.drafts = sum(entry.draft for entry in inputs.entries)
+        result.problems.extend(placeholder_problems(inputs.config, inputs.entries))
         result.entries = len(inputs.entries) - result.drafts
     return result
 
@@ -361,6 +363,8 @@ class Builder:
         result.problems.extend(p for r in records for p in r.problems)
         model_problems = [*find_url_collisions(entries, cfg), *unknown_emotion_problems(entries, vocabulary)]
         result.problems.extend(model_problems)
+        if self.audience == "public":
+            result.problems.extend(placeholder_problems(cfg, entries))
         if has_errors(result.problems):
             return None
         rendered = {r.rel: r.rendered(self.audience) for r in records if r.entry is not None}

@@ -325,14 +325,16 @@ def publish_summary(result: PublishResult, dry_run: bool) -> str:
 @cli.command("new")
 @click.argument("title")
 @click.option("--intention", default=None, help="The intention for the run (asked for in a terminal).")
+@click.option("--date", "when", default=None, metavar="DATE",
+              help="The run's date: 2026-11-01, 2026-11-01T07:10, yesterday or today (the default).")
 @site_option
-def new_command(title: str, intention: str | None, site_dir: Path) -> None:
-    """Start a new entry for today, with the fields to fill in."""
+def new_command(title: str, intention: str | None, when: str | None, site_dir: Path) -> None:
+    """Start a new entry for today (or --date), with the fields to fill in."""
     if intention is None and sys.stdin.isatty():
         intention = click.prompt("Intention for this run", default="", show_default=False)
     from generator.dev.scaffold import create_entry
 
-    path, problems = create_entry(site_dir, title, intention or "", now=datetime.now().astimezone())
+    path, problems = create_entry(site_dir, title, intention or "", now=datetime.now().astimezone(), when=when)
     if path is None:
         show_problems(problems, site_dir)
         sys.exit(EXIT_PROBLEMS)

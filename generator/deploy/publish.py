@@ -21,6 +21,7 @@ from generator.deploy import audit
 from generator.build import BuildResult, build, make_model, output_dir, read_inputs
 from generator.config import SiteConfig, load_config
 from generator.errors import Problem, error
+from generator.pipeline.placeholders import publish_refusals
 
 GIT_TARGET = "git"  # `--to git` publishes to a branch instead of a folder
 DEFAULT_BRANCH = "gh-pages"
@@ -102,6 +103,9 @@ def publish(root: Path, *, to: str | None = None, remote: str | None = None, bra
     except PublishError as exc:
         return PublishResult(BuildResult("public"), problems=[error(cfg.path, None, exc.message, exc.hint)],
                              usage=exc.usage)
+    refused = publish_refusals(cfg)  # an example base_url or template text in a shared story
+    if refused:
+        return PublishResult(BuildResult("public", problems=refused), target)
     result = PublishResult(build(root, "public"), target)
     if result.build.ok and result.build.output_dir is not None:
         try:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from generator.config import load_config
@@ -12,6 +13,7 @@ from generator.urls import slugify
 ENTRY_TEMPLATE = """---
 title: {title}
 date: {date}
+slug: {slug}           # the story's address: keep it when you change the title, so shared links hold
 distance:            # e.g. 8.2 km, 5 mi
 duration:            # e.g. "45:12" or "1:02:30"
 intention: {intention}
@@ -30,7 +32,7 @@ Anything here stays in your journal, even if you later make this story public.
 
 SITE_TEMPLATE = """title = {title}
 author = ""
-base_url = "https://example.org/"
+base_url = "https://example.org/"   # change to your site's address before you publish
 timezone = "UTC"
 units = "km"
 theme = "default"
@@ -50,7 +52,7 @@ emotions: [hopeful, nervous]
 mood_before: 3
 mood_after: 4
 tags: [easy]
-visibility: public
+visibility: private   # this starter stays in your journal; share your own stories as public
 ---
 The first run of this journal. Write what came up during the run, and name the feelings you noticed.
 """
@@ -83,26 +85,52 @@ def create_site(directory: Path, title: str) -> list[Problem]:
         return [error(directory / "content", None, "this folder already has content/", "choose an empty folder")]
     (directory / "content" / "pages").mkdir(parents=True, exist_ok=True)
     (directory / "site.toml").write_text(SITE_TEMPLATE.format(title=toml_string(title)), "utf-8")
-    (directory / "content" / "2026-01-01-first-steps.md").write_text(FIRST_ENTRY, "utf-8")
+    (directory / "content" / "2026" / "01").mkdir(parents=True, exist_ok=True)
+    (directory / "content" / "2026" / "01" / "2026-01-01-first-steps.md").write_text(FIRST_ENTRY, "utf-8")
     (directory / "content" / "pages" / "about.md").write_text(ABOUT_PAGE, "utf-8")
     (directory / ".gitignore").write_text("/output/\n/.footfall-cache/\n", "utf-8")
     return []
 
 
-def create_entry(root: Path, title: str, intention: str, *, now: datetime) -> tuple[Path | None, list[Problem]]:
-    """Write a new entry file for today under content/YYYY/MM/; never overwrite one."""
+_WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[t ](\d{1,2}):(\d{2}))?$")
+
+
+def parse_when(text: str, now: datetime) -> tuple[datetime, bool] | None:
+    """Return the date (and whether a time was given) of `--date`: today, yesterday, 2026-11-01 or 2026-11-01T07:10."""
+    word = text.strip().lower()
+    if word in ("today", "yesterday"):
+        return now - timedelta(days=1 if word == "yesterday" else 0), False
+    match = _WHEN.match(word)
+    if match is None:
+        return None
+    try:
+        day = date.fromisoformat(match.group(1))
+        hour, minute = (int(match.group(2)), int(match.group(3))) if match.group(2) else (0, 0)
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=now.tzinfo), bool(match.group(2))
+    except ValueError:
+        return None
+
+
+def create_entry(root: Path, title: str, intention: str, *, now: datetime,
+                 when: str | None = None) -> tuple[Path | None, list[Problem]]:
+    """Write a new entry file under content/YYYY/MM/ for today or the date given; never overwrite one."""
     cfg, problems = load_config(root)
     if cfg is None:
         return None, problems
-    today = now.astimezone(cfg.tz)
+    local = now.astimezone(cfg.tz)
+    parsed = (local, True) if when is None else parse_when(when, local)
+    if parsed is None:
+        return None, [error(None, None, f"cannot read the date {when!r}",
+                            "write --date 2026-11-01, --date 2026-11-01T07:10, --date yesterday or --date today")]
+    today, timed = parsed
     slug = slugify(title, "run")
     path = cfg.content_dir / f"{today:%Y}" / f"{today:%m}" / f"{today:%Y-%m-%d}-{slug}.md"
     if path.exists():
         return None, [error(path, None, "an entry with this name already exists",
                             "choose another title, or edit the existing file")]
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = ENTRY_TEMPLATE.format(title=yaml_text(title), date=today.strftime("%Y-%m-%dT%H:%M:00"),
-                                 intention=yaml_text(intention))
+    stamp = today.strftime("%Y-%m-%dT%H:%M:00") if timed else today.strftime("%Y-%m-%d")
+    text = ENTRY_TEMPLATE.format(title=yaml_text(title), date=stamp, slug=slug, intention=yaml_text(intention))
     with path.open("x", encoding="utf-8") as handle:
         handle.write(text)
     return path, []
