@@ -20,7 +20,7 @@ from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
 from generator.incremental.digest import TemplateDigests, hash_bytes, hash_text
-from generator.pipeline.emotions import unknown_emotion_problems
+from generator.pipeline.emotions import grouping_notes, unknown_emotion_problems
 from generator.pipeline.placeholders import placeholder_problems
 from generator.pipeline.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
@@ -127,6 +127,7 @@ def check(root: Path) -> BuildResult:
             result.problems.extend(render_entry(entry, "journal").problems)
         result.drafts = sum(entry.draft for entry in inputs.entries)
         result.problems.extend(placeholder_problems(inputs.config, inputs.entries))
+        result.problems.extend(grouping_notes(inputs.entries, inputs.vocabulary))
         result.entries = len(inputs.entries) - result.drafts
     return result
 

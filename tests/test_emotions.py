@@ -142,7 +142,7 @@ def test_month_chart_is_an_accessible_well_formed_svg(built: Path) -> None:
 def test_chips_link_emotion_pages_in_family_colours(built: Path) -> None:
     page = html(built / PUBLIC / "2026/02/03/charlie/index.html")
     chips = {c.get_text(strip=True): c for c in page.select(".chips .chip")}
-    assert list(chips) == ["sad", "anxious", "fizzy"]
+    assert list(chips) == ["sad", "anxiety", "fizzy"]  # the words as written
     assert chips["sad"]["href"] == "../../../../emotions/sad/"
     assert "--chip-bg: #3d5a98" in chips["sad"]["style"] and "--chip-fg: #ffffff" in chips["sad"]["style"]
     assert "--chip-bg: #d6d3ce" in chips["fizzy"]["style"]
@@ -239,3 +239,24 @@ def test_private_runs_do_not_stretch_the_months_of_an_emotion(canaries: Path) ->
     for relpath, data in snapshot(canaries / PUBLIC).items():
         if relpath.endswith((".html", ".xml", ".json", ".txt")):
             assert b"2025" not in data and b"November" not in data, relpath
+
+
+# --- the writer's words ------------------------------------------------------------------------
+
+
+def test_chips_show_the_word_as_written_and_the_emotion_page_lists_the_words(make_site, run_cli) -> None:
+    site = make_site({"content/a.md": run("First", "2026-03-01", "[nervous, Shame]"),
+                      "content/b.md": run("Second", "2026-03-02", "[anxious]")})
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    story = html(site / PUBLIC / "2026/03/01/first/index.html")
+    chips = [chip.get_text() for chip in story.select(".chip")]
+    assert "nervous" in chips and "shame" in chips and "anxious" not in chips and "ashamed" not in chips
+    page = html(site / PUBLIC / "emotions/anxious/index.html")
+    assert page.h1.select_one(".chip").get_text() == "anxious"
+    assert "Named on 2 runs" in page.select_one(".count-line").get_text()
+    assert [w.get_text() for w in page.select(".words-line .word")] == ["anxious", "nervous"]
+    checked = run_cli("check", "--site", str(site))
+    assert checked.exit_code == 0
+    assert checked.stdout.count('"nervous" is grouped under the emotion "anxious"') == 1
+    assert checked.stdout.count('"shame" is grouped under the emotion "ashamed"') == 1
+    assert "no errors, 2 notes." in checked.stdout

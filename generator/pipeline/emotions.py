@@ -15,7 +15,7 @@ from statistics import fmean
 from typing import Generic, Protocol, TypeVar
 
 from generator.pipeline.entries import Entry
-from generator.errors import Problem, warning
+from generator.errors import Problem, note, warning
 from generator.vocabulary import Emotion, Family, Vocabulary
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -34,6 +34,8 @@ class Named(Protocol):
     def url(self) -> str: ...
     @property
     def family(self) -> Family: ...
+    @property
+    def emotion(self) -> str: ...
 
 
 class Run(Protocol):
@@ -129,6 +131,35 @@ class FamilyGroup(Generic[T]):
     namings: int  # how often its emotions were named in all
 
 
+def named(written: Iterable[str], vocabulary: Vocabulary) -> tuple[tuple[Emotion, str], ...]:
+    """Return the distinct emotions an entry named, each with the word it was named by (the first), in order."""
+    seen: dict[str, tuple[Emotion, str]] = {}
+    for word in written:
+        emotion = vocabulary.normalise(word)
+        seen.setdefault(emotion.slug, (emotion, as_written(word)))
+    return tuple(seen.values())
+
+
+def as_written(word: str) -> str:
+    """Return an emotion word as pages show it: the writer's word, spaces collapsed, lower case."""
+    return " ".join(word.split()).lower()
+
+
+def grouping_notes(entries: Iterable[Entry], vocabulary: Vocabulary) -> list[Problem]:
+    """Return a note, once per word, for each word the vocabulary grouped under an emotion of another name."""
+    notes: list[Problem] = []
+    told: set[str] = set()
+    for entry in entries:
+        for word in entry.emotions:
+            emotion, shown = vocabulary.normalise(word), as_written(word)
+            if emotion.known and shown != emotion.name.lower() and shown not in told:
+                told.add(shown)
+                notes.append(note(entry.source, entry.emotions_line,
+                                  f'"{shown}" is grouped under the emotion "{emotion.name}" ({emotion.family.name})',
+                                  f'your word is shown as written; its runs are counted on the page of "{emotion.name}"'))
+    return notes
+
+
 def normalise(written: Iterable[str], vocabulary: Vocabulary) -> tuple[Emotion, ...]:
     """Return the distinct emotions an entry named, in the order written."""
     seen: dict[str, Emotion] = {}
@@ -190,8 +221,8 @@ def companions(slug: str, runs: Iterable[Run], limit: int = COMPANIONS) -> tuple
             if chip.slug != slug:
                 counts[chip.slug] += 1
                 chips.setdefault(chip.slug, chip)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], chips[kv[0]].name.casefold(), kv[0]))
-    return tuple(Companion(s, chips[s].name, chips[s].url, chips[s].family, n) for s, n in ranked[:limit])
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], chips[kv[0]].emotion.casefold(), kv[0]))
+    return tuple(Companion(s, chips[s].emotion, chips[s].url, chips[s].family, n) for s, n in ranked[:limit])
 
 
 def mood_change(runs: Iterable[Run]) -> MoodChange:

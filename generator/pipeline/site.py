@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from generator import units
 from generator.config import SiteConfig
-from generator.pipeline.emotions import EmotionFacts, FamilyGroup, emotion_facts, family_groups, month_span, normalise
+from generator.pipeline.emotions import EmotionFacts, FamilyGroup, emotion_facts, family_groups, month_span, named
 from generator.pipeline.entries import Entry
 from generator.errors import Problem, error
 from generator.pipeline.markdown import Asset, Audience, Rendered
@@ -40,10 +40,11 @@ class Chip:
     """An emotion named on an entry, as the page shows it."""
 
     slug: str  # URL slug of the emotion
-    name: str  # display name
+    name: str  # the word as the writer wrote it (lower case), which chips and cards show
     url: str  # its emotion page, or "" when this build has none
     family: Family  # family, for colour and grouping
     known: bool  # False when the vocabulary did not know the word
+    emotion: str = ""  # the vocabulary's name of the emotion it is grouped under (its page's name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class Term:
     family: Family | None = None  # emotions only
     known: bool = True  # emotions only: known to the vocabulary
     facts: EmotionFacts | None = None  # emotions only: months, companions, mood change
+    words: tuple[str, ...] = ()  # emotions only: the words the listed runs named it by, most used first
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +214,8 @@ def _build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audi
     visible = [e for e in entries if is_visible(e, audience)]
     runs = sorted((e for e in visible if not e.is_page), key=_newest_first)
     listed_runs = [e for e in runs if is_listed(e, audience)]
-    normalised = {e.rel: normalise(e.emotions, vocabulary) for e in runs}
-    emotion_pages = {em.slug for e in listed_runs for em in normalised[e.rel]}
+    normalised = {e.rel: named(e.emotions, vocabulary) for e in runs}
+    emotion_pages = {em.slug for e in listed_runs for em, _ in normalised[e.rel]}
     urls = {e.rel: url_of(e, cfg) for e in visible}
     links = _neighbours(listed_runs, urls)
     chips, tags = _Chips(emotion_pages), _Tags(_tag_names(listed_runs))
@@ -257,16 +259,17 @@ class _Chips:
 
     def __init__(self, emotion_pages: set[str]) -> None:
         self.pages = emotion_pages  # slugs of the emotions this build has a page for
-        self.made: dict[int, tuple[Emotion, Chip]] = {}  # by id of the (memoised) Emotion, kept alive here
+        self.made: dict[tuple[int, str], tuple[Emotion, Chip]] = {}  # by id of the (memoised) Emotion and word
 
-    def of(self, emotions: tuple[Emotion, ...]) -> tuple[Chip, ...]:
-        """Return the chips of one post's emotions."""
-        return tuple((self.made.get(id(e)) or self._make(e))[1] for e in emotions)
+    def of(self, emotions: tuple[tuple[Emotion, str], ...]) -> tuple[Chip, ...]:
+        """Return the chips of one post's emotions, each showing the word it was named by."""
+        return tuple((self.made.get((id(e), w)) or self._make(e, w))[1] for e, w in emotions)
 
-    def _make(self, emotion: Emotion) -> tuple[Emotion, Chip]:
-        """Return a new chip, remembered."""
+    def _make(self, emotion: Emotion, word: str) -> tuple[Emotion, Chip]:
+        """Return a new chip, remembered (the Emotion is kept alive with it, so its id stays its own)."""
         url = f"/emotions/{emotion.slug}/" if emotion.slug in self.pages else ""
-        made = self.made[id(emotion)] = (emotion, Chip(emotion.slug, emotion.name, url, emotion.family, emotion.known))
+        chip = Chip(emotion.slug, word, url, emotion.family, emotion.known, emotion.name)
+        made = self.made[(id(emotion), word)] = (emotion, chip)
         return made
 
 
@@ -327,13 +330,16 @@ def _emotion_terms(listed: tuple[Post, ...]) -> tuple[Term, ...]:
     """Return the emotions named in listed posts with their posts and facts."""
     groups: dict[str, list[Post]] = defaultdict(list)
     chips: dict[str, Chip] = {}
+    words: dict[str, Counter[str]] = defaultdict(Counter)
     for post in listed:
         for chip in post.emotions:
             groups[chip.slug].append(post)
             chips.setdefault(chip.slug, chip)
+            words[chip.slug][chip.name] += 1
     span = month_span(listed)
-    terms = (Term(slug, chips[slug].name, chips[slug].url, tuple(ps), chips[slug].family, chips[slug].known,
-                  emotion_facts(slug, ps, span))
+    terms = (Term(slug, chips[slug].emotion or chips[slug].name, chips[slug].url, tuple(ps), chips[slug].family,
+                  chips[slug].known, emotion_facts(slug, ps, span),
+                  tuple(w for w, _ in sorted(words[slug].items(), key=lambda kv: (-kv[1], kv[0]))))
              for slug, ps in groups.items())
     return tuple(sorted(terms, key=lambda t: (t.name.casefold(), t.slug)))
 
