@@ -29,9 +29,9 @@ def build_then_break(make_site, run_cli, relpath: str, content: str | bytes) -> 
 
 
 CASES = {
-    "invalid-yaml": ("content/bad.md", "---\ntitle: ok\ndate: 2026-03-14\nemotions: [calm\n---\nBody\n", 4, "not valid YAML"),
+    "invalid-yaml": ("content/bad.md", "---\ntitle: ok\ndate: 2026-03-14\nemotions: [calm\n---\nBody\n", 4, "opens a list with [ that is never closed with ]"),
     "missing-date": ("content/bad.md", "---\ntitle: No date\nvisibility: public\n---\nBody\n", 2, "no `date`"),
-    "bad-date": ("content/bad.md", "---\ntitle: x\nvisibility: public\ndate: 2026-13-45\n---\n", 4, "cannot read date"),
+    "bad-date": ("content/bad.md", "---\ntitle: x\nvisibility: public\ndate: 2026-13-45\n---\n", 4, "there is no month 13"),
     "bad-distance": ("content/bad.md", "---\ndate: 2026-03-14\ndistance: far\n---\n", 3, "cannot read distance"),
     "bad-duration": ("content/bad.md", "---\ndate: 2026-03-14\ntags: [a]\nduration: 45:99\n---\n", 4, "duration"),
     "mood-out-of-range": ("content/bad.md", "---\ndate: 2026-03-14\nmood_before: 7\n---\n", 3, "mood must be"),

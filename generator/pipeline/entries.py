@@ -15,6 +15,7 @@ import yaml
 
 from generator import units
 from generator.pipeline.front_matter import QuickLoader
+from generator.pipeline.yaml_messages import date_fix, impossible_date, list_as_sentence, yaml_problem
 from generator.config import VISIBILITIES, SiteConfig, closest
 from generator.errors import Problem, error, warning
 from generator.urls import SLUG_PATTERN, slugify
@@ -136,11 +137,7 @@ def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry |
     try:
         meta, body = frontmatter.parse(text, handler=_HANDLER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.context_mark or exc.problem_mark
-        line = mark.line + 1 if mark else None
-        what = f"{exc.context}: {exc.problem}" if exc.context else exc.problem
-        return None, [error(path, line, f"front matter is not valid YAML ({what})",
-                            "check the indentation, colons and quotes on that line")]
+        return None, [yaml_problem(exc, text, path)]
     except yaml.YAMLError as exc:
         return None, [error(path, None, f"front matter is not valid YAML: {exc}")]
     if not isinstance(meta, Mapping):
@@ -194,12 +191,21 @@ class _Fields:
         if value is None:
             return ()
         if isinstance(value, str):
-            value = [part for part in value.split(",")]
+            value = (key == "emotions" and self._sentence(key, value)) or [part for part in value.split(",")]
         if not isinstance(value, list) or any(isinstance(v, (list, dict)) or v is None for v in value):
             self.fail(key, f"`{key}` must be a list like [one, two]")
             return ()
         names = (" ".join(str(v).split()) for v in value)
         return tuple(dict.fromkeys(n for n in names if n))
+
+    def _sentence(self, key: str, value: str) -> list[str] | None:
+        """Return the words of a list written as a sentence ("calm and happy"), with a warning; else None."""
+        found = list_as_sentence(key, value)
+        if found is None:
+            return None
+        message, (fixed, *words) = found
+        self.problems.append(warning(self.path, self.lines.get(key, 2), message, f"write it as: {fixed}"))
+        return words
 
     def parsed(self, key: str, parser: Any, *args: Any) -> Any:
         """Return a field run through a units parser, or None (recording the problem)."""
@@ -230,6 +236,7 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
                     closest(visibility, VISIBILITIES))
     slug = _slug(fields, title, source)
     distance_m, distance_unit = _distance(fields, cfg)
+    fields.problems.extend(_file_name_date(source, when, lines))
     entry = Entry(
         source=source.path, rel=source.rel, is_page=is_page, title=title, date=when,
         distance_m=distance_m, distance_unit=distance_unit, draft=_draft(fields, cfg),
@@ -258,8 +265,12 @@ def _read_date(fields: _Fields, cfg: SiteConfig, *, required: bool) -> datetime 
     try:
         parsed = datetime.fromisoformat(text) if ("T" in text or " " in text) else date.fromisoformat(text)
     except ValueError:
-        fields.fail("date", f"cannot read date {text!r}",
-                    "write it like 2026-03-14, 2026-03-14T07:10:00 or 2026-03-14T07:10:00+01:00")
+        why = impossible_date(text)
+        if why is not None:
+            fields.fail("date", f"the date {text} does not exist: {why}", date_fix(text))
+        else:
+            fields.fail("date", f"cannot read date {text!r}",
+                        "write it like 2026-03-14, 2026-03-14T07:10:00 or 2026-03-14T07:10:00+01:00")
         return None
     if not isinstance(parsed, datetime):
         parsed = datetime.combine(parsed, time(0, 0))
@@ -293,6 +304,23 @@ def _distance(fields: _Fields, cfg: SiteConfig) -> tuple[float | None, str]:
     """Return the distance in metres and the unit it was written in (both empty when there is none)."""
     read = fields.parsed("distance", units.read_distance, cfg.units)
     return (read[0], read[1]) if read is not None else (None, "")
+
+
+_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:\D|$)")
+
+
+def _file_name_date(source: SourceFile, when: datetime | None, lines: dict[str, int]) -> list[Problem]:
+    """Return a warning when the date a file's name begins with is not the date of its front matter."""
+    match = _NAME_DATE.match(source.path.name)
+    if match is None or when is None:
+        return []
+    named = "-".join(match.groups())
+    written = f"{when:%Y-%m-%d}"
+    if named == written:
+        return []
+    renamed = written + source.path.name[len(named):]
+    return [warning(source.path, lines.get("date", 2), f"the file name says {named} but `date:` says {written}",
+                    f"rename the file to {renamed}, or fix `date:` if the file name is right")]
 
 
 def _draft(fields: _Fields, cfg: SiteConfig) -> bool:
