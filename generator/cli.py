@@ -271,6 +271,36 @@ def check_command(site_dir: Path) -> None:
     out.print(f"Checked {plural(result.entries, 'entry')}{drafts}: {', '.join(found)}.", highlight=False)
 
 
+@cli.command("list")
+@click.option("--visibility", type=click.Choice(["private", "unlisted", "public"]), default=None,
+              help="Only entries of this visibility.")
+@click.option("--emotion", default=None, help="Only entries naming this emotion (or a word grouped under it).")
+@click.option("--tag", default=None, help="Only entries with this tag.")
+@click.option("--year", type=int, default=None, help="Only entries of this year.")
+@click.option("--drafts", is_flag=True, help="Only drafts (`draft: true`).")
+@site_option
+def list_command(visibility: str | None, emotion: str | None, tag: str | None, year: int | None, drafts: bool,
+                 site_dir: Path) -> None:
+    """List entries, one line each: a table in a terminal, tab-separated when piped."""
+    from generator.dev.listing import COLUMNS, Filters, list_entries, tab_separated
+
+    rows, problems = list_entries(site_dir, Filters(visibility, emotion, tag, year, drafts))
+    out = console(stdout=True)
+    if out.is_terminal:
+        from rich.table import Table
+
+        table = Table(*(c.capitalize() for c in COLUMNS), box=None, header_style="bold")
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row.cells()))
+        out.print(table)
+        out.print(plural(len(rows), "entry"), highlight=False)
+    else:
+        click.echo(tab_separated(rows), nl=False)
+    show_problems(problems, site_dir, out=out, written=False)
+    if problems:
+        sys.exit(EXIT_PROBLEMS)
+
+
 @cli.command("audit")
 @site_option
 def audit_command(site_dir: Path) -> None:

@@ -73,3 +73,52 @@ def test_new_backdates_and_places_by_date(make_site, run_cli) -> None:
     checked = run_cli("check", "--site", str(site))
     assert checked.exit_code == 0, checked.output
     assert "Checked 2 entries" in checked.output
+
+
+def test_list_filters_and_pipes_tab_separated(make_site, run_cli) -> None:
+    site = make_site({
+        "content/2026/a.md": entry({"title": "Hills", "date": "2026-03-01", "visibility": "public",
+                                    "emotions": "[nervous, calm]", "tags": "[trail]", "distance": "13.1 mi"}),
+        "content/2026/b.md": entry({"title": "Half", "date": "2026-04-01", "emotions": "[joy]", "distance": "half"}),
+        "content/2025/c.md": entry({"title": "Old", "date": "2025-12-01", "emotions": "[anxious]", "draft": "true"}),
+    })
+    listed = run_cli("list", "--site", str(site))
+    assert listed.exit_code == 0
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "date\ttitle\tvisibility\tdistance\temotions\tfile"
+    assert lines[1:] == ["2025-12-01\tOld\tprivate (draft)\t\tanxious\t2025/c.md",
+                         "2026-03-01\tHills\tpublic\t13.1 mi\tnervous, calm\t2026/a.md",
+                         "2026-04-01\tHalf\tprivate\t21.1 km\tjoy\t2026/b.md"]
+    assert [l.split("\t")[1] for l in run_cli("list", "--emotion", "anxious", "--site", str(site)).stdout.splitlines()[1:]] == ["Old", "Hills"]
+    assert run_cli("list", "--tag", "Trail", "--site", str(site)).stdout.count("\n") == 2
+    assert run_cli("list", "--year", "2025", "--site", str(site)).stdout.splitlines()[1].startswith("2025-12-01")
+    assert run_cli("list", "--drafts", "--site", str(site)).stdout.splitlines()[1:] == [
+        "2025-12-01\tOld\tprivate (draft)\t\tanxious\t2025/c.md"]
+    assert run_cli("list", "--visibility", "public", "--site", str(site)).stdout.count("\n") == 2
+    checked = run_cli("check", "--site", str(site))
+    assert "Checked 2 entries and 1 draft" in checked.stdout
+
+
+def test_a_draft_is_in_neither_build(make_site, run_cli) -> None:
+    site = make_site({"content/a.md": entry({"title": "Done", "date": "2026-03-01", "visibility": "public"}),
+                      "content/b.md": entry({"title": "Halfway", "date": "2026-03-02", "visibility": "public",
+                                             "draft": "true"})})
+    for args in ((), ("--journal",)):
+        result = run_cli("build", *args, "--site", str(site))
+        assert result.exit_code == 0
+        folder = site / "output" / ("journal" if args else "public")
+        assert (folder / "2026/03/01/done/index.html").is_file()
+        assert not (folder / "2026/03/02").exists()
+        assert "Halfway" not in (folder / "index.html").read_text("utf-8")
+
+
+def test_serve_drafts_shows_drafts_in_the_journal_only(make_site) -> None:
+    from generator.build import Builder
+
+    site = make_site({"content/b.md": entry({"title": "Halfway", "date": "2026-03-02", "visibility": "public",
+                                             "draft": "true"})})
+    journal = Builder(site, "journal", drafts=True).build()
+    assert journal.ok and (site / "output/journal/2026/03/02/halfway/index.html").is_file()
+    public = Builder(site, "public", drafts=True).build()
+    assert public.ok and not (site / "output/public/2026/03/02").exists()
+    assert "halfway" not in (site / "published-urls.txt").read_text("utf-8")
