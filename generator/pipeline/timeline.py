@@ -231,10 +231,14 @@ def _x(index: float, box: Layout) -> float:
     return LEFT + index * box.col
 
 
+MoodPoint = tuple[float, float, date, date]  # x, y, and the first and last day of the runs it stands for
+MOOD_GAP = timedelta(weeks=4)  # the mood lines break where no run gave a mood for longer than this
+
+
 def _dots(svg: list[str], timeline: Timeline, box: Layout, link: Callable[[str], str]) -> None:
     """Add each run as a stack of dots linking to its page, and its moods."""
-    before: list[tuple[float, float]] = []
-    after: list[tuple[float, float]] = []
+    before: list[MoodPoint] = []
+    after: list[MoodPoint] = []
     for index, bucket in enumerate(timeline.buckets):
         for place, post in enumerate(bucket.posts):
             x = _x(index + (place + 0.5) / len(bucket.posts), box)
@@ -245,7 +249,8 @@ def _dots(svg: list[str], timeline: Timeline, box: Layout, link: Callable[[str],
                                                "stroke": "currentColor", "stroke-opacity": "0.45"}))
             for mood, points, fill in ((post.mood_before, before, "none"), (post.mood_after, after, "currentColor")):
                 if mood is not None:
-                    points.append((x, box.mood_y(mood)))
+                    assert post.date is not None
+                    points.append((x, box.mood_y(mood), post.date.date(), post.date.date()))
                     mark.append(element("circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
                                                    "fill": fill, "stroke": "currentColor"}))
             svg.append(element("a", {"href": link(post.url), "class": "timeline-mark"}, *mark))
@@ -271,8 +276,8 @@ def _bars(svg: list[str], timeline: Timeline, box: Layout) -> None:
     """Add each bucket as stacked bars per family, linking to its rows of the table, and moods."""
     order = {f.slug: i for i, f in enumerate(timeline.families)}
     top = max((sum(len(p.emotions) for p in b.posts) for b in timeline.buckets), default=1) or 1
-    before: list[tuple[float, float]] = []
-    after: list[tuple[float, float]] = []
+    before: list[MoodPoint] = []
+    after: list[MoodPoint] = []
     for index, bucket in enumerate(timeline.buckets):
         if not bucket.posts:
             continue
@@ -296,8 +301,7 @@ def _bars(svg: list[str], timeline: Timeline, box: Layout) -> None:
     svg.extend(_mood_lines(before, after))
 
 
-def _bucket_moods(bucket: Bucket, x: float, box: Layout,
-                  before: list[tuple[float, float]], after: list[tuple[float, float]]) -> list[str]:
+def _bucket_moods(bucket: Bucket, x: float, box: Layout, before: list[MoodPoint], after: list[MoodPoint]) -> list[str]:
     """Add a bucket's average moods to the lines; return a dot that says the numbers (if any)."""
     low = [p.mood_before for p in bucket.posts if p.mood_before is not None]
     high = [p.mood_after for p in bucket.posts if p.mood_after is not None]
@@ -305,26 +309,39 @@ def _bucket_moods(bucket: Bucket, x: float, box: Layout,
         return []
     mean_low, mean_high = (fmean(low) if low else None), (fmean(high) if high else None)
     group = [text_child("title", f"{bucket.name}: average mood {_moods(mean_low, mean_high)}.")]
-    for mood, points, fill in ((mean_low, before, "none"), (mean_high, after, "currentColor")):
+    for mood, points, fill, key in ((mean_low, before, "none", "mood_before"), (mean_high, after, "currentColor", "mood_after")):
         if mood is not None:
-            points.append((x, box.mood_y(mood)))
+            days = [p.date.date() for p in bucket.posts if p.date is not None and getattr(p, key) is not None]
+            points.append((x, box.mood_y(mood), min(days), max(days)))
             group.append(element("circle", {"cx": number(x), "cy": number(box.mood_y(mood)), "r": "2.5",
                                             "fill": fill, "stroke": "currentColor"}))
     return [element("g", {"class": "timeline-mood"}, *group)]
 
 
-def _mood_lines(before: list[tuple[float, float]], after: list[tuple[float, float]]) -> list[str]:
-    """Return the lines of mood before (dashed) and after (solid) the runs."""
+def _mood_lines(before: list[MoodPoint], after: list[MoodPoint]) -> list[str]:
+    """Return the lines of mood before (dashed) and after (solid) the runs, broken where weeks went by without one."""
     lines = []
     for points, label, dash in ((before, "Mood before the run", "4 3"), (after, "Mood after the run", "")):
-        if len(points) < 2:
-            continue
-        attrs = {"points": " ".join(f"{number(x)},{number(y)}" for x, y in points), "fill": "none",
-                 "stroke": "currentColor", "stroke-width": "1.5", "class": "timeline-mood-line"}
-        if dash:
-            attrs["stroke-dasharray"] = dash
-        lines.append(element("polyline", attrs, text_child("title", label)))
+        for stretch in _stretches(points):
+            if len(stretch) < 2:
+                continue
+            attrs = {"points": " ".join(f"{number(x)},{number(y)}" for x, y, _, _ in stretch), "fill": "none",
+                     "stroke": "currentColor", "stroke-width": "1.5", "class": "timeline-mood-line"}
+            if dash:
+                attrs["stroke-dasharray"] = dash
+            lines.append(element("polyline", attrs, text_child("title", label)))
     return lines
+
+
+def _stretches(points: list[MoodPoint]) -> list[list[MoodPoint]]:
+    """Return the points in runs of consecutive ones no more than MOOD_GAP apart."""
+    stretches: list[list[MoodPoint]] = []
+    for point in points:
+        if stretches and point[2] - stretches[-1][-1][3] <= MOOD_GAP:
+            stretches[-1].append(point)
+        else:
+            stretches.append([point])
+    return stretches
 
 
 def _mood_scale(timeline: Timeline, box: Layout) -> str:
