@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    style = cards.load_card_style(ROOT / "themes" / "default")
+    style = cards.load_card_style(ROOT / "generator" / "themes" / "default")
     results = [measure(args.count, run, style) for run in range(args.runs)]
     rate = statistics.median(r[0] for r in results)
     cached = statistics.median(r[1] for r in results)

@@ -344,12 +344,12 @@ def publish_summary(result: PublishResult, dry_run: bool) -> str:
     counts = {a: sum(c.action == a for c in result.changes) for a in ("add", "update", "delete")}
     changed = f"{counts['add']} added, {counts['update']} updated, {counts['delete']} deleted"
     if dry_run:
-        return f"Dry run: publishing {result.build.entries} entries to {where} would change {changed}:"
+        return f"Dry run: publishing {plural(result.build.entries, 'entry')} to {where} would change {changed}:"
     if not result.changes:
         return f"{where} already holds this build; nothing to publish."
     pushed = f", pushed to {result.target.remote}" if result.pushed else ""
     commit = f" (commit {result.commit[:10]}{pushed})" if result.commit else ""
-    return f"Published {result.build.entries} entries to {where}{commit}: {changed}."
+    return f"Published {plural(result.build.entries, 'entry')} to {where}{commit}: {changed}."
 
 
 @cli.command("new")
@@ -387,7 +387,7 @@ def init_command(directory: Path, title: str) -> None:
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     console().print(f"Created a new site in {directory}. {summary_line(result)}")
-    console().print(f"Next: cd {directory} && footfall new \"My first run\"")
+    console().print(f"Next: cd {directory} && footfall new \"My first run\" (and footfall serve to see it as you write)")
 
 
 def main() -> NoReturn:

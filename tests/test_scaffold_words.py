@@ -12,7 +12,7 @@ def test_init_writes_a_private_starter_and_build_warns_about_the_example_address
     site = tmp_path / "journal"
     made = run_cli("init", str(site))
     assert made.exit_code == 0, made.output
-    starter = site / "content/2026/01/2026-01-01-first-steps.md"
+    starter = site / "content/2026/2026-01-01-first-steps.md"
     assert "visibility: private" in starter.read_text("utf-8")
     built = run_cli("build", "--site", str(site))
     assert built.exit_code == 0, built.output
@@ -46,13 +46,13 @@ def test_template_text_in_a_shared_story_is_refused(make_site, run_cli, tmp_path
     site = make_site({}, SITE_TOML.replace("runs.example.org", "runs.footfall.test"))
     created = run_cli("new", "Hill repeats", "--intention", "", "--date", "2026-11-01T07:10", "--site", str(site))
     assert created.exit_code == 0, created.output
-    path = site / "content/2026/11/2026-11-01-hill-repeats.md"
+    path = site / "content/2026/2026-11-01-hill-repeats.md"
     text = path.read_text("utf-8")
     assert "date: 2026-11-01T07:10:00" in text and "slug: hill-repeats" in text
     path.write_text(text.replace("visibility: private", "visibility: public"), "utf-8")
     built = run_cli("build", "--site", str(site))
     assert built.exit_code == 0
-    assert "content/2026/11/2026-11-01-hill-repeats.md:" in built.output
+    assert "content/2026/2026-11-01-hill-repeats.md:" in built.output
     assert 'this public story still holds the template text "How did the run go?' in built.output
     refused = run_cli("publish", "--to", str(tmp_path / "www"), "--site", str(site))
     assert refused.exit_code == 1 and "set `visibility: private` until the story is ready" in refused.output
@@ -64,10 +64,10 @@ def test_template_text_in_a_shared_story_is_refused(make_site, run_cli, tmp_path
 def test_new_backdates_and_places_by_date(make_site, run_cli) -> None:
     site = make_site({})
     assert run_cli("new", "Long one", "--intention", "x", "--date", "2026-10-04", "--site", str(site)).exit_code == 0
-    path = site / "content/2026/10/2026-10-04-long-one.md"
+    path = site / "content/2026/2026-10-04-long-one.md"
     assert "date: 2026-10-04\n" in path.read_text("utf-8")
     assert run_cli("new", "Yesterday's", "--intention", "", "--date", "yesterday", "--site", str(site)).exit_code == 0
-    assert list(site.glob("content/*/*/*-yesterday-s.md"))
+    assert list(site.glob("content/*/*-yesterday-s.md"))
     bad = run_cli("new", "Nope", "--intention", "", "--date", "2026-02-30", "--site", str(site))
     assert bad.exit_code == 1 and "--date 2026-11-01T07:10" in bad.output
     checked = run_cli("check", "--site", str(site))

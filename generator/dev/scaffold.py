@@ -85,8 +85,8 @@ def create_site(directory: Path, title: str) -> list[Problem]:
         return [error(directory / "content", None, "this folder already has content/", "choose an empty folder")]
     (directory / "content" / "pages").mkdir(parents=True, exist_ok=True)
     (directory / "site.toml").write_text(SITE_TEMPLATE.format(title=toml_string(title)), "utf-8")
-    (directory / "content" / "2026" / "01").mkdir(parents=True, exist_ok=True)
-    (directory / "content" / "2026" / "01" / "2026-01-01-first-steps.md").write_text(FIRST_ENTRY, "utf-8")
+    (directory / "content" / "2026").mkdir(parents=True, exist_ok=True)
+    (directory / "content" / "2026" / "2026-01-01-first-steps.md").write_text(FIRST_ENTRY, "utf-8")
     (directory / "content" / "pages" / "about.md").write_text(ABOUT_PAGE, "utf-8")
     (directory / ".gitignore").write_text("/output/\n/.footfall-cache/\n", "utf-8")
     return []
@@ -113,7 +113,7 @@ def parse_when(text: str, now: datetime) -> tuple[datetime, bool] | None:
 
 def create_entry(root: Path, title: str, intention: str, *, now: datetime,
                  when: str | None = None) -> tuple[Path | None, list[Problem]]:
-    """Write a new entry file under content/YYYY/MM/ for today or the date given; never overwrite one."""
+    """Write a new entry file under content/YYYY/ for today or the date given; never overwrite one."""
     cfg, problems = load_config(root)
     if cfg is None:
         return None, problems
@@ -124,7 +124,7 @@ def create_entry(root: Path, title: str, intention: str, *, now: datetime,
                             "write --date 2026-11-01, --date 2026-11-01T07:10, --date yesterday or --date today")]
     today, timed = parsed
     slug = slugify(title, "run")
-    path = cfg.content_dir / f"{today:%Y}" / f"{today:%m}" / f"{today:%Y-%m-%d}-{slug}.md"
+    path = cfg.content_dir / f"{today:%Y}" / f"{today:%Y-%m-%d}-{slug}.md"  # as the demo journal files them
     if path.exists():
         return None, [error(path, None, "an entry with this name already exists",
                             "choose another title, or edit the existing file")]
