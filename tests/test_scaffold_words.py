@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.conftest import SITE_TOML, entry
+from tests.conftest import SITE_TOML, entry, html
 
 
 def test_init_writes_a_private_starter_and_build_warns_about_the_example_address(run_cli, tmp_path: Path) -> None:
@@ -122,3 +122,23 @@ def test_serve_drafts_shows_drafts_in_the_journal_only(make_site) -> None:
     public = Builder(site, "public", drafts=True).build()
     assert public.ok and not (site / "output/public/2026/03/02").exists()
     assert "halfway" not in (site / "published-urls.txt").read_text("utf-8")
+
+
+def test_a_run_keeps_the_unit_it_was_written_in(make_site, run_cli) -> None:
+    site = make_site({
+        "content/a.md": entry({"title": "Miles", "date": "2026-03-01", "visibility": "public",
+                               "distance": "13.1 mi", "duration": '"1:50:00"'}),
+        "content/b.md": entry({"title": "Parkrun", "date": "2026-03-02", "visibility": "public", "distance": "5k"}),
+        "content/c.md": entry({"title": "Race", "date": "2026-03-03", "visibility": "public", "distance": "Marathon"}),
+        "content/d.md": entry({"title": "Ten", "date": "2026-03-04", "visibility": "public", "distance": "10K"}),
+    })
+    result = run_cli("build", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    out = site / "output/public"
+    miles = html(out / "2026/03/01/miles/index.html").get_text(" ")
+    assert "13.1 mi" in miles and "8:24 /mi" in miles and "km" not in miles.split("13.1 mi")[1][:20]
+    assert "5 km" in html(out / "2026/03/02/parkrun/index.html").get_text(" ")
+    assert "42.2 km" in html(out / "2026/03/03/race/index.html").get_text(" ")
+    assert "10 km" in html(out / "2026/03/04/ten/index.html").get_text(" ")
+    total = 21.0824064 + 5 + 42.195 + 10
+    assert f"{total:.1f} km" in html(out / "index.html").select_one(".stats").get_text()
