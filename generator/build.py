@@ -199,7 +199,7 @@ class Builder:
         start_ns = time.time_ns()
         with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
-            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), setup_files(cfg, self.audience), start_ns)
+            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
@@ -591,11 +591,6 @@ def watched_folders(root: Path) -> tuple[list[Path], list[Path]]:
     return [*folders, cfg.content_dir, *input_folders(cfg, theme)], list(theme.folders)
 
 
-def setup_files(cfg: SiteConfig, audience: Audience) -> tuple[Path, ...]:
-    """Return the single files a build reads: site.toml, and for the public build the URL ledger."""
-    return (cfg.path, redirects.ledger_path(cfg)) if audience == "public" else (cfg.path,)
-
-
 def input_folders(cfg: SiteConfig, theme: Theme) -> list[Path]:
     """Return the folders (besides content/) whose files a build reads: the theme's and the site's own."""
     folders = list(theme.folders)
@@ -749,7 +744,11 @@ def card_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterat
 
 
 def redirect_pages(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
-    """Yield a redirect page at every old URL of a shared story that moved (public build; see outputs/redirects.py)."""
+    """Yield a redirect page at every old URL of a shared story that moved (public build; see outputs/redirects.py).
+
+    It runs in every build that looks at anything (it is not BODY_FREE); the ledger is no input of
+    the scan, since the build itself rewrites it: only a URL change makes the ledger change.
+    """
     yield from redirects.site_redirects(site, (item.path for item in planned))
 
 

@@ -282,17 +282,12 @@ def check_command(site_dir: Path) -> None:
 def list_command(visibility: str | None, emotion: str | None, tag: str | None, year: int | None, drafts: bool,
                  site_dir: Path) -> None:
     """List entries, one line each: a table in a terminal, tab-separated when piped."""
-    from generator.dev.listing import COLUMNS, Filters, list_entries, tab_separated
+    from generator.dev.listing import Filters, list_entries, rich_table, tab_separated
 
     rows, problems = list_entries(site_dir, Filters(visibility, emotion, tag, year, drafts))
     out = console(stdout=True)
     if out.is_terminal:
-        from rich.table import Table
-
-        table = Table(*(c.capitalize() for c in COLUMNS), box=None, header_style="bold")
-        for row in rows:
-            table.add_row(*(escape(cell) for cell in row.cells()))
-        out.print(table)
+        out.print(rich_table(rows))
         out.print(plural(len(rows), "entry"), highlight=False)
     else:
         click.echo(tab_separated(rows), nl=False)

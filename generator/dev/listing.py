@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.config import load_config
 from generator.errors import Problem
@@ -13,6 +14,9 @@ from generator.pipeline.entries import Entry, load_entries
 from generator.units import format_distance
 from generator.urls import slugify
 from generator.vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 COLUMNS = ("date", "title", "visibility", "distance", "emotions", "file")
 
@@ -91,3 +95,14 @@ def tab_separated(rows: Iterable[Row]) -> str:
     lines = ["\t".join(COLUMNS)]
     lines += ["\t".join(" ".join(cell.split()) for cell in row.cells()) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def rich_table(rows: Iterable[Row]) -> Table:
+    """Return the rows as a rich table for a terminal."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(*(column.capitalize() for column in COLUMNS), box=None, header_style="bold")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row.cells()))
+    return table
