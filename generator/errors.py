@@ -32,7 +32,7 @@ class Problem:
         if root is not None:
             try:
                 shown = self.path.resolve().relative_to(root.resolve())
-            except ValueError:
+            except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop (RuntimeError before 3.13)
                 shown = self.path
         return f"{shown}:{self.line}" if self.line else str(shown)
 
