@@ -19,7 +19,7 @@ from generator.deploy.folder import Change
 from generator.errors import Problem, warning
 
 FALLBACK_AUTHOR = ("Footfall", "footfall@localhost")
-_SCP_LIKE = re.compile(r"^[^/:]+@?[^/:]*:")  # user@host:path, host:path
+SCP_LIKE = re.compile(r"^[^/:]+@?[^/:]*:")  # user@host:path, host:path
 
 
 class GitRefused(Exception):
@@ -40,6 +40,25 @@ def check_names(remote: str, branch: str) -> None:
             raise GitRefused(f"refusing the {what} {value!r}: it holds a control character")
     if not branch:
         raise GitRefused("the branch to publish to is empty", "leave --branch out for gh-pages, or name one")
+
+
+def remote_argument(remote: str) -> str:
+    """Return the remote as git must be given it from another folder: a relative path made absolute.
+
+    Git runs in the repository's own folder, so a path such as ../pages.git, meant from where
+    footfall was started, would point elsewhere. Remote names and URLs are left as they are.
+    """
+    if not is_path(remote):
+        return remote
+    path = Path(remote).expanduser()
+    return str(path.absolute()) if path.exists() else remote
+
+
+def is_path(remote: str) -> bool:
+    """Return True when a remote is written as a path on this machine (not a name, a URL or host:path)."""
+    if not remote or remote.startswith("-") or "://" in remote or SCP_LIKE.match(remote):
+        return False
+    return "/" in remote or remote.startswith((".", "~"))
 
 
 def _run(args: list[str], cwd: Path, env: Mapping[str, str], stdin: str | None = None) -> str:
@@ -218,7 +237,7 @@ def _has_commit(repo: Path, sha: str) -> bool:
 def same_place(remote: str, root: Path) -> str:
     """Return a remote URL or path in a form that compares equal for the same repository."""
     text = remote.strip()
-    if "://" not in text and not _SCP_LIKE.match(text):  # a path on this machine
+    if "://" not in text and not SCP_LIKE.match(text):  # a path on this machine
         path = Path(text).expanduser()
         text = str((path if path.is_absolute() else root / path).resolve())
     return text.rstrip("/").removesuffix(".git").rstrip("/")

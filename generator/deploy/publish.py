@@ -79,7 +79,23 @@ def resolve_target(cfg: SiteConfig, to: str | None, remote: str | None, branch: 
                            usage=True)
     if chosen != GIT_TARGET and not to:
         chosen = str(cfg.root / Path(chosen).expanduser())  # a folder from site.toml is relative to the site
-    return Target(chosen, remote or table.get("remote", ""), branch or table.get("branch", DEFAULT_BRANCH))
+    chosen_remote, chosen_branch = remote or table.get("remote", ""), branch or table.get("branch", DEFAULT_BRANCH)
+    if chosen == GIT_TARGET:
+        try:
+            git_branch.check_names(chosen_remote, chosen_branch)  # before any path is made of them
+        except GitRefused as exc:
+            raise PublishError(exc.message, exc.hint) from exc
+        # a relative path is meant from where footfall runs (--remote) or from the site (site.toml)
+        chosen_remote = git_branch.remote_argument(remote) if remote else _site_relative(cfg, chosen_remote)
+    return Target(chosen, chosen_remote, chosen_branch)
+
+
+def _site_relative(cfg: SiteConfig, remote: str) -> str:
+    """Return a remote path of site.toml made absolute from the site folder (names and URLs as they are)."""
+    if not git_branch.is_path(remote):
+        return remote
+    path = Path(remote).expanduser()
+    return str(path if path.is_absolute() else cfg.root / path)
 
 
 def check_target(cfg: SiteConfig, target: Target) -> None:
