@@ -173,56 +173,61 @@ def author(repo: Path, cfg: SiteConfig) -> dict[str, str]:
 # --- the journal's own remote ---------------------------------------------------------------------
 
 def journal_remote_warning(root: Path, remote: str, ref: str) -> Problem | None:
-    """Return a warning when the remote pushed to also holds the journal's own branches; None otherwise.
+    """Return a warning when the remote pushed to is also where the journal's own branches live; None otherwise.
 
-    It does when a local branch of the site's repository tracks it (by name or URL), or when one of
-    its branches (besides the one published to) holds a commit of the site's repository.
+    It is when a branch of the site's repository tracks it, when one of its branches (besides the
+    one published to) holds a commit of the site's repository, or when it is a remote of the site's
+    repository (by name or URL) that holds no branch yet.
     """
     repo = site_repository(root)
     if repo is None or not remote:
         return None
-    shared = _tracking_branches(repo, remote, root.resolve()) or _shared_branches(repo, remote, ref)
-    if not shared:
+    names, tracking = _configured(repo, remote, root.resolve())
+    heads = _remote_heads(repo, remote)
+    shared = {name for name, sha in heads.items() if name != ref.removeprefix("refs/heads/") and _has_commit(repo, sha)}
+    if not (tracking or shared or (names and not heads)):
         return None
-    names = ", ".join(sorted(shared)[:3])
-    return warning(None, None, f"the remote {remote} also holds the journal's own branches ({names}): the journal's "
-                               "repository must stay private, and the public site is pushed beside it",
+    where = (f"its branches {', '.join(sorted(tracking | shared)[:3])} are the journal's" if tracking or shared
+             else f"it is the journal repository's remote {sorted(names)[0]}")
+    return warning(None, None, f"the remote {remote} is where the journal's own branches live ({where}): the "
+                               "journal's repository must stay private, and the public site is pushed into it",
                    "publish to a separate repository for the public site (GitHub Pages on a free plan needs a "
                    "public one), e.g. --remote git@github.com:you/your-runs.git")
 
 
-def _tracking_branches(repo: Path, remote: str, root: Path) -> set[str]:
-    """Return the local branches whose upstream is the remote (named, or by the same URL)."""
+def _configured(repo: Path, remote: str, root: Path) -> tuple[set[str], set[str]]:
+    """Return the site repository's remotes that are this remote (by name or URL), and the branches tracking them."""
     try:
         listing = git(repo, "config", "--get-regexp", r"^(branch\..*\.remote|remote\..*\.(url|pushurl))$")
     except GitRefused:  # no such settings at all
-        return set()
-    branches: dict[str, str] = {}
+        return set(), set()
+    upstreams: dict[str, str] = {}
     urls: dict[str, set[str]] = {}
     for line in listing.splitlines():
         key, _, value = line.partition(" ")
         section, _, rest = key.partition(".")
-        name, _, field = rest.rpartition(".")
+        name = rest.rpartition(".")[0]
         if section == "branch":
-            branches[name] = value
+            upstreams[name] = value
         else:
             urls.setdefault(name, set()).add(same_place(value, root))
     wanted = same_place(remote, root)
-    return {branch for branch, name in branches.items() if name == remote or wanted in urls.get(name, set())}
+    names = {name for name, found in urls.items() if name == remote or wanted in found}
+    return names, {branch for branch, name in upstreams.items() if name in names or name == remote}
 
 
-def _shared_branches(repo: Path, remote: str, ref: str) -> set[str]:
-    """Return the remote's branches (but ref) whose commit the site's repository holds too."""
+def _remote_heads(repo: Path, remote: str) -> dict[str, str]:
+    """Return the remote's branches and their commits (none when it cannot be reached)."""
     try:
-        heads = git(repo, "ls-remote", "--heads", "--", remote)
+        listing = git(repo, "ls-remote", "--heads", "--", remote)
     except GitRefused:
-        return set()
-    shared = set()
-    for line in heads.splitlines():
+        return {}
+    heads = {}
+    for line in listing.splitlines():
         sha, _, name = line.partition("\t")
-        if name and name != ref and _has_commit(repo, sha):
-            shared.add(name.removeprefix("refs/heads/"))
-    return shared
+        if name:
+            heads[name.removeprefix("refs/heads/")] = sha
+    return heads
 
 
 def _has_commit(repo: Path, sha: str) -> bool:

@@ -59,9 +59,10 @@ class PublishResult:
 class PublishError(Exception):
     """A deploy that cannot go ahead; carries the message and a hint."""
 
-    def __init__(self, message: str, hint: str = "", *, usage: bool = False) -> None:
+    def __init__(self, message: str, hint: str = "", *, usage: bool = False, in_config: bool = False) -> None:
         super().__init__(message)
         self.message, self.hint, self.usage = message, hint, usage
+        self.in_config = in_config  # the fault is in site.toml's [publish] table
 
 
 def resolve_target(cfg: SiteConfig, to: str | None, remote: str | None, branch: str | None) -> Target:
@@ -69,10 +70,10 @@ def resolve_target(cfg: SiteConfig, to: str | None, remote: str | None, branch: 
     table: Mapping[str, Any] = cfg.section("publish")
     unknown = sorted(set(table) - set(PUBLISH_KEYS))
     if unknown:
-        raise PublishError(f"unknown setting `{unknown[0]}` in [publish]", "use to, remote and branch")
+        raise PublishError(f"unknown setting `{unknown[0]}` in [publish]", "use to, remote and branch", in_config=True)
     for key in PUBLISH_KEYS:
         if key in table and not isinstance(table[key], str):
-            raise PublishError(f"[publish] {key} must be a quoted string")
+            raise PublishError(f"[publish] {key} must be a quoted string", in_config=True)
     chosen = to or table.get("to", "")
     if not chosen:
         raise PublishError("say where to publish: --to DIR or --to git (or set `to` in [publish] in site.toml)",
@@ -120,7 +121,8 @@ def publish(root: Path, *, to: str | None = None, remote: str | None = None, bra
         target = resolve_target(cfg, to, remote, branch)
         check_target(cfg, target)
     except PublishError as exc:
-        return PublishResult(BuildResult("public"), problems=[error(cfg.path, None, exc.message, exc.hint)],
+        where = cfg.path if exc.in_config else None
+        return PublishResult(BuildResult("public"), problems=[error(where, None, exc.message, exc.hint)],
                              usage=exc.usage)
     with tempfile.TemporaryDirectory(prefix="footfall-publish-") as scratch:
         result = PublishResult(build_fresh(root, Path(scratch) / "public"), target)

@@ -119,3 +119,14 @@ def test_a_journal_pushed_without_tracking_is_still_recognised(make_site, run_cl
     git(site, "push", "--quiet", str(shared), "main")  # no remote configured, no upstream
     result = run_cli("publish", "--to", "git", "--remote", str(shared), "--site", str(site))
     assert result.exit_code == 0 and WARNING in result.output, result.output
+
+
+def test_the_journal_repositorys_own_remote_warns_before_anything_was_pushed_to_it(make_site, run_cli,
+                                                                                   tmp_path: Path) -> None:
+    site = story_site(make_site)
+    journal_repository(site)
+    shared = bare(tmp_path / "journal.git")
+    git(site, "remote", "add", "origin", str(shared))
+    result = run_cli("publish", "--to", "git", "--remote", "origin", "--site", str(site))
+    assert result.exit_code == 0 and WARNING in result.output, result.output
+    assert "separate repository" in result.output
