@@ -53,9 +53,17 @@ def check_folder(folder: Path, cfg: SiteConfig) -> None:
                             "publish to a folder of its own, such as ~/www")
     if target.exists() and not target.is_dir():
         raise FolderRefused(f"refusing to publish into {folder}: it is a file, not a folder", START_HINT)
-    if target.is_dir() and not is_marked(target) and any(target.iterdir()):
+    if target.is_dir() and not is_marked(target) and _holds_anything(target, folder):
         raise FolderRefused(f"refusing to publish into {folder}: it already holds files that footfall publish "
                             f"did not put there (it has no {MARKER} file)", START_HINT)
+
+
+def _holds_anything(target: Path, folder: Path) -> bool:
+    """Return True when a folder holds any file or folder; refuse one that cannot be read."""
+    try:
+        return any(target.iterdir())
+    except OSError as exc:
+        raise FolderRefused(f"refusing to publish into {folder}: it cannot be read ({exc.strerror})", START_HINT) from exc
 
 
 def _refuse_site_folders(folder: Path, target: Path, cfg: SiteConfig) -> None:
