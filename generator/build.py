@@ -468,7 +468,7 @@ class Builder:
         note = f"search-index:{self.audience}"
         pages = [item.path for item in planned if item.path.endswith(".html")]
         try:
-            _, made = stage_search_index(ledger, pages, language, self._cache.key, self._cache.note(note))
+            made = stage_search_index(ledger, pages, language, self._cache.key, self._cache.note(note))
         except SearchIndexFailed as exc:
             raise ProducerFailed(index_problem(exc)) from exc
         self._search_note = (note, made)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,10 @@ def journal_files() -> dict[str, str]:
             {"title": "Kept to myself", "date": "2026-03-10", "distance": "5 km", "emotions": "[grief]",
              "visibility": "private"},
             f"A {PRIVATE_WORD} of a day.\n"),
+        "content/2025/11-02-frost.md": entry(
+            {"title": "First frost", "date": "2025-11-02", "distance": "8 km", "emotions": "[angry, cold]",
+             "tags": "[easy]", "visibility": "public"},
+            "Frost on the path and the anger of the week on my back.\n"),
         "content/2026/03-12-link.md": entry(
             {"title": "For one friend", "date": "2026-03-12", "distance": "4 km", "emotions": "[calm]",
              "visibility": "unlisted"},
@@ -60,15 +65,18 @@ def site(make_site, run_cli) -> Path:
 
 
 def fragments_text(folder: Path) -> str:
-    """Return the text of every search fragment of a build."""
-    return "\n".join(readable_text(p.read_bytes()) or "" for p in sorted((folder / "pagefind/fragment").iterdir()))
+    """Return the text of every search fragment of a build (in every shard)."""
+    return "\n".join(readable_text(p.read_bytes()) or "" for p in sorted((folder / "pagefind").rglob("*.pf_fragment")))
 
 
 def test_both_builds_have_an_index_and_a_search_page(site: Path) -> None:
     for audience in ("public", "journal"):
         out = site / "output" / audience
         assert (out / "pagefind/pagefind.js").is_file()
-        assert (out / "pagefind/pagefind-entry.json").is_file()
+        shards = json.loads((out / "pagefind/shards.json").read_text("utf-8"))["shards"]
+        assert shards[:2] == ["2026", "2025"]
+        for shard in shards:
+            assert (out / "pagefind" / shard / "pagefind-entry.json").is_file()
         page = html(out / "search/index.html")
         assert page.find("h1").get_text() == "Search"
         assert page.select_one("form.search-form input#search-q[type=search]") is not None
@@ -104,24 +112,32 @@ def test_journal_index_holds_everything(site: Path) -> None:
 
 
 def test_filters_carry_emotion_tag_year_and_distance(site: Path) -> None:
-    texts = [readable_text(p.read_bytes()) or "" for p in (site / "output/public/pagefind/filter").iterdir()]
+    texts = [readable_text(p.read_bytes()) or "" for p in (site / "output/public/pagefind").rglob("*.pf_filter")]
     joined = "\n".join(texts)
     for value in ("calm", "grateful", "angry", "easy", "hills", "2026", "5 to 10 km", "10 to 21 km"):
         assert value in joined.splitlines(), value
     assert "grief" not in joined  # named only on a private entry
 
 
-def test_a_no_op_build_keeps_the_index_and_an_edit_refreshes_it(site: Path, run_cli) -> None:
+def bundle_times(out: Path) -> dict[Path, int]:
+    """Return the modification time of every file of a build's search bundle."""
+    return {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+
+def test_a_no_op_build_keeps_the_index_and_an_edit_makes_one_shard_again(site: Path, run_cli) -> None:
     out = site / "output/public"
-    before = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    before = bundle_times(out)
     result = run_cli("build", "--site", str(site))
     assert result.exit_code == 0, result.output
-    assert {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()} == before
+    assert bundle_times(out) == before
     story = site / "content/2026/03-08-hill.md"
     story.write_text(story.read_text("utf-8").replace("the climb", "the climb past a lanternfish"), "utf-8")
     result = run_cli("build", "--site", str(site))
     assert result.exit_code == 0, result.output
     assert "lanternfish" in fragments_text(out)
+    after = bundle_times(out)
+    assert all(after[p] == time for p, time in before.items() if "/2025/" in p.as_posix() and p in after)
+    assert any(after.get(p) != time for p, time in before.items() if "/2026/" in p.as_posix())
 
 
 def test_the_index_after_edits_is_the_index_of_a_clean_build(site: Path, run_cli, tmp_path: Path) -> None:
@@ -197,10 +213,13 @@ def test_an_emotion_filter_narrows_the_results_in_chromium(site: Path, browser) 
         page = browser.new_page()
         page.goto(root + "search/")
         page.wait_for_selector("form.search-form:not([hidden])")
-        assert sorted(search_results(page, "the")) == ["Along the shore", "Up the hill"]
+        assert sorted(search_results(page, "the")) == ["Along the shore", "First frost", "Up the hill"]
         page.select_option("#search-emotion", "angry")
+        page.wait_for_function("() => document.querySelectorAll('.search-result').length === 2", timeout=15000)
+        assert sorted(page.locator(".search-result h2 a").all_inner_texts()) == ["First frost", "Up the hill"]
+        page.select_option("#search-year", "2025")
         page.wait_for_function("() => document.querySelectorAll('.search-result').length === 1", timeout=15000)
-        assert page.locator(".search-result h2 a").all_inner_texts() == ["Up the hill"]
+        assert page.locator(".search-result h2 a").all_inner_texts() == ["First frost"]
         assert "emotion=angry" in page.url
 
 

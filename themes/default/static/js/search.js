@@ -1,4 +1,5 @@
 // Search the site with its Pagefind index: a query, filters, and results with the match marked.
+// The index comes in shards (a year each, standalone pages apart): the newest is loaded, the rest merged.
 // Without JavaScript the page shows links to the archive instead; this script reveals the form.
 const box = document.querySelector("[data-search]");
 
@@ -81,8 +82,14 @@ if (box) {
 
   const start = async () => {
     try {
-      pagefind = await import(new URL(`${root}pagefind/pagefind.js`, document.baseURI).href);
+      const bundle = new URL(`${root}pagefind/`, document.baseURI).href;
+      const listed = await fetch(`${bundle}shards.json`);
+      if (!listed.ok) throw new Error("no search index");
+      const [first, ...others] = (await listed.json()).shards;
+      pagefind = await import(`${bundle}pagefind.js`);
+      await pagefind.options({ basePath: `${bundle}${first}/` });
       await pagefind.init();
+      for (const shard of others) await pagefind.mergeIndex(`${bundle}${shard}/`);
     } catch (error) {
       const archive = document.createElement("a");
       archive.href = `${root}archive/`;
