@@ -437,8 +437,9 @@ class Builder:
             with result.timed("templates"):
                 self._stage_pages(site, planned, inputs, ledger, result, dirty, lambda: files.stage(meanwhile))
             result.produced = files.finish()
-            with result.timed("search"):
-                self._stage_search(planned, ledger, inputs.config.language)
+            if not has_errors(result.problems):  # the index is made from the pages: all of them
+                with result.timed("search"):
+                    self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
