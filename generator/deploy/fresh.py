@@ -18,7 +18,7 @@ from generator.build import (FILE_PRODUCERS, BuildResult, Inputs, ProducerFailed
                              read_inputs, render_all, shared_context)
 from generator.deploy.output import Staging, UnsafePath
 from generator.errors import Problem, has_errors
-from generator.outputs import sharing
+from generator.outputs import search, sharing
 from generator.pipeline.pages import PlannedPage, plan_pages
 from generator.pipeline.site import Site, build_site
 from generator.pipeline.themes import make_environment, render_page, template_problem
@@ -72,11 +72,15 @@ def _write(site: Site, planned: list[PlannedPage], inputs: Inputs, result: Build
     staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
     try:
         staging.begin()
+        pages: dict[str, bytes] = {}
         with result.timed("templates"):
-            result.problems.extend(_stage_pages(site, planned, inputs, staging))
+            result.problems.extend(_stage_pages(site, planned, inputs, staging, pages))
         with result.timed("files"):
             for relpath, data in _files(site, planned, inputs):
                 staging.add(relpath, data.read_bytes() if isinstance(data, Path) else data)
+        if not has_errors(result.problems):  # the index is made from the pages: all of them
+            with result.timed("search"):
+                _stage_search(pages, inputs.config.language, staging)
         if not has_errors(result.problems):
             with result.timed("audit"):
                 result.problems.extend(privacy_audit(site, inputs, staging))
@@ -84,6 +88,8 @@ def _write(site: Site, planned: list[PlannedPage], inputs: Inputs, result: Build
         result.problems.append(Problem(None, None, str(exc)))
     except ProducerFailed as exc:
         result.problems.append(exc.problem)
+    except search.SearchIndexFailed as exc:
+        result.problems.append(search.index_problem(exc))
     if has_errors(result.problems):
         staging.abandon()
         return
@@ -93,8 +99,16 @@ def _write(site: Site, planned: list[PlannedPage], inputs: Inputs, result: Build
     result.changed = sorted(staging.staged)
 
 
-def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging) -> list[Problem]:
-    """Render every planned page into staging; return the template problems."""
+def _stage_search(pages: dict[str, bytes], language: str, staging: Staging) -> None:
+    """Stage the search index of the HTML pages, made anew."""
+    html = [(path, data) for path, data in sorted(pages.items()) if path.endswith(".html")]
+    for relpath, data in search.build_index(html, language).items():
+        staging.add(relpath, data)
+
+
+def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging: Staging,
+                 pages: dict[str, bytes]) -> list[Problem]:
+    """Render every planned page into staging, and into pages; return the template problems."""
     env = make_environment(inputs.theme, inputs.config, inputs.static)  # no compiled templates kept
     shared = shared_context(site, inputs)
     problems: list[Problem] = []
@@ -104,7 +118,8 @@ def _stage_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, staging
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
             problems.append(template_problem(exc, item))
             continue
-        staging.add(item.path, html.encode("utf-8"))
+        pages[item.path] = html.encode("utf-8")
+        staging.add(item.path, pages[item.path])
     return problems
 
 
