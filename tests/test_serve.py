@@ -93,7 +93,7 @@ def test_a_save_reloads_the_page_a_broken_file_shows_an_overlay_and_the_fix_clea
             overlay = page.locator("#footfall-overlay")
             expect(overlay).to_be_visible(timeout=WAIT_MS)
             expect(overlay).to_contain_text("content/2026/old-house.md:")
-            expect(overlay).to_contain_text("front matter is not valid YAML")
+            expect(overlay).to_contain_text("starts its value with [, which YAML takes for a list")
             expect(page.locator("article")).to_contain_text("The gate was shut today.")
             assert page.evaluate("window.footfallMark") == 1, "a failed build must not reload the page"
             page.reload()

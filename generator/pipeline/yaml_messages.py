@@ -17,6 +17,7 @@ from generator.units import MONTH_NAMES
 
 _PAIR = re.compile(r"^(\s*-?\s*[\w-]+)[ \t]*:[ \t]*(.*)$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+LIST_KEYS = ("emotions", "tags", "thoughts")  # the fields written as lists
 _SENTENCE_JOINS = re.compile(r"\s*(?:,|;|&|\band\b|\bthen\b)\s*", re.IGNORECASE)
 
 
@@ -37,11 +38,21 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Problem:
         return _fix(path, opened, lines, "opens a quote that is never closed", _closed_quote(lines[opened - 1]),
                     "close the quote at the end of the value")
     if opened is not None and "flow sequence" in str(exc.context or ""):
-        return _fix(path, opened, lines, "opens a list with [ that is never closed with ]",
-                    lines[opened - 1].rstrip().rstrip(",") + "]", "close the list")
+        line = lines[opened - 1]
+        if _key(line) in LIST_KEYS:
+            return _fix(path, opened, lines, "opens a list with [ that is never closed with ]",
+                        line.rstrip().rstrip(",") + "]", "close the list")
+        return _fix(path, opened, lines, "starts its value with [, which YAML takes for a list",
+                    _quoted(line), "put the value in quotes, or remove the [")
     what = f"{exc.context}: {problem}" if exc.context else problem
     return error(path, at, f"the front matter cannot be read ({what})",
                  "check the indentation, colons and quotes on that line; quote a value that holds a colon")
+
+
+def _key(line: str) -> str:
+    """Return the key of a `key: value` line, or ''."""
+    match = _PAIR.match(line)
+    return match.group(1).strip() if match else ""
 
 
 def _file_line(mark: yaml.Mark | None, lines: list[str]) -> int | None:
