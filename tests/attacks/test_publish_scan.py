@@ -53,7 +53,7 @@ def test_a_dangling_lock_file_never_hides_a_story_turned_private(make_site, run_
     turn_private(site)
     built = run_cli("build", "--site", str(site))
     assert built.exit_code == 0, built.output
-    assert "Built public: 1 entries" in built.output
+    assert "Built public: 1 entry" in built.output
     assert not leaks_in(folder_files(site / "output/public"), [STORY_WORD, *CANARIES])
     result = run_cli("publish", "--to", str(target), "--site", str(site))
     assert result.exit_code == 0, result.output
