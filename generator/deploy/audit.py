@@ -382,7 +382,9 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
                 vocabulary: Vocabulary, theme: Theme, config_path: Path) -> list[Problem]:
     """Return a problem for every piece of private text found in the public output files."""
     needles = collect_needles(entries, site, public_words(site, vocabulary, theme, config_path), vocabulary)
-    return leak_problems(scan(files, needles), output)
+    from generator.outputs.route_needles import coordinate_problems  # recorded routes' coordinates, in any format
+
+    return leak_problems(scan(files, needles), output) + coordinate_problems(files, output, site.config, file_text)
 
 
 def public_words(site: Site, vocabulary: Vocabulary, theme: Theme, config_path: Path) -> frozenset[str]:

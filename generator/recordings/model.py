@@ -170,4 +170,8 @@ def sport_of(word: str) -> str:
         return HIKE
     if folded in {"other", "transition"}:
         return OTHER
+    if "cycl" in folded or "bik" in folded or "ride" in folded:
+        return "ride"
+    if "swim" in folded:
+        return "swim"
     return folded
