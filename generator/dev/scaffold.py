@@ -85,7 +85,7 @@ def create_site(directory: Path, title: str) -> list[Problem]:
     (directory / "site.toml").write_text(SITE_TEMPLATE.format(title=toml_string(title)), "utf-8")
     (directory / "content" / "2026-01-01-first-steps.md").write_text(FIRST_ENTRY, "utf-8")
     (directory / "content" / "pages" / "about.md").write_text(ABOUT_PAGE, "utf-8")
-    (directory / ".gitignore").write_text("/output/\n/.footfall-cache/\n", "utf-8")
+    (directory / ".gitignore").write_text("/output/\n/.footfall-cache/\n/.footfall/\n", "utf-8")
     return []
 
 
