@@ -124,6 +124,7 @@ def check(root: Path) -> BuildResult:
     if inputs is not None:
         for entry in inputs.entries:
             result.problems.extend(render_entry(entry, "journal").problems)
+        result.problems.extend(route_stage(inputs.entries, "journal", inputs.config)[2])
         result.entries = len(inputs.entries)
     return result
 

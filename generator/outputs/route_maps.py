@@ -109,11 +109,12 @@ def _profile(segments: list[list[Point]], along: list[list[float]], top: float) 
                   if getattr(p, kind) is not None]
         if len(values) < 2:
             continue
-        low, high = min(v for _, v in values), max(v for _, v in values)
+        low, high = _steady_range([v for _, v in values])
         spread = max(high - low, 1.0)
         line = []
         for s, ms in zip(segments, along):
-            run = [(PAD + m / total * (WIDTH - 2 * PAD), top + PROFILE_H - (getattr(p, kind) - low) / spread * PROFILE_H)
+            run = [(PAD + m / total * (WIDTH - 2 * PAD),
+                    top + PROFILE_H - (min(max(getattr(p, kind), low), high) - low) / spread * PROFILE_H)
                    for p, m in zip(s, ms) if getattr(p, kind) is not None]
             if len(run) >= 2:
                 line.append("M" + " L".join(f"{number(x)} {number(y)}" for x, y in run))
@@ -124,6 +125,13 @@ def _profile(segments: list[list[Point]], along: list[list[float]], top: float) 
                                  y=number(top + PROFILE_H + 15), fill=colour,
                                  **({"text-anchor": "end"} if kind == "hr" else {})))
     return series
+
+
+def _steady_range(values: list[float]) -> tuple[float, float]:
+    """Return the range of a series without its wildest 1% at either side (a GPS altitude settling, a strap slipping)."""
+    ordered = sorted(values)
+    cut = len(ordered) // 100
+    return ordered[cut], ordered[-1 - cut]
 
 
 def _description(segments: list[list[Point]], along: list[list[float]], unit: str, note: str) -> str:

@@ -34,7 +34,7 @@ from generator.recordings.model import EARTH_RADIUS_M, Point, metres_between, po
 
 SEED_PATH = Path(".footfall") / "route-seed"  # relative to the site folder
 SHIFT_RANGE = (1.1, 1.3)  # the secret shift, as a share of the zone's radius (see the module's notes)
-DEFAULT_TRIM_M = 0.0
+DEFAULT_TRIM_M = 200.0  # metres trimmed from both ends when [privacy] says nothing
 
 
 @dataclass(frozen=True, slots=True)

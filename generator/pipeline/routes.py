@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator import units
 from generator.config import SiteConfig
-from generator.errors import Problem, error
+from generator.errors import Problem, error, warning
 from generator.outputs.route_maps import route_svg, split_paces
 from generator.pipeline.entries import Entry
 from generator.pipeline.markdown import Audience
@@ -91,6 +91,10 @@ def route_stage(entries: Iterable[Entry], audience: Audience,
         out.append(entry)
         if is_visible(entry, audience):
             views[entry.rel] = route_view(entry, activity, audience, privacy, cfg)
+    if privacy is not None and not privacy.zones and any(view.svg for view in views.values()):
+        problems.append(warning(cfg.path, None, "public route maps are drawn with no privacy zones: only their "
+                                "ends are trimmed", "add [privacy] zones around home, work or school (README: "
+                                "Privacy zones), or set `route_visibility: private` on those entries"))
     return tuple(out), views, problems
 
 
