@@ -68,3 +68,21 @@ def test_imported_fields_read_back(make_site: Callable[..., Path], run_cli: Run)
     assert built.exit_code == 0, built.output
     page = html(root / "output/journal/2026/03/14/a/index.html")
     assert page.select_one("figure.route") is None  # no recording, no map
+
+
+def test_route_prints_exactly_the_points_the_map_draws(make_site: Callable[..., Path], run_cli: Run) -> None:
+    import json
+
+    root = make_site({"content/w.md": entry("date: 2025-05-02\nroute: w.gpx\nslug: w\nvisibility: public\n")})
+    shutil.copy(fixture("apple-watch-run-pauses.gpx"), root / "content/w.gpx")
+    for flags, build, output in (((), ("--journal",), "journal"), (("--public",), (), "public")):
+        printed = run_cli("route", str(root / "content/w.md"), "--site", str(root), *flags)
+        assert printed.exit_code == 0, printed.output
+        lines = json.loads(printed.stdout)["features"][0]["geometry"]["coordinates"]
+        assert run_cli("build", *build, "--site", str(root)).exit_code == 0
+        svg = html(root / f"output/{output}/2025/05/02/w/index.html").select_one("svg.route-map")
+        if not lines:
+            assert svg is None  # 88 m of track, shorter than twice the public trim: nothing to show
+            continue
+        drawn = svg.select_one("path")["d"].split("M")[1:]
+        assert [len(part.split("L")) for part in drawn] == [len(line) for line in lines]

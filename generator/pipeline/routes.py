@@ -63,7 +63,8 @@ def filled(entry: Entry, activity: Activity) -> Entry:
 def drawn_segments(activity: Activity, audience: Audience, privacy: Privacy | None) -> list[list[Point]]:
     """Return exactly the points a build draws: all of them in the journal, what privacy leaves in public."""
     if audience == "journal":
-        return [[p for p in s if p.lat is not None and p.lon is not None] for s in activity.segments]
+        located = ([p for p in s if p.lat is not None and p.lon is not None] for s in activity.segments)
+        return [s for s in located if len(s) >= 2]  # a lone point draws no line
     if privacy is None:
         return []
     return public_segments(activity.segments, privacy)
