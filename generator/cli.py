@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 EXIT_PROBLEMS = 1
 WARNINGS_SHOWN = 20  # a build prints this many warnings at most; `footfall check` prints them all
 PROGRESS_FROM = 200  # show a progress bar when a build has more than this many files to parse or pages to render
+today_option = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), envvar="FOOTFALL_TODAY", hidden=True,
+                            default=None, help="The date to build as (YYYY-MM-DD); else today in the site's time zone.")
 site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The site folder (holds site.toml and content/).")
 
@@ -151,10 +153,12 @@ def cli() -> None:
 @cli.command("build")
 @click.option("--journal", is_flag=True, help="Build the full journal (everything) into output/journal/.")
 @click.option("--profile", is_flag=True, help="Print the time spent in each stage.")
+@today_option
 @site_option
-def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
+def build_command(journal: bool, profile: bool, today: datetime | None, site_dir: Path) -> None:
     """Build the public site into output/public/ (or the journal with --journal)."""
-    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar())
+    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar(),
+                      today=today.date() if today else None)
     if not run_build(builder, site_dir, profile).ok:
         sys.exit(EXIT_PROBLEMS)
 
@@ -163,8 +167,9 @@ def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
 @click.option("--public", is_flag=True, help="Serve the public site instead of the journal.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@today_option
 @site_option
-def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
+def serve_command(public: bool, port: int, host: str, today: datetime | None, site_dir: Path) -> None:
     """Build the journal (or the public site), serve it, rebuild and reload the page on every save."""
     from generator.dev.serve import DevServer
     from generator.dev.watch import Watcher
@@ -174,7 +179,7 @@ def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
     if cfg is None:
         sys.exit(EXIT_PROBLEMS)
     audience: Audience = "public" if public else "journal"
-    builder = Builder(site_dir, audience, progress=ProgressBar())
+    builder = Builder(site_dir, audience, progress=ProgressBar(), today=today.date() if today else None)
     try:
         server = DevServer(output_dir(cfg, audience), site_dir, lambda: serve_build(builder, site_dir),
                            host=host, port=port)
@@ -239,15 +244,21 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @cli.command("check")
+@today_option
 @site_option
-def check_command(site_dir: Path) -> None:
-    """Validate the configuration and every entry, write nothing, print every problem."""
+def check_command(today: datetime | None, site_dir: Path) -> None:
+    """Validate the configuration and every entry, write nothing, print every problem and the journal's notes."""
+    from generator.dev.notes import journal_notes, show_notes
+
     result = check(site_dir)
+    notes, problems = journal_notes(site_dir, today.date() if today else None) if result.ok else ((), [])
+    result.problems.extend(problems)
     show_problems(result.problems, site_dir, warning_limit=None)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     warnings = len(result.problems)
     console().print(f"Checked {result.entries} entries: no errors" + (f", {warnings} warning(s)." if warnings else "."))
+    show_notes(notes, console())
 
 
 @cli.command("audit")
