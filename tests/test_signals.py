@@ -118,6 +118,16 @@ def test_a_calm_journal_raises_none_and_says_what_the_notes_are_not(make_site: C
     assert checked.exit_code == 0 and "Notes from your journal" not in checked.output
 
 
+@pytest.mark.parametrize(("body_scan", "expected"), [
+    ("hip pain, heavy legs", {"injury-ignored"}), ("an injured ankle", {"injury-ignored"}),
+    ("no pain at all", set()), ("pain-free, light", set()), ("sore calves", set()),
+])
+def test_pain_named_in_the_body_scan(body_scan: str, expected: set[str], make_site: Callable[..., Path],
+                                     run_cli: Callable[..., Result]) -> None:
+    root = build_journal(make_site, run_cli, [*calm(), run(TODAY - timedelta(days=11), 300, body_scan=body_scan)])
+    assert raised(root) == expected
+
+
 def test_thresholds_are_set_in_site_toml(make_site: Callable[..., Path], run_cli: Callable[..., Result]) -> None:
     entries = [*calm(), *(run(date(2026, 5, 1) + timedelta(days=i), 100 + i) for i in range(10))]
     root = make_site(journal(*entries), SITE_TOML + "\n[signals]\nno_rest_days = 10\n")

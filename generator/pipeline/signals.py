@@ -32,7 +32,7 @@ class Thresholds:
     rest_tag: str = "rest"  # guilt-on-rest: a rest day is an entry with this tag, or without a distance
     rest_emotions: tuple[str, ...] = ("guilty", "guilt", "ashamed", "shame", "anxious", "anxiety")
     injury_tag: str = "injury"  # injury-ignored: an entry with this tag, or a body scan naming one of the words
-    injury_words: tuple[str, ...] = ("pain", "painful", "injury", "injured", "hurt", "hurts", "strain", "sprain")
+    injury_words: tuple[str, ...] = ("pain", "injur", "hurt", "sprain", "strain", "ache", "aching", "twinge", "niggl")
     injury_days: int = 7  # ...followed, within this many days, by
     injury_runs: int = 3  # this many runs or more
     low_mood_weeks: int = 3  # low-mood-persisting: over the last this many weeks,
@@ -131,13 +131,11 @@ def _is_rest(post: Post, limits: Thresholds) -> bool:
 
 def _injury_ignored(entries: list[tuple[date, Post]], limits: Thresholds) -> Signal | None:
     """Raise injury-ignored: pain or an injury named, then injury_runs or more runs in the injury_days after."""
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in limits.injury_words) + r")\b", re.IGNORECASE) \
-        if limits.injury_words else None
     run_days = [day for day, post in entries if is_run(post)]
     latest: tuple[date, int] | None = None
     for day, post in entries:
         named = any(t.slug == limits.injury_tag or t.name.casefold() == limits.injury_tag for t in post.tags) or \
-            bool(pattern and pattern.search(post.body_scan))
+            names_pain(post.body_scan, limits.injury_words)
         if not named:
             continue
         after = sum(1 for d in run_days if day < d <= day + timedelta(days=limits.injury_days))
@@ -150,6 +148,21 @@ def _injury_ignored(entries: list[tuple[date, Post]], limits: Thresholds) -> Sig
                   f"On {units.long_date(day)} you wrote of pain or an injury, and ran {after} times in the "
                   f"{limits.injury_days} days after. Pain is the body asking for care; a rest or a word with "
                   "someone who knows injuries may help it heal.", day, day + timedelta(days=limits.injury_days), "")
+
+
+_NEGATION = re.compile(r"\b(?:no|not|without|zero|nothing)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_FREE = re.compile(r"\w*[- ]?free\b", re.IGNORECASE)
+
+
+def names_pain(text: str, words: tuple[str, ...]) -> bool:
+    """Return True when a word of the text starts with one of `words`, unless it is denied ("no pain", "pain-free")."""
+    if not words or not text:
+        return False
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    for match in pattern.finditer(text):
+        if _NEGATION.search(text, 0, match.start()) is None and _FREE.match(text, match.end()) is None:
+            return True
+    return False
 
 
 def _recent_runs(entries: list[tuple[date, Post]], today: date, weeks: int) -> tuple[date, list[Post]]:
