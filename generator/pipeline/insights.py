@@ -36,12 +36,8 @@ def is_run(post: Post) -> bool:
 
 def runs_until(site: Site, today: date) -> list[tuple[date, Post]]:
     """Return (day, post) of every listed run up to today, oldest first."""
-    return sorted(((local_day(p, site), p) for p in site.listed if is_run(p)), key=lambda pair: pair[0])
-
-
-def run_days(site: Site, today: date) -> list[date]:
-    """Return the distinct days with a run, up to today, oldest first."""
-    return sorted({day for day, _ in runs_until(site, today) if day <= today})
+    dated = ((local_day(p, site), p) for p in site.listed if is_run(p))
+    return sorted(((day, post) for day, post in dated if day <= today), key=lambda pair: pair[0])
 
 
 def streaks(days: Sequence[date]) -> list[tuple[date, date]]:
@@ -131,7 +127,7 @@ class Insights:
 
 def build_insights(site: Site, today: date) -> Insights:
     """Return the insights of a site's listed runs as of today."""
-    runs = [(day, post) for day, post in runs_until(site, today) if day <= today]
+    runs = runs_until(site, today)
     weeks = _weeks(runs, today, site.config.units)
     lately = _emotions_lately(site, today)
     moods = [post for _, post in runs if post.mood_before is not None and post.mood_after is not None]

@@ -42,6 +42,6 @@ def _years(site: Site) -> Iterator[PlannedPage]:
 def _insights(site: Site, today: date, limits: signals.Thresholds) -> PlannedPage:
     """Plan the journal's insights page, with its gentle signals."""
     found = signals.find_signals(site, today, limits)
-    help_url = next((p.url for p in site.pages if p.url.strip("/") == limits.help_page.strip("/")), "")
+    help_url = signals.help_page_url(site, limits)
     return page(INSIGHTS_URL, "insights.html", "Insights", insights=insights.build_insights(site, today),
                 signals=found, not_a_diagnosis=signals.NOT_A_DIAGNOSIS, help_url=help_url, noindex=True)

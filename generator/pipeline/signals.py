@@ -88,12 +88,17 @@ def find_signals(site: Site, today: date, limits: Thresholds) -> tuple[Signal, .
     """Return the signals the journal raises as of today, in SIGNAL_IDS order; nothing for a public site."""
     if site.audience != "journal":
         return ()
-    help_url = next((p.url for p in site.pages if p.url.strip("/") == limits.help_page.strip("/")), "")
+    help_url = help_page_url(site, limits)
     entries = sorted(((local_day(p, site), p) for p in site.listed if local_day(p, site) <= today),
                      key=lambda pair: pair[0])
     found = [_no_rest(entries, limits), _guilt_on_rest(entries, limits), _injury_ignored(entries, limits),
              _low_mood(entries, today, limits), _only_time_okay(entries, today, limits)]
     return tuple(replace(s, help_url=help_url) for s in found if s is not None)
+
+
+def help_page_url(site: Site, limits: Thresholds) -> str:
+    """Return the site URL of the help page the signals link to, or "" when this build has none."""
+    return next((p.url for p in site.pages if p.url.strip("/") == limits.help_page.strip("/")), "")
 
 
 def _no_rest(entries: list[tuple[date, Post]], limits: Thresholds) -> Signal | None:
