@@ -13,7 +13,7 @@ from generator.pipeline.insights import local_day
 from generator.pipeline.site import Post, Site
 
 INTENTION_WEEKS = 4  # intentions of the last four weeks are shown on the home page
-INTENTIONS_SHOWN = 8
+INTENTIONS_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
