@@ -47,7 +47,7 @@ def plan_pages(site: Site, today: date | None = None) -> tuple[list[PlannedPage]
 
     with paused_gc():
         planned = [*_home(site, home_context(site, today)), *_posts(site), *_tags(site), *_emotions(site),
-                   _timeline(site), _archive(site), _not_found(site)]
+                   _timeline(site), _archive(site), _search(site), _not_found(site)]
         reflection, problems = plan_reflection(site, today)
         planned.extend(reflection)
     return planned, [*problems, *_collisions(planned)]
@@ -135,6 +135,11 @@ def _timeline(site: Site) -> PlannedPage:
 def _archive(site: Site) -> PlannedPage:
     """Plan the archive by year and month."""
     return page("/archive/", "archive.html", "Archive", archive=site.archive)
+
+
+def _search(site: Site) -> PlannedPage:
+    """Plan the search page (its index is made after the pages, by outputs/search.py)."""
+    return page("/search/", "search.html", "Search", noindex=True)
 
 
 def _not_found(site: Site) -> PlannedPage:
