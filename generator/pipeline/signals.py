@@ -139,7 +139,8 @@ def _injury_ignored(entries: list[tuple[date, Post]], limits: Thresholds) -> Sig
     run_days = [day for day, post in entries if is_run(post)]
     latest: tuple[date, int] | None = None
     for day, post in entries:
-        named = any(t.slug == limits.injury_tag or t.name.casefold() == limits.injury_tag for t in post.tags) or \
+        named = any(t.slug == limits.injury_tag or t.name.casefold() == limits.injury_tag
+                    or names_pain(t.name, limits.injury_words) for t in post.tags) or \
             names_pain(post.body_scan, limits.injury_words)
         if not named:
             continue
@@ -171,8 +172,9 @@ def names_pain(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _recent_runs(entries: list[tuple[date, Post]], today: date, weeks: int) -> tuple[date, list[Post]]:
-    """Return the first day of the last `weeks` weeks and the runs since."""
-    start = today - timedelta(days=weeks * 7 - 1)
+    """Return the first day of the last `weeks` weeks and the runs since (that day counted: a run a week ago today
+    is in the last week)."""
+    start = today - timedelta(days=weeks * 7)
     return start, [post for day, post in entries if day >= start and is_run(post)]
 
 
