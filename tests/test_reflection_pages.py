@@ -149,3 +149,19 @@ def test_reserved_urls_cannot_be_taken_by_a_page(make_site: Callable[..., Path],
     result = run_cli("build", "--journal", "--site", str(root))
     assert result.exit_code == 1
     assert "reserved" in result.output
+
+
+def test_an_edit_to_a_remembered_run_shows_on_the_home_as_a_clean_build_would(site: Path,
+                                                                             run_cli: Callable[..., Result]) -> None:
+    import shutil
+
+    build(run_cli, site, "--journal", today="2026-06-15")
+    source = site / "content/2025/a.md"
+    source.write_text(source.read_text("utf-8").replace("A run.", "Ice on every railing."), "utf-8")
+    build(run_cli, site, "--journal", today="2026-06-15")
+    kept = snapshot(site / "output" / "journal")
+    assert "Ice on every railing." in html(site / "output" / "journal" / "index.html").select_one(".on-this-day").get_text()
+    shutil.rmtree(site / "output")
+    shutil.rmtree(site / ".footfall-cache")
+    build(run_cli, site, "--journal", today="2026-06-15")
+    assert snapshot(site / "output" / "journal") == kept
