@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import importlib.util
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,7 @@ from pathlib import Path
 import ahocorasick
 
 from generator.config import SiteConfig
+from generator.deploy.decoders import decode
 from generator.deploy.normalise import views, word_string
 from generator.deploy.regions import split_private
 from generator.pipeline.entries import Entry
@@ -44,6 +46,7 @@ from generator.urls import output_path, slugify
 from generator.vocabulary import Vocabulary
 
 GENERATOR_DIR = Path(__file__).resolve().parent.parent  # Footfall's own source: words it may write itself
+WRITERS = ("markdown_it", "mdit_py_plugins", "feedgen")  # libraries whose own words reach pages ("footnote-backref")
 MIN_WORD = 5  # a private word this long is a needle on its own
 MIN_NAME_WORD = 4  # ... or this long, in a title, tag or emotion
 SHINGLE = 3  # a shorter private word is looked for in the phrases of this many words around it
@@ -137,12 +140,23 @@ def trusted_texts(cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Iter
     yield " ".join((cfg.title, cfg.author, cfg.description, cfg.hashtag, cfg.base_url, cfg.language))
     if cfg.path.is_file():
         yield cfg.path.read_text("utf-8", "replace")
-    folders = [*theme.template_dirs, *(f for f in theme.folders if f.is_relative_to(SHIPPED_THEMES)), GENERATOR_DIR]
+    folders = [*theme.template_dirs, *(f for f in theme.folders if f.is_relative_to(SHIPPED_THEMES)), GENERATOR_DIR,
+               *library_folders()]
     for folder in folders:
         yield from _folder_texts(folder)
     for folder in theme.folders:
         if (folder / "theme.toml").is_file():
             yield (folder / "theme.toml").read_text("utf-8", "replace")
+
+
+def library_folders() -> list[Path]:
+    """Return the folders of the libraries that write parts of the pages."""
+    folders = []
+    for name in WRITERS:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(Path(spec.origin).parent)
+    return folders
 
 
 def _folder_texts(folder: Path) -> Iterator[str]:
@@ -151,9 +165,7 @@ def _folder_texts(folder: Path) -> Iterator[str]:
         if not path.is_file() or "__pycache__" in path.parts or path.stat().st_size > MAX_ALLOWED_FILE:
             continue
         yield path.relative_to(folder).as_posix()
-        data = path.read_bytes()
-        if b"\0" not in data[:1024]:
-            yield data.decode("utf-8", "replace")
+        yield from decode(path.read_bytes()).texts  # a shipped font's names and licence too
 
 
 # --- what must stay private -------------------------------------------------------------------------
