@@ -27,14 +27,18 @@ from __future__ import annotations
 import calendar
 import hashlib
 import importlib.util
+import json
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
 
+from generator import __version__
 from generator.config import SiteConfig
 from generator.deploy.decoders import decode
 from generator.deploy.normalise import views, word_string
@@ -115,9 +119,8 @@ def raw_visibility(text: str, cfg: SiteConfig) -> str:
 
 def allowed_words(sources: Iterable[Source], cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> set[str]:
     """Return every folded word the public build may hold without it being a leak."""
-    allowed: set[str] = set()
-    for text in trusted_texts(cfg, vocabulary, theme):
-        add_words(allowed, text)
+    allowed = set(footfall_words(tuple(shipped_folders(theme)), cfg.cache_dir / "audit"))
+    add_words(allowed, "\n".join(site_texts(cfg, vocabulary, theme)))
     for source in sources:
         if not source.private:
             add_words(allowed, split_private(source.text).public)
@@ -131,22 +134,60 @@ def add_words(into: set[str], text: str) -> None:
         into.update(word_string(view).split())
 
 
-def trusted_texts(cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Iterator[str]:
-    """Yield the texts that are Footfall's or the writer's settings: never an entry, never a site static file."""
-    yield " ".join([*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr])
+def site_texts(cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Iterator[str]:
+    """Yield the writer's settings and templates, and the vocabulary: never an entry, never a site static file."""
     yield " ".join(f"{f.name} {f.slug}" for f in vocabulary.families)
     yield " ".join(f"{e.name} {e.slug}" for e in vocabulary.emotions)
     yield " ".join(vocabulary.words)
     yield " ".join((cfg.title, cfg.author, cfg.description, cfg.hashtag, cfg.base_url, cfg.language))
     if cfg.path.is_file():
         yield cfg.path.read_text("utf-8", "replace")
-    folders = [*theme.template_dirs, *(f for f in theme.folders if f.is_relative_to(SHIPPED_THEMES)), GENERATOR_DIR,
-               *library_folders()]
-    for folder in folders:
-        yield from _folder_texts(folder)
+    for folder in theme.template_dirs:
+        if not folder.is_relative_to(SHIPPED_THEMES):
+            yield from _folder_texts(folder)
     for folder in theme.folders:
         if (folder / "theme.toml").is_file():
             yield (folder / "theme.toml").read_text("utf-8", "replace")
+
+
+def shipped_folders(theme: Theme) -> list[Path]:
+    """Return the folders of Footfall itself whose words pages may hold: its source, libraries, shipped themes."""
+    return [GENERATOR_DIR, *library_folders(), *(f for f in theme.folders if f.is_relative_to(SHIPPED_THEMES))]
+
+
+@lru_cache(maxsize=4)
+def footfall_words(folders: tuple[Path, ...], cache: Path) -> frozenset[str]:
+    """Return the words of Footfall's own files, kept in the cache folder while none of them changes."""
+    stamp = hashlib.sha256(__version__.encode())
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                status = path.stat()
+                stamp.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    kept = cache / f"words-{stamp.hexdigest()[:24]}.json"
+    try:
+        return frozenset(json.loads(kept.read_text("utf-8")))
+    except (OSError, ValueError):
+        pass
+    words: set[str] = set()
+    add_words(words, " ".join([*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr]))
+    for folder in folders:
+        add_words(words, "\n".join(_folder_texts(folder)))
+    _keep(kept, sorted(words))
+    return frozenset(words)
+
+
+def _keep(path: Path, words: list[str]) -> None:
+    """Write the words to the cache (in place of older ones); a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("words-*.json"):
+            old.unlink()
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(words), "utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def library_folders() -> list[Path]:

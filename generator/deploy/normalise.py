@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from urllib.parse import unquote_to_bytes
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
@@ -26,22 +27,39 @@ _NON_WORD = re.compile(r"[\W_]+")
 INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
                          "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
                          "tspan", "u", "var", "wbr"})
-#: Characters that show nothing (soft hyphen, zero-width, direction marks, BOM): they are dropped.
-_PLANES_WITH_FORMAT_CHARACTERS = (range(0x10000), range(0x110B0, 0x110D0), range(0x13430, 0x13460),
-                                  range(0x1BCA0, 0x1BCA4), range(0x1D173, 0x1D17B), range(0xE0000, 0xE01F0))
-_INVISIBLE = {code: None for block in _PLANES_WITH_FORMAT_CHARACTERS for code in block
-              if unicodedata.category(chr(code)) == "Cf" or 0xFE00 <= code <= 0xFE0F or code == 0x034F
-              or 0xE0100 <= code <= 0xE01EF}
+
+
+def _char_class(codes: Iterable[int]) -> re.Pattern[str]:
+    """Return a pattern matching any of some code points, written as ranges (many single ones are slow)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[%s]+" % "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges))
+
+
+#: Characters that show nothing (soft hyphen, zero-width, direction marks, BOM, variation selectors): dropped.
+_FORMAT_BLOCKS = (range(0x10000), range(0x110B0, 0x110D0), range(0x13430, 0x13460), range(0x1BCA0, 0x1BCA4),
+                  range(0x1D173, 0x1D17B), range(0xE0000, 0xE01F0))
+_INVISIBLE = _char_class(code for block in _FORMAT_BLOCKS for code in block
+                         if unicodedata.category(chr(code)) == "Cf" or 0xFE00 <= code <= 0xFE0F or code == 0x034F
+                         or 0xE0100 <= code)
+#: Combining marks (accents written as their own character): dropped after NFKD, so "zánzibar" reads "zanzibar".
+_COMBINING = _char_class(code for block in (range(0x300, 0x10000), range(0x1D165, 0x1D1AE))
+                         for code in block if unicodedata.combining(chr(code)))
 ROUNDS = 3  # escapes are undone this many times over, for text escaped twice ("&amp;#122;")
 
 
 def fold(text: str) -> str:
     """Return text without invisible characters or accents, compatibility forms made plain, case-folded."""
-    text = text.translate(_INVISIBLE)
-    if not text.isascii():
+    if text.isascii():
+        return text.casefold()
+    text = _INVISIBLE.sub("", text)
+    if not unicodedata.is_normalized("NFKD", text):
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(char for char in text if not unicodedata.combining(char))
-    return text.casefold()
+    return _COMBINING.sub("", text).casefold()
 
 
 def word_string(text: str) -> str:
