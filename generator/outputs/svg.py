@@ -102,6 +102,8 @@ def _walk(root: etree._Element, *, fix: bool) -> list[Removed]:
         if node is not root and _detached(node, root):
             continue
         reason = _node_problem(node)
+        if reason is None and etree.QName(node).localname == "style" and _OUTSIDE_URL.search(node.text or ""):
+            reason = "a <style> that loads something from outside (url( or @import)"
         if reason:
             removed.append(Removed(node.sourceline, reason))
             if fix:
@@ -114,10 +116,6 @@ def _walk(root: etree._Element, *, fix: bool) -> list[Removed]:
                 removed.append(Removed(node.sourceline, f"{problem} on <{etree.QName(node).localname}>"))
                 if fix:
                     del node.attrib[name]
-        if etree.QName(node).localname == "style" and node.text and _OUTSIDE_URL.search(node.text):
-            removed.append(Removed(node.sourceline, "a <style> that loads something from outside (url( or @import)"))
-            if fix:
-                node.text = _OUTSIDE_URL.sub("invalid(", node.text)
     return removed
 
 
