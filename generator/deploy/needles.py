@@ -155,25 +155,32 @@ def shipped_folders(theme: Theme) -> list[Path]:
     return [GENERATOR_DIR, *library_folders(), *(f for f in theme.folders if f.is_relative_to(SHIPPED_THEMES))]
 
 
-@lru_cache(maxsize=4)
 def footfall_words(folders: tuple[Path, ...], cache: Path) -> frozenset[str]:
-    """Return the words of Footfall's own files, kept in the cache folder while none of them changes."""
+    """Return the words of Footfall's own files, kept (in memory and in the cache folder) while none changes."""
     stamp = hashlib.sha256(__version__.encode())
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 status = path.stat()
                 stamp.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
-    kept = cache / f"words-{stamp.hexdigest()[:24]}.json"
+    key = stamp.hexdigest()[:24]
+    kept = cache / f"words-{key}.json"
     try:
         return frozenset(json.loads(kept.read_text("utf-8")))
     except (OSError, ValueError):
         pass
+    words = _read_words(key, folders)
+    _keep(kept, sorted(words))
+    return words
+
+
+@lru_cache(maxsize=2)
+def _read_words(key: str, folders: tuple[Path, ...]) -> frozenset[str]:
+    """Return the words of some folders of Footfall's own (`key` names their state)."""
     words: set[str] = set()
     add_words(words, " ".join([*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr]))
     for folder in folders:
         add_words(words, "\n".join(_folder_texts(folder)))
-    _keep(kept, sorted(words))
     return frozenset(words)
 
 
