@@ -41,7 +41,7 @@ from generator.vocabulary import Vocabulary
 PARALLEL_BYTES = 16 * 1024 * 1024  # scan in worker processes, one per this much output
 FOOTFALL_NAMES = (CARD_NAME, "index.html", "feed.xml", "feed.json")  # file names Footfall gives its own files
 _LINK = re.compile(r"""\b(?:href|src|action|poster|xlink:href)[ \t\r\n]*=[ \t\r\n]*["']?([^"'\s<>]+)""")
-_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~%/:@")  # a match next to one is part of another URL
+_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~%/:@")  # a match next to one is part of another
 LEAK_HINT = ("take it out of the public story or template that shows it, or make the entry public on purpose; "
              "if neither shows it, report a bug")
 METADATA_HINT = ("save the image again without metadata (an image editor's \"export for web\", or "

@@ -259,9 +259,16 @@ class NeedleMaker:
         if folder.casefold() not in public_folders:
             self.needles.folders.setdefault(folder.casefold(), needle)
         self.needles.pages.setdefault(url.casefold(), needle)
-        absolute = self.cfg.base_url.rstrip("/") + url
-        for form in (absolute.casefold(), url.casefold()):
-            self.urls.setdefault(form, needle)
+        self.exact(self.cfg.base_url.rstrip("/") + url, needle)
+        self.exact(url, needle)
+
+    def exact(self, text: str, needle: Needle) -> None:
+        """Add a string looked for as written (case aside), never inside a longer URL or number.
+
+        URLs come in here; so will the coordinates of private routes, written as a map or a GPX
+        file would write them (a later change: `route_needles` below is where they are made).
+        """
+        self.urls.setdefault(text.casefold(), needle)
 
     def private_file(self, path: Path, source: str) -> None:
         """Add the bytes of an image a private entry shows."""
@@ -293,28 +300,39 @@ def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, th
     shared = [s for s in sources if not s.private]
     public_urls = {url_of(s.entry, cfg) for s in shared}
     public_folders = {url[1:end + 1].casefold() for url in public_urls for end in range(len(url)) if url[end] == "/"}
-    public_names = {name.casefold() for s in shared for name in image_names(split_private(s.text).public)}
+    public_images = [(s.entry.source.parent, name) for s in shared for name in image_names(split_private(s.text).public)]
+    public_names = {name.casefold() for _, name in public_images}
+    public_files = {(folder / name).resolve() for folder, name in public_images}
     for source in sources:
         if source.private:
-            _private_entry(maker, source, public_folders, public_names)
+            _private_entry(maker, source, public_folders, public_names, public_files)
         else:
             maker.private_text(split_private(source.text).private, source.entry.rel, "a private passage")
     _private_terms(maker, sources, vocabulary, public_folders)
     return maker.finish()
 
 
-def _private_entry(maker: NeedleMaker, source: Source, public_folders: set[str], public_names: set[str]) -> None:
+def _private_entry(maker: NeedleMaker, source: Source, public_folders: set[str], public_names: set[str],
+                   public_files: set[Path]) -> None:
     """Add the needles of one private entry: its words, URL, image names and image bytes."""
     entry, rel = source.entry, source.entry.rel
     maker.private_text(source.text, rel, "a private entry")
     for name in (entry.title, *entry.emotions, *entry.tags):
         maker.private_text(name, rel, "a private name", MIN_NAME_WORD)
     maker.url(url_of(entry, maker.cfg), rel, "the URL of a private entry", public_folders)
+    for text, what in route_needles(source):
+        maker.exact(text, Needle(text, rel, what))
     for name in image_names(source.text):
         if name.casefold() not in public_names:
             maker.needles.names.setdefault(name.casefold(), Needle(name, rel, "the file name of a private image"))
-        if "%" not in name:
-            maker.private_file(entry.source.parent / name, rel)
+        path = entry.source.parent / name
+        if "%" not in name and path.resolve() not in public_files:  # one a public story shows is published on purpose
+            maker.private_file(path, rel)
+
+
+def route_needles(source: Source) -> Iterator[tuple[str, str]]:
+    """Yield (text, what) for the places of a private entry's route: none yet (route privacy comes later)."""
+    return iter(())
 
 
 def _private_terms(maker: NeedleMaker, sources: list[Source], vocabulary: Vocabulary, public_folders: set[str]) -> None:

@@ -97,3 +97,13 @@ def test_a_link_to_a_private_page_is_a_leak_of_its_url(make_site, run_cli) -> No
     result = run_cli("build", "--site", str(site))
     assert result.exit_code == 1
     assert "a link in the file goes to the URL of a private entry \"/help/\"" in result.output
+
+
+def test_an_image_a_private_and_a_public_entry_both_show_is_no_alarm(make_site, run_cli) -> None:
+    site = make_site({
+        "content/2026/private.md": entry("title: Closed\ndate: 2026-03-12\nvisibility: private", "![x](shared.png)\n"),
+        "content/2026/public.md": entry("title: Open\ndate: 2026-03-13\nvisibility: public", "![y](shared.png)\n"),
+        "content/2026/shared.png": photo((1, 2, 3)),
+        "static/shared.png": photo((1, 2, 3)),
+    })
+    build_and_audit(run_cli, site)

@@ -83,3 +83,17 @@ def test_clean_static_files_are_published(make_site, run_cli, name: str, data: b
     assert result.exit_code == 0, result.output
     assert (site / "output/public/static" / name).read_bytes() == data
     assert canaries_in(site / "output/public", [CANARY]) == []
+
+
+def test_a_private_photo_copied_into_static_under_another_name_is_found(make_site, run_cli) -> None:
+    photo = image("JPEG")
+    site = make_site({
+        "content/2026/secret.md": entry("title: Closed\ndate: 2026-03-12\nvisibility: private", "![x](quiet.jpg)\n"),
+        "content/2026/quiet.jpg": photo,
+        "content/2026/story.md": entry("title: Open run\ndate: 2026-03-13\nvisibility: public", "Plain words.\n"),
+        "static/header.jpg": photo,
+    })
+    result = run_cli("build", "--site", str(site))
+    assert result.exit_code == 1
+    assert "static/header.jpg" in result.output and "is a copy of the image file" in result.output
+    assert "secret.md" in result.output
