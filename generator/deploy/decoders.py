@@ -98,11 +98,11 @@ def sniff(data: bytes) -> str:
 
 
 def readable_runs(data: bytes) -> list[str]:
-    """Return the runs of readable characters in binary data: UTF-8 (or Latin-1) and UTF-16 either way."""
+    """Return the runs of readable characters in binary data (UTF-8 or Latin-1, UTF-16 either way), as one text."""
     runs = [match.group(0).decode("utf-8", "replace") for match in _RUNS.finditer(data)]
     runs += [match.group(0).decode("utf-16-le") for match in _RUNS_LE.finditer(data)]
     runs += [match.group(0).decode("utf-16-be") for match in _RUNS_BE.finditer(data)]
-    return runs
+    return ["\n".join(runs)] if runs else []
 
 
 def _inflate(data: bytes, found: Decoded, wbits: int = 15) -> bytes:
