@@ -120,6 +120,8 @@ def _in_text(relpath: str, text: str, needles: Needles, page_dir: str, base_url:
                     yield _leak(relpath, needle)
         if needles.pages and ("href" in view or "src" in view):
             for match in _LINK.finditer(view):
+                if _last_segment(match.group(1)) not in needles.page_ends:
+                    continue
                 page = linked_page(match.group(1), page_dir, base_url)
                 if page in needles.pages:
                     yield _leak(relpath, needles.pages[page], "a link in the file goes to")
@@ -132,6 +134,14 @@ def _whole_url(view: str, start: int, end: int) -> bool:
     if before in _URL_CHARS:
         return False
     return after not in _URL_CHARS or view.startswith("index.html", end + 1)
+
+
+def _last_segment(ref: str) -> str:
+    """Return the last path segment a link names ("velvet-run" of "../velvet-run/index.html#top")."""
+    path = ref.split("#", 1)[0].split("?", 1)[0]
+    if path.endswith("index.html"):
+        path = path[:-len("index.html")]
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def linked_page(ref: str, page_dir: str, base_url: str) -> str | None:

@@ -79,6 +79,7 @@ class Needles:
     words: ahocorasick.Automaton  # " word " and " a few words " -> (Needle, ...)
     urls: ahocorasick.Automaton  # folded absolute and root-relative URLs -> (the URL, Needle)
     pages: dict[str, Needle] = field(default_factory=dict)  # private URL paths ("/help/") -> Needle, for links
+    page_ends: set[str] = field(default_factory=set)  # the last segments of those paths ("help"), to skip others fast
     folders: dict[str, Needle] = field(default_factory=dict)  # output folders ("help/") only private pages have
     names: dict[str, Needle] = field(default_factory=dict)  # image file names only private entries use
     files: dict[tuple[int, str], Needle] = field(default_factory=dict)  # (size, sha256) of private images
@@ -259,6 +260,7 @@ class NeedleMaker:
         if folder.casefold() not in public_folders:
             self.needles.folders.setdefault(folder.casefold(), needle)
         self.needles.pages.setdefault(url.casefold(), needle)
+        self.needles.page_ends.add(url.casefold().rstrip("/").rsplit("/", 1)[-1])
         self.exact(self.cfg.base_url.rstrip("/") + url, needle)
         self.exact(url, needle)
 

@@ -15,40 +15,29 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
 from urllib.parse import unquote_to_bytes
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
                           r"|\\x([0-9a-fA-F]{2})|\\([/\"'\\])|\\[nrtbf]")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_TAG = re.compile(r"<(/?)((?>[A-Za-z][\w:-]*+))?[^<>]*+>")  # possessive: linear on "<aaaa…"
+_TAG = re.compile(r"<[^<>]*+>")  # possessive: linear on "<aaaa…"
 _NON_WORD = re.compile(r"[\W_]+")
 #: Elements a word may run through: "zan<b></b>zibar" reads "zanzibar"; any other tag parts words.
 INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
                          "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
                          "tspan", "u", "var", "wbr"})
-
-
-def _char_class(codes: Iterable[int]) -> re.Pattern[str]:
-    """Return a pattern matching any of some code points, written as ranges (many single ones are slow)."""
-    ranges: list[list[int]] = []
-    for code in sorted(codes):
-        if ranges and code == ranges[-1][1] + 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    return re.compile("[%s]+" % "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges))
-
-
 #: Characters that show nothing (soft hyphen, zero-width, direction marks, BOM, variation selectors): dropped.
 _FORMAT_BLOCKS = (range(0x10000), range(0x110B0, 0x110D0), range(0x13430, 0x13460), range(0x1BCA0, 0x1BCA4),
                   range(0x1D173, 0x1D17B), range(0xE0000, 0xE01F0))
-_INVISIBLE = _char_class(code for block in _FORMAT_BLOCKS for code in block
-                         if unicodedata.category(chr(code)) == "Cf" or 0xFE00 <= code <= 0xFE0F or code == 0x034F
-                         or 0xE0100 <= code)
+_INVISIBLE = frozenset(chr(code) for block in _FORMAT_BLOCKS for code in block
+                       if unicodedata.category(chr(code)) == "Cf" or 0xFE00 <= code <= 0xFE0F or code == 0x034F
+                       or 0xE0100 <= code)
 #: Combining marks (accents written as their own character): dropped after NFKD, so "zánzibar" reads "zanzibar".
-_COMBINING = _char_class(code for block in (range(0x300, 0x10000), range(0x1D165, 0x1D1AE))
-                         for code in block if unicodedata.combining(chr(code)))
+_COMBINING = frozenset(chr(code) for block in (range(0x300, 0x10000), range(0x1D165, 0x1D1AE))
+                       for code in block if unicodedata.combining(chr(code)))
+#: The tags of inline elements alone (taken out before the others).
+_INLINE_TAG = re.compile(r"</?(?:%s)(?![\w:-])[^<>]*+>" % "|".join(sorted(INLINE_TAGS, key=len, reverse=True)),
+                         re.IGNORECASE)
 ROUNDS = 3  # escapes are undone this many times over, for text escaped twice ("&amp;#122;")
 
 
@@ -56,10 +45,17 @@ def fold(text: str) -> str:
     """Return text without invisible characters or accents, compatibility forms made plain, case-folded."""
     if text.isascii():
         return text.casefold()
-    text = _INVISIBLE.sub("", text)
-    if not unicodedata.is_normalized("NFKD", text):
+    odd = {char for char in set(text) if char > "\x7f"}  # a text has few kinds of them: look at those alone
+    hidden = odd & _INVISIBLE
+    if hidden:
+        text = text.translate(dict.fromkeys(map(ord, hidden)))
+    if any(unicodedata.decomposition(char) for char in odd - hidden):
         text = unicodedata.normalize("NFKD", text)
-    return _COMBINING.sub("", text).casefold()
+        odd = {char for char in set(text) if char > "\x7f"}
+    marks = odd & _COMBINING
+    if marks:
+        text = text.translate(dict.fromkeys(map(ord, marks)))
+    return text.casefold()
 
 
 def word_string(text: str) -> str:
@@ -109,13 +105,7 @@ def without_markup(text: str) -> str:
     """Return what a reader sees of markup: tags out, words running through inline elements joined."""
     if "<" not in text:
         return text
-    return _TAG.sub(_tag_gap, text)
-
-
-def _tag_gap(match: re.Match[str]) -> str:
-    """Return nothing for an inline element's tag, a space for any other."""
-    name = (match.group(2) or "").lower()
-    return "" if name in INLINE_TAGS else " "
+    return _TAG.sub(" ", _INLINE_TAG.sub("", text))
 
 
 def views(text: str) -> tuple[str, ...]:
@@ -123,5 +113,4 @@ def views(text: str) -> tuple[str, ...]:
     plain = fold(unescape(text))
     if "<" not in plain:
         return (plain,)
-    read = fold(unescape(without_markup(text)))
-    return (plain, read)
+    return (plain, without_markup(plain))
