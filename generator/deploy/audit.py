@@ -31,7 +31,7 @@ from generator.deploy.decoders import MAX_INFLATE, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
 from generator.errors import Problem, error
-from generator.outputs import svg
+from generator.outputs import search, svg
 from generator.outputs.sharing import CARD_NAME
 from generator.pipeline.entries import Entry, load_entries
 from generator.pipeline.site import Site
@@ -40,6 +40,7 @@ from generator.vocabulary import Vocabulary
 
 PARALLEL_BYTES = 16 * 1024 * 1024  # scan in worker processes, one per this much output
 FOOTFALL_NAMES = (CARD_NAME, "index.html", "feed.xml", "feed.json")  # file names Footfall gives its own files
+WORD_STEMS = ".pf_index"  # search index files of word stems: the fragments beside them hold the pages' text in full
 _LINK = re.compile(r"""\b(?:href|src|action|poster|xlink:href)[ \t\r\n]*=[ \t\r\n]*["']?([^"'\s<>]+)""")
 _URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~%/:@")  # a match next to one is part of another
 LEAK_HINT = ("take it out of the public story or template that shows it, or make the entry public on purpose; "
@@ -71,7 +72,7 @@ def scan_file(relpath: str, data: bytes, needles: Needles, base_url: str) -> lis
         needle = needles.files.get((len(data), hashlib.sha256(data).hexdigest()))
         if needle is not None:
             leaks.append(_leak(relpath, needle, "the file is a copy of"))
-    found = decode(data)
+    found = decode(b"" if relpath.endswith(WORD_STEMS) else data)
     if found.too_big:
         leaks.append(Leak(relpath, f"the file inflates to more than {MAX_INFLATE // 2**20} MB; it cannot be read "
                                    "whole, so it is refused", "remove it, or store it uncompressed"))
@@ -194,7 +195,13 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
     cfg = site.config
     entries = tuple(entries) or tuple(load_entries(cfg)[0])
     needles = derive(entries, cfg, vocabulary, theme)
+    files = [(relpath, path) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
     return leak_problems(scan(files, needles, cfg.base_url), output)
+
+
+def _search_program(relpath: str, path: Path, language: str) -> bool:
+    """Return True for one of Pagefind's own program files, byte for byte (nothing of the site is in it)."""
+    return relpath.startswith(search.BUNDLE + "/") and search.is_runtime_file(relpath, path.read_bytes(), language)
 
 
 def leak_problems(leaks: list[Leak], output: Path, limit: int = 50) -> list[Problem]:
