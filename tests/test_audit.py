@@ -12,7 +12,7 @@ from PIL import Image, PngImagePlugin
 
 from generator import config
 from generator.deploy import audit, decoders, needles, normalise
-from generator.outputs import search
+from generator.outputs import search, search_bundle
 from tests.conftest import entry, snapshot
 from tests.test_privacy import canary_site
 
@@ -247,8 +247,10 @@ def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) 
         if search.is_runtime_file(relpath, path.read_bytes(), "en"):
             continue  # Pagefind's own program, byte for byte: the audit leaves it out too
         texts = [] if relpath.endswith(audit.WORD_STEMS) else decoders.decode(path.read_bytes()).texts
+        if search.is_bundle_data(relpath) and texts:
+            texts = [search_bundle.readable_text(path.read_bytes()) or ""]
         for text in [relpath, *texts]:
-            for view in normalise.views(text):
+            for view in normalise.views(text)[:1]:  # as written (the reading view joins words across inline tags)
                 for word in normalise.word_string(view).split():
                     if word.isalpha() and word not in allowed:
                         unknown.setdefault(word, relpath)

@@ -31,7 +31,7 @@ from generator.deploy.decoders import MAX_INFLATE, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
 from generator.errors import Problem, error
-from generator.outputs import search, svg
+from generator.outputs import search, search_bundle, svg
 from generator.outputs.sharing import CARD_NAME
 from generator.pipeline.entries import Entry, load_entries
 from generator.pipeline.site import Site
@@ -73,6 +73,9 @@ def scan_file(relpath: str, data: bytes, needles: Needles, base_url: str) -> lis
         if needle is not None:
             leaks.append(_leak(relpath, needle, "the file is a copy of"))
     found = decode(b"" if relpath.endswith(WORD_STEMS) else data)
+    if search.is_bundle_data(relpath) and not relpath.endswith(WORD_STEMS):  # the search index: its CBOR strings read whole (length bytes apart)
+        bundle_text = search_bundle.readable_text(data)
+        found.texts = found.texts if bundle_text is None else [bundle_text]
     if found.too_big:
         leaks.append(Leak(relpath, f"the file inflates to more than {MAX_INFLATE // 2**20} MB; it cannot be read "
                                    "whole, so it is refused", "remove it, or store it uncompressed"))
