@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from generator import __version__
-from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
+from generator.incremental.builder import Builder
+from generator.pipeline.inputs import check, check_setup, output_dir, watched_folders
+from generator.pipeline.result import BuildResult
 from generator.errors import Problem, error
 from generator.pipeline.markdown import Audience
 

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.deploy import audit
-from generator.build import BuildResult, build, make_model, output_dir, read_inputs
+from generator.incremental.builder import build
+from generator.pipeline.inputs import make_model, output_dir, read_inputs
+from generator.pipeline.result import BuildResult
 from generator.config import SiteConfig, load_config
 from generator.errors import Problem, error
 

@@ -29,7 +29,8 @@ from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
 from generator.errors import Problem
 from generator.pipeline.pages import PlannedPage, post_page
 from generator.incremental.records import EntryRecord, Stamp
-from generator.pipeline.site import Post, Site, paused_gc
+from generator.incremental.memory import paused_gc
+from generator.pipeline.site import Post, Site
 
 FILE_NAME = "model-journal.pickle"
 PENDING_NAME = ".model-journal.pickle.pending"

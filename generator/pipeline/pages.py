@@ -10,7 +10,7 @@ from generator.pipeline import charts
 from generator.pipeline import timeline
 from generator.errors import Problem, error
 from generator.outputs.sharing import story_share
-from generator.pipeline.site import Post, Site, Term, paused_gc
+from generator.pipeline.site import Post, Site, Term
 from generator.urls import is_safe_relpath, output_path, paginated
 
 
@@ -38,9 +38,8 @@ class PlannedPage:
 
 def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
     """Return every page of the site, and an error for any two pages claiming one path."""
-    with paused_gc():
-        planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
-                   _not_found(site)]
+    planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
+               _not_found(site)]
     return planned, _collisions(planned)
 
 
