@@ -217,7 +217,7 @@ def test_parallel_scan_finds_the_same_leaks(tmp_path: Path, monkeypatch: pytest.
 
 def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) -> None:
     """No false alarms: each word the build writes comes from something the audit treats as public."""
-    from generator import build
+    from generator.pipeline import inputs as build, result as results
     from tests.test_images import photo_with_gps
 
     site = canary_site(make_site)
@@ -239,7 +239,7 @@ def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) 
         "content/pages/about.md": entry("title: About me\nvisibility: public", "Hello.\n"),
     })
     assert run_cli("build", "--site", str(site)).exit_code == 0
-    result = build.BuildResult("public")
+    result = results.BuildResult("public")
     inputs = build.read_inputs(site, result)
     model = build.make_model(inputs, "public", result)
     allowed = audit.public_words(model, inputs.vocabulary, inputs.theme, inputs.config.path)
