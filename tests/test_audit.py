@@ -189,7 +189,7 @@ def test_needles_skip_words_that_are_public_anyway() -> None:
 
 def test_scan_reports_file_and_source() -> None:
     needle = audit.Needle(("by", "the", "weir"), "secret.md", "a phrase")
-    needles = audit.Needles({"weir": (needle,)}, {}, {})
+    needles = audit.Needles.of({"weir": (needle,)}, {}, {})
     leaks = [*audit.scan_file("a.html", b"<p>Down by the <em>weir</em></p>", needles),
              *audit.scan_file("b.html", b"the weir by", needles)]
     assert [(leak.path, leak.needle.source) for leak in leaks] == [("a.html", "secret.md")]
@@ -197,7 +197,7 @@ def test_scan_reports_file_and_source() -> None:
 
 def test_phrases_sharing_a_word_are_each_found_where_they_occur_whole() -> None:
     phrases = [("by", "the", "weir"), ("the", "weir", "bank"), ("weir", "at", "dawn"), ("weir", "at", "dusk")]
-    needles = audit.Needles({"weir": tuple(audit.Needle(words, f"{n}.md", "a phrase") for n, words in enumerate(phrases))},
+    needles = audit.Needles.of({"weir": tuple(audit.Needle(words, f"{n}.md", "a phrase") for n, words in enumerate(phrases))},
                             {}, {})
     text = "<p>Down by the weir at dawn, then the weir again.</p>"
     assert [leak.needle.source for leak in audit.scan_file("a.html", text.encode(), needles)] == ["0.md", "2.md"]
@@ -205,7 +205,7 @@ def test_phrases_sharing_a_word_are_each_found_where_they_occur_whole() -> None:
 
 def test_parallel_scan_finds_the_same_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     needle = audit.Needle(("weir",), "secret.md", "a word")
-    needles = audit.Needles({"weir": (needle,)}, {}, {})
+    needles = audit.Needles.of({"weir": (needle,)}, {}, {})
     files = []
     for number in range(6):
         (tmp_path / f"{number}.html").write_text("weir" if number % 2 else "river")

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes
@@ -69,17 +69,20 @@ class Needles:
     paths: Mapping[str, Needle]  # output path prefixes that only private entries may have
     names: Mapping[str, Needle]  # case-folded file names that only private entries use
     #: token -> the phrases that hold it, grouped by (the token's place in the phrase, phrase length)
-    phrases: Mapping[str, Mapping[tuple[int, int], frozenset[tuple[str, ...]]]] = field(init=False)
+    phrases: Mapping[str, Mapping[tuple[int, int], frozenset[tuple[str, ...]]]]
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def of(cls, by_key: Mapping[str, tuple[Needle, ...]], paths: Mapping[str, Needle],
+           names: Mapping[str, Needle]) -> Needles:
+        """Return the needles with their phrases grouped by token."""
         phrases: dict[str, dict[tuple[int, int], set[tuple[str, ...]]]] = {}
-        for key, needles in self.by_key.items():
+        for key, needles in by_key.items():
             for needle in needles:
                 if len(needle.words) > 1:
                     shape = (needle.words.index(key), len(needle.words))
                     phrases.setdefault(key, {}).setdefault(shape, set()).add(needle.words)
-        object.__setattr__(self, "phrases", {key: {shape: frozenset(words) for shape, words in groups.items()}
-                                             for key, groups in phrases.items()})
+        grouped = {key: {shape: frozenset(words) for shape, words in groups.items()} for key, groups in phrases.items()}
+        return cls(by_key, paths, names, grouped)
 
     @property
     def count(self) -> int:
@@ -215,7 +218,7 @@ class _Collector:
     def result(self) -> Needles:
         """Return the needles gathered."""
         paths = {path.casefold(): needle for path, needle in self.paths.items()}
-        return Needles({k: tuple(v.values()) for k, v in self.by_key.items()}, paths, dict(self.names))
+        return Needles.of({k: tuple(v.values()) for k, v in self.by_key.items()}, paths, dict(self.names))
 
 
 def image_names(body: str) -> list[str]:
