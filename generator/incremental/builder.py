@@ -13,26 +13,19 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from generator.config import SiteConfig
-from generator.deploy.output import Staging
 from generator.errors import Problem, has_errors
 from generator.incremental import snapshot
 from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.changes import body_only_changes, entry_shapes
-from generator.incremental.digest import hash_bytes
-from generator.incremental.file_staging import FAILURES, FilesAlongside
-from generator.incremental.incremental import (EntryStore, InputScan, Mapper, OutputLedger, cache_key, code_stamp,
+from generator.incremental.incremental import (EntryStore, InputScan, Mapper, cache_key, code_stamp,
                                                manifest_on_disk, outputs_intact, scan_inputs, trusted_stamp)
 from generator.incremental.memory import paused_gc
-from generator.incremental.page_staging import Progress, environment_key, stage_pages
+from generator.incremental.page_staging import Progress
 from generator.incremental.parallel import fork_map
-from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.records import EntryRecord, decode_problem, encode_problem
 from generator.incremental.snapshot import Snapshot
-from generator.outputs.files import Making
-from generator.outputs.registry import check_claims, claims
+from generator.incremental.writer import OutputWriter
 from generator.pipeline.emotions import unknown_emotion_problems
 from generator.pipeline.entries import SourceFile, discover
 from generator.pipeline.inputs import Inputs, input_folders, output_dir, public_images, read_setup
@@ -40,7 +33,7 @@ from generator.pipeline.markdown import Audience, Rendered
 from generator.pipeline.pages import PlannedPage, plan_pages
 from generator.pipeline.result import BuildResult
 from generator.pipeline.site import Site, build_site, find_url_collisions
-from generator.pipeline.themes import CompiledTemplates, Theme, make_environment, static_files
+from generator.pipeline.themes import Theme, static_files
 from generator.vocabulary import Vocabulary
 
 Setup = tuple[SiteConfig, Theme, Vocabulary]
@@ -58,8 +51,7 @@ class Builder:
         self.code = code_stamp()  # Footfall's code and libraries, as installed
         self._cache: Cache | None = None
         self._store: EntryStore | None = None
-        self._manifest: dict[str, OutputRow] = {}
-        self._env: tuple[str, jinja2.Environment] | None = None
+        self._writer: OutputWriter | None = None  # renders, stages and swaps in the files of each build
         self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
         self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
         self._shapes_due: tuple[list[EntryRecord], dict[str, Any]] | None = None  # see _settle_shapes
@@ -146,7 +138,7 @@ class Builder:
             return None
         assert result.output_dir is not None
         held = self._snapshot if self._snapshot is not None and self._snapshot.token == token else None
-        on_disk = None if held is not None else manifest_on_disk(result.output_dir, self._manifest)  # while it loads
+        on_disk = None if held is not None else manifest_on_disk(result.output_dir, self._manifest())  # while it loads
         try:
             with result.timed("snapshot"):
                 made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup)
@@ -191,7 +183,7 @@ class Builder:
                 self._cache.close()
             self._cache = Cache(cfg.cache_dir, key)
             self._store = EntryStore(self._cache)
-            self._manifest = self._cache.outputs(self.audience)
+            self._writer = OutputWriter(self._cache, self.audience, self.code, self.progress)
         return self._cache
 
     def _unchanged(self, note: dict[str, Any], stamp: str | None, result: BuildResult) -> bool:
@@ -200,7 +192,7 @@ class Builder:
         if stamp is None or note.get("key") != self._cache.key or note.get("stamp") != stamp:
             return False
         assert result.output_dir is not None
-        if not outputs_intact(result.output_dir, self._manifest):
+        if not outputs_intact(result.output_dir, self._manifest()):
             return False
         try:
             problems = [decode_problem(p) for p in note["problems"]]
@@ -208,8 +200,20 @@ class Builder:
         except (KeyError, TypeError, ValueError):
             return False
         result.problems.extend(problems)
-        result.unchanged = len(self._manifest)
+        result.unchanged = len(self._manifest())
         return True
+
+    def _manifest(self) -> dict[str, OutputRow]:
+        """Return the output rows of the last good build."""
+        return self._writer.manifest if self._writer is not None else {}
+
+    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
+               dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
+               meanwhile: Callable[[], object] | None = None,
+               on_disk: Callable[[], dict[str, tuple[int, int]]] | None = None) -> None:
+        """Write a build's files (see OutputWriter.write)."""
+        assert self._writer is not None
+        self._writer.write(site, planned, inputs, result, dirty, produced, meanwhile, on_disk)
 
     def _finish(self, result: BuildResult) -> BuildResult:
         """Report the cache's warnings once."""
@@ -305,77 +309,6 @@ class Builder:
             records, before = self._shapes_due
             self._shapes_due = None
             result.shapes.update(entry_shapes(records, before))
-
-    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
-               dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
-               meanwhile: Callable[[], object] | None = None,
-               on_disk: Callable[[], dict[str, tuple[int, int]]] | None = None) -> None:
-        """Check every output path's claim, render what changed, stage every file, then swap them in, or drop them.
-
-        `dirty` names the entries whose body alone changed (None: more changed); `produced`, what each
-        file producer made last time, so that those that never read a body can be skipped;
-        `meanwhile`, a task for this process while the workers render; `on_disk`, the live files of
-        the manifest when they are being looked at already (with `dirty` only).
-        """
-        assert result.output_dir is not None and self._cache is not None
-        making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None)
-        claimed, problems = check_claims(claims(making))
-        if problems:
-            result.problems.extend(problems)
-            return
-        staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
-        try:
-            staging.begin()
-            ledger = OutputLedger(staging, self._manifest, walk=dirty is None,  # a body edit keeps the set of files
-                                  on_disk=on_disk)
-            files = FilesAlongside(making, claimed, ledger, produced or {}, result)
-            with result.timed("templates"):
-                stage_pages(self._environment(inputs), self._cache, self.audience, site, planned, inputs, ledger,
-                            result, dirty, self.progress, lambda: files.stage(meanwhile))
-            result.produced = files.finish()
-            result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
-            if self.audience == "public" and not has_errors(result.problems):
-                with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging))
-        except FAILURES as exc:
-            result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
-        if has_errors(result.problems):
-            staging.abandon()
-            return
-        self._commit(ledger, staging, result)
-
-    def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult) -> None:
-        """Swap the staged files in and note the output rows in the cache."""
-        assert self._cache is not None
-        with result.timed("output"):
-            removed = ledger.commit()
-        with result.timed("cache"):
-            changed, forgotten = ledger.changes()
-            self._cache.save_outputs(self.audience, changed, forgotten)
-            self._manifest = ledger.rows
-        result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
-        result.changed = sorted({*ledger.written, *removed})
-
-    def _environment(self, inputs: Inputs) -> jinja2.Environment:
-        """Return the Jinja environment, kept between builds while no template file and no setting changed."""
-        files = [(str(p), hash_bytes(p.read_bytes()))
-                 for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
-        key = environment_key(inputs, files)
-        if self._env is None or self._env[0] != key:
-            compiled = CompiledTemplates(inputs.config.cache_dir, self.code)
-            self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
-                                               kind=FootfallEnvironment))
-        return self._env[1]
-
-
-def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]:
-    """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
-    files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
-             for relpath in sorted(staging.staged | staging.kept)]
-    from generator.deploy import audit  # here: only public builds need it
-
-    return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
-                             inputs.config.path)
 
 
 def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None) -> BuildResult:
