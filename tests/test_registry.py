@@ -58,3 +58,15 @@ def test_a_static_file_and_a_page_image_on_one_path_are_refused(make_site: Calla
     assert "two files would be written to static/dot.svg" in text
     assert "the static file static/dot.svg" in text and "the image dot.svg of content/pages/static.md" in text
     assert not (root / "output/journal").exists()
+
+
+def test_two_photos_resized_to_one_name_are_refused(make_site: Callable[..., Path],
+                                                    run_cli: Callable[..., Result]) -> None:
+    story = STORY.replace("Past the old house.\n", "![one](house.jpg) ![two](house.jpeg)\n")
+    root = make_site({"content/2026/old-house.md": story, "content/2026/house.jpg": photo_with_gps(700, 400),
+                      "content/2026/house.jpeg": photo_with_gps(600, 400)})
+    result = run_cli("build", "--site", str(root))
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "two files would be written to 2026/03/14/past-the-old-house/house.jpg" in text
+    assert "(resized from house.jpeg)" in text

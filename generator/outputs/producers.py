@@ -14,6 +14,7 @@ from generator.errors import Problem
 from generator.outputs import feeds, sharing
 from generator.outputs.files import Data, FileProducer, Making, ProducerFailed
 from generator.pipeline import timeline
+from generator.pipeline.markdown import Asset
 from generator.urls import output_path
 
 
@@ -42,27 +43,28 @@ def static_files(making: Making) -> Iterator[tuple[str, Data]]:
         yield item.output, item.source
 
 
-def _assets(making: Making) -> Iterator[tuple[str, str, Data]]:
-    """Yield (output path, entry file, source) for every image beside a post of this build."""
+def _assets(making: Making) -> Iterator[tuple[str, str, Asset]]:
+    """Yield (output path, entry key, asset) for every image beside a post of this build."""
     for post in (*making.site.posts, *making.site.pages):
         if not post.assets:
             continue
         folder = output_path(post.url).rsplit("/", 1)[0]
         for asset in post.assets:
-            yield f"{folder}/{asset.name}", post.key, asset.source
+            yield f"{folder}/{asset.name}", post.key, asset
 
 
 def asset_claims(making: Making) -> Iterator[tuple[str, str]]:
     """Claim the images beside each post."""
     cfg = making.inputs.config
-    for path, key, _ in _assets(making):
-        yield path, f"the image {path.rsplit('/', 1)[-1]} of {entry_name(cfg, key)}"
+    for path, key, asset in _assets(making):
+        made_from = f" (resized from {asset.made_from})" if asset.made_from and asset.made_from != asset.name else ""
+        yield path, f"the image {asset.name}{made_from} of {entry_name(cfg, key)}"
 
 
 def asset_files(making: Making) -> Iterator[tuple[str, Data]]:
     """Yield the images beside each post of this build."""
-    for path, _, source in _assets(making):
-        yield path, source
+    for path, _, asset in _assets(making):
+        yield path, asset.source
 
 
 def crawler_claims(making: Making) -> Iterator[tuple[str, str]]:
