@@ -15,7 +15,9 @@ from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.incremental import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
 from generator.incremental.partials import FootfallEnvironment
-from generator.outputs.files import Making
+from generator.incremental.search_index import stage_search_index
+from generator.outputs.files import Making, ProducerFailed
+from generator.outputs.search import SearchIndexFailed, index_problem
 from generator.outputs.registry import check_claims, claims
 from generator.pipeline.inputs import Inputs
 from generator.pipeline.markdown import Audience
@@ -35,6 +37,7 @@ class OutputWriter:
         self.progress = progress  # told how page rendering advances
         self.manifest: dict[str, OutputRow] = cache.outputs(audience)  # the last good build's rows
         self._env: tuple[str, jinja2.Environment] | None = None
+        self._search_note: tuple[str, dict[str, Any]] | None = None  # the search index staged, noted on commit
 
     def write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
                dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
@@ -63,6 +66,9 @@ class OutputWriter:
                 stage_pages(self._environment(inputs), self.cache, self.audience, site, planned, inputs, ledger,
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
             result.produced = files.finish()
+            if not has_errors(result.problems):  # the index is made from the pages: all of them
+                with result.timed("search"):
+                    self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
@@ -80,11 +86,24 @@ class OutputWriter:
         with result.timed("output"):
             removed = ledger.commit()
         with result.timed("cache"):
+            if self._search_note is not None:
+                self.cache.set_note(*self._search_note)
+                self._search_note = None
             changed, forgotten = ledger.changes()
             self.cache.save_outputs(self.audience, changed, forgotten)
             self.manifest = ledger.rows
         result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
         result.changed = sorted({*ledger.written, *removed})
+
+    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str) -> None:
+        """Stage the search index of the pages (the last one, when they did not change)."""
+        note = f"search-index:{self.audience}"
+        pages = [item.path for item in planned if item.path.endswith(".html")]
+        try:
+            made = stage_search_index(ledger, pages, language, self.cache.key, self.cache.note(note))
+        except SearchIndexFailed as exc:
+            raise ProducerFailed(index_problem(exc)) from exc
+        self._search_note = (note, made)
 
     def _environment(self, inputs: Inputs) -> jinja2.Environment:
         """Return the Jinja environment, kept between builds while no template file and no setting changed."""

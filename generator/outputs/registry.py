@@ -2,7 +2,8 @@
 
 Every producer names the paths it will write with the input each comes from, before anything is
 made. Two claims on one path are an error naming both inputs (a photo `card.png` beside a story
-and the story's share card, say), and the build stops with the last good output untouched.
+and the story's share card, say), and the build stops with the last good output untouched. The
+search index, made from the rendered pages with names of its own, claims its whole folder.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.errors import Problem, error
+from generator.outputs import search
 from generator.outputs.files import Data, FileProducer, Making
 from generator.outputs.producers import (CARD_FILES, CRAWLER_FILES, ENTRY_ASSETS, FEED_FILES, THEME_STATIC,
                                          TIMELINE_DATA, entry_name)
@@ -21,11 +23,15 @@ FILE_PRODUCERS: tuple[FileProducer, ...] = (THEME_STATIC, ENTRY_ASSETS, CRAWLER_
                                             CARD_FILES)
 
 
+#: The search index's folder: made after the pages, from their bytes (outputs/search.py).
+SEARCH_BUNDLE = f"{search.BUNDLE}/"
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """An output path, who writes it and from what."""
 
-    path: str  # output path relative to the build folder
+    path: str  # output path relative to the build folder; ending in "/", a whole folder
     producer: str  # "pages" or a FileProducer's name
     origin: str  # the input it is made from, as the writer knows it
 
@@ -50,6 +56,7 @@ def claims(making: Making, producers: Sequence[FileProducer] = FILE_PRODUCERS) -
     for producer in producers:
         for path, origin in producer.claims(making):
             yield Claim(path, producer.name, origin)
+    yield Claim(SEARCH_BUNDLE, "search_index", "the search index")
 
 
 def check_claims(found: Iterable[Claim]) -> tuple[dict[str, Claim], list[Problem]]:
@@ -59,10 +66,19 @@ def check_claims(found: Iterable[Claim]) -> tuple[dict[str, Claim], list[Problem
     for claim in found:
         first = by_path.setdefault(claim.path, claim)
         if first is not claim:
-            problems.append(error(None, None, f"two files would be written to {claim.path}: "
-                                  f"{first.origin}, and {claim.origin}",
-                                  "rename one of them (or give the entry another `slug:`)"))
+            problems.append(_collision(claim.path, first, claim))
+    folders = [claim for claim in by_path.values() if claim.path.endswith("/")]
+    for folder in folders:
+        for claim in by_path.values():
+            if claim is not folder and claim.path.startswith(folder.path):
+                problems.append(_collision(claim.path, folder, claim))
     return by_path, problems
+
+
+def _collision(path: str, first: Claim, second: Claim) -> Problem:
+    """Return the error for two claims on one path."""
+    return error(None, None, f"two files would be written to {path}: {first.origin}, and {second.origin}",
+                 "rename one of them (or give the entry another `slug:`)")
 
 
 def claimed_files(producer: FileProducer, making: Making, claimed: Mapping[str, Claim]) -> Iterator[tuple[str, Data]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from generator.errors import Problem, has_errors
+from generator.outputs import search
 from generator.outputs.files import Making, ProducerFailed
 from generator.outputs.registry import FILE_PRODUCERS, UnclaimedFile, check_claims, claimed_files, claims
 from generator.pipeline.inputs import Inputs, make_model, read_inputs, shared_context
@@ -82,7 +83,20 @@ def build_files(inputs: Inputs, audience: Audience, images_dir: Path) -> CleanBu
         made.problems.append(exc.problem)
     except UnclaimedFile as exc:
         made.problems.append(Problem(None, None, str(exc)))
+    if not has_errors(made.problems):  # the index is made from the pages: all of them
+        made.problems.extend(search_index(planned, made.files, inputs.config.language))
     return made
+
+
+def search_index(planned: list[PlannedPage], files: dict[str, bytes], language: str) -> list[Problem]:
+    """Add the search index of the rendered pages to files; return the problem when it cannot be made."""
+    pages = [(item.path, files[item.path]) for item in sorted(planned, key=lambda item: item.path)
+             if item.path.endswith(".html")]
+    try:
+        files.update(search.build_index(pages, language))
+    except search.SearchIndexFailed as exc:
+        return [search.index_problem(exc)]
+    return []
 
 
 def render_pages(site: Site, planned: list[PlannedPage], inputs: Inputs, files: dict[str, bytes]) -> list[Problem]:
