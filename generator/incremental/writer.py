@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from generator.deploy.output import Staging
+from generator.deploy.staged_audit import privacy_audit
 from generator.errors import Problem, has_errors
 from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.digest import hash_bytes
@@ -115,13 +116,3 @@ class OutputWriter:
             self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
                                                kind=FootfallEnvironment))
         return self._env[1]
-
-
-def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]:
-    """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
-    files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
-             for relpath in sorted(staging.staged | staging.kept)]
-    from generator.deploy import audit  # here: only public builds need it
-
-    return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
-                             inputs.config.path)

@@ -34,6 +34,7 @@ class CleanBuild:
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
     problems: list[Problem] = field(default_factory=list)
     site: Site | None = None  # the model the files were made from
+    pages: int = 0  # HTML pages planned
 
     @property
     def ok(self) -> bool:
@@ -55,10 +56,11 @@ def clean_build(root: Path, audience: Audience) -> CleanBuild:
     return made
 
 
-def build_files(inputs: Inputs, audience: Audience, images_dir: Path) -> CleanBuild:
+def build_files(inputs: Inputs, audience: Audience, images_dir: Path, *, card_workers: int | None = 1) -> CleanBuild:
     """Make every file of one audience's build from checked inputs.
 
     `images_dir` receives the public build's resized images; their bytes are read before returning.
+    `card_workers` processes draw the share cards (None: one per core); each is drawn anew.
     """
     made = CleanBuild(audience)
     result = BuildResult(audience)
@@ -66,10 +68,10 @@ def build_files(inputs: Inputs, audience: Audience, images_dir: Path) -> CleanBu
     made.problems.extend(result.problems)
     planned, problems = plan_pages(site)
     made.problems.extend(problems)
-    made.site = site
+    made.site, made.pages = site, len(planned)
     if has_errors(made.problems):
         return made
-    making = Making(site, planned, inputs)
+    making = Making(site, planned, inputs, card_workers=card_workers)
     claimed, problems = check_claims(claims(making))
     made.problems.extend(problems)
     if problems:
