@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from generator.errors import Problem, has_errors
 from generator.incremental import snapshot
 from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.changes import body_only_changes, entry_shapes
+from generator.incremental.digest import hash_text
 from generator.incremental.incremental import (EntryStore, InputScan, Mapper, cache_key, code_stamp,
                                                manifest_on_disk, outputs_intact, scan_inputs, trusted_stamp)
 from generator.incremental.memory import paused_gc
@@ -28,7 +31,7 @@ from generator.incremental.snapshot import Snapshot
 from generator.incremental.writer import OutputWriter
 from generator.pipeline.emotions import unknown_emotion_problems
 from generator.pipeline.entries import SourceFile, discover
-from generator.pipeline.inputs import Inputs, input_folders, output_dir, public_images, read_setup
+from generator.pipeline.inputs import Inputs, build_date, input_folders, output_dir, public_images, read_setup
 from generator.pipeline.markdown import Audience, Rendered
 from generator.pipeline.pages import PlannedPage, plan_pages
 from generator.pipeline.result import BuildResult
@@ -43,8 +46,10 @@ class Builder:
     """Builds one audience's site again and again, redoing only what changed since the last build."""
 
     def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = fork_map,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, today: date | None = None) -> None:
         self.root = root  # the site folder
+        self.today = today  # the build date; None: the clock's, in the site's time zone, at each build
+        self._day: date | None = None  # the date of the build under way
         self.audience: Audience = audience
         self.mapper = mapper  # runs process_entry over the files to parse (fork_map, map, or a process pool's map)
         self.progress = progress  # told how page rendering advances
@@ -68,7 +73,7 @@ class Builder:
         start_ns = time.time_ns()
         with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
-            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
+            scan = self._dated(scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns), cfg)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
@@ -82,6 +87,15 @@ class Builder:
         if result.ok:
             self._note_success(cache, scan, result)
         return self._finish(result)
+
+    def _dated(self, scan: InputScan, cfg: SiteConfig) -> InputScan:
+        """Fix the build date, and make it an input of the journal: a new day is a changed setup, as a new
+        setting would be, so its first build works out again which pages changed (the home, the insights)."""
+        self._day = self.today or build_date(cfg)
+        if self.audience != "journal":
+            return scan
+        day = self._day.isoformat()
+        return replace(scan, stamp=scan.stamp and hash_text(scan.stamp, day), setup=scan.setup and hash_text(scan.setup, day))
 
     def _full_build(self, setup: Setup, scan: InputScan, result: BuildResult, last: dict[str, Any], start_ns: int,
                     cache: Cache) -> None:
@@ -265,7 +279,7 @@ class Builder:
             visible = public_images(entries, visible, cfg.cache_dir / "images", result)
         with result.timed("site"):
             site = build_site(entries, visible, self.audience, cfg, vocabulary)
-            planned, problems = plan_pages(site)
+            planned, problems = plan_pages(site, self._day)
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
         if has_errors(result.problems):
@@ -311,7 +325,8 @@ class Builder:
             result.shapes.update(entry_shapes(records, before))
 
 
-def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None) -> BuildResult:
+def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None,
+          today: date | None = None) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
-    return Builder(root, audience, mapper=mapper, progress=progress).build()
+    return Builder(root, audience, mapper=mapper, progress=progress, today=today).build()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -16,7 +17,7 @@ from generator.errors import Problem, has_errors
 from generator.outputs import search
 from generator.outputs.files import Making, ProducerFailed
 from generator.outputs.registry import FILE_PRODUCERS, UnclaimedFile, check_claims, claimed_files, claims
-from generator.pipeline.inputs import Inputs, make_model, read_inputs, shared_context
+from generator.pipeline.inputs import Inputs, build_date, make_model, read_inputs, shared_context
 from generator.pipeline.markdown import Audience
 from generator.pipeline.pages import PlannedPage, plan_pages
 from generator.pipeline.result import BuildResult
@@ -42,31 +43,36 @@ class CleanBuild:
         return not has_errors(self.problems)
 
 
-def clean_build(root: Path, audience: Audience) -> CleanBuild:
-    """Read a site and make every file of one audience's build, writing nothing but scratch images."""
+def clean_build(root: Path, audience: Audience, today: date | None = None) -> CleanBuild:
+    """Read a site and make every file of one audience's build, writing nothing but scratch images.
+
+    `today` is the build date (default: build_date(), the clock's in the site's time zone).
+    """
     result = BuildResult(audience)
     inputs = read_inputs(root, result)
     if inputs is None:
         return CleanBuild(audience, problems=result.problems)
     with tempfile.TemporaryDirectory(prefix="footfall-images-") as scratch:
-        made = build_files(inputs, audience, Path(scratch))
+        made = build_files(inputs, audience, Path(scratch), today=today or build_date(inputs.config))
     made.problems[:0] = result.problems
     if has_errors(made.problems):
         made.files = {}
     return made
 
 
-def build_files(inputs: Inputs, audience: Audience, images_dir: Path, *, card_workers: int | None = 1) -> CleanBuild:
+def build_files(inputs: Inputs, audience: Audience, images_dir: Path, *, today: date | None = None,
+                card_workers: int | None = 1) -> CleanBuild:
     """Make every file of one audience's build from checked inputs.
 
     `images_dir` receives the public build's resized images; their bytes are read before returning.
+    `today` is the build date the journal's home and insights show (None: nothing dated);
     `card_workers` processes draw the share cards (None: one per core); each is drawn anew.
     """
     made = CleanBuild(audience)
     result = BuildResult(audience)
     site = make_model(inputs, audience, result, images_dir)
     made.problems.extend(result.problems)
-    planned, problems = plan_pages(site)
+    planned, problems = plan_pages(site, today)
     made.problems.extend(problems)
     made.site, made.pages = site, len(planned)
     if has_errors(made.problems):

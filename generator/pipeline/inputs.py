@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,21 @@ class Inputs:
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
     static: Mapping[str, StaticFile]  # the theme's and site's static files by path inside static/
+
+
+TODAY_VARIABLE = "FOOTFALL_TODAY"  # an ISO date that stands for today (for tests, and for a look at another day)
+
+
+def build_date(cfg: SiteConfig) -> date:
+    """Return the build date: $FOOTFALL_TODAY if set, else today in the site's time zone (the one place a build
+    reads the clock)."""
+    given = os.environ.get(TODAY_VARIABLE, "").strip()
+    if given:
+        try:
+            return date.fromisoformat(given)
+        except ValueError:
+            pass  # the CLI reports a bad value before any build starts
+    return datetime.now(cfg.tz).date()
 
 
 def output_dir(cfg: SiteConfig, audience: Audience) -> Path:
