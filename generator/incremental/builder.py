@@ -35,6 +35,7 @@ from generator.pipeline.inputs import Inputs, build_date, input_folders, output_
 from generator.pipeline.markdown import Audience, Rendered
 from generator.pipeline.pages import PlannedPage, plan_pages
 from generator.pipeline.result import BuildResult
+from generator.pipeline.routes import route_stage
 from generator.pipeline.site import Site, build_site, find_url_collisions
 from generator.pipeline.themes import Theme, static_files
 from generator.vocabulary import Vocabulary
@@ -277,8 +278,11 @@ class Builder:
             result.problems.extend(item.problems)
         if self.audience == "public":
             visible = public_images(entries, visible, cfg.cache_dir / "images", result)
+        with result.timed("routes"):
+            entries, routes, problems = route_stage(entries, self.audience, cfg)
+            result.problems.extend(problems)
         with result.timed("site"):
-            site = build_site(entries, visible, self.audience, cfg, vocabulary)
+            site = build_site(entries, visible, self.audience, cfg, vocabulary, routes)
             planned, problems = plan_pages(site, self._day)
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)

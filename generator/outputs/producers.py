@@ -67,6 +67,28 @@ def asset_files(making: Making) -> Iterator[tuple[str, Data]]:
         yield path, asset.source
 
 
+def _recordings(making: Making) -> Iterator[tuple[str, str, Path]]:
+    """Yield (output path, entry key, recording) for each run's recording: the journal's only."""
+    if making.site.audience != "journal":
+        return  # the public build never holds one
+    for post in making.site.posts:
+        if post.route is not None and post.route.source is not None:
+            yield f"{output_path(post.url).rsplit('/', 1)[0]}/{post.route.recording}", post.key, post.route.source
+
+
+def route_claims(making: Making) -> Iterator[tuple[str, str]]:
+    """Claim each run's recording beside its page (the journal's only)."""
+    cfg = making.inputs.config
+    for path, key, source in _recordings(making):
+        yield path, f"the recording {source.name} of {entry_name(cfg, key)}"
+
+
+def route_files(making: Making) -> Iterator[tuple[str, Data]]:
+    """Yield each run's recording beside its page: the journal's only (the public build never holds one)."""
+    for path, _, source in _recordings(making):
+        yield path, source
+
+
 def crawler_claims(making: Making) -> Iterator[tuple[str, str]]:
     """Claim robots.txt and, for the public build, the sitemap."""
     yield "robots.txt", "robots.txt"
@@ -136,6 +158,7 @@ def card_files(making: Making) -> Iterator[tuple[str, Data]]:
 
 THEME_STATIC = FileProducer("theme_static", static_claims, static_files, body_free=True)
 ENTRY_ASSETS = FileProducer("entry_assets", asset_claims, asset_files)
+ROUTE_FILES = FileProducer("route_files", route_claims, route_files)
 CRAWLER_FILES = FileProducer("crawler_files", crawler_claims, crawler_files, body_free=True)
 TIMELINE_DATA = FileProducer("timeline_data", timeline_claims, timeline_files, body_free=True)
 FEED_FILES = FileProducer("feed_files", feed_claims, feed_files)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from generator.errors import Problem, error
 from generator.outputs import search
 from generator.outputs.files import Data, FileProducer, Making
-from generator.outputs.producers import (CARD_FILES, CRAWLER_FILES, ENTRY_ASSETS, FEED_FILES, THEME_STATIC,
-                                         TIMELINE_DATA, entry_name)
+from generator.outputs.producers import (CARD_FILES, CRAWLER_FILES, ENTRY_ASSETS, FEED_FILES, ROUTE_FILES,
+                                         THEME_STATIC, TIMELINE_DATA, entry_name)
 from generator.pipeline.pages import PlannedPage
 
 #: Every producer of files besides the pages, in the order they are made. Add new kinds of file here.
-FILE_PRODUCERS: tuple[FileProducer, ...] = (THEME_STATIC, ENTRY_ASSETS, CRAWLER_FILES, TIMELINE_DATA, FEED_FILES,
-                                            CARD_FILES)
+FILE_PRODUCERS: tuple[FileProducer, ...] = (THEME_STATIC, ENTRY_ASSETS, ROUTE_FILES, CRAWLER_FILES, TIMELINE_DATA,
+                                            FEED_FILES, CARD_FILES)
 
 
 #: The search index's folder: made after the pages, from their bytes (outputs/search.py).

@@ -15,6 +15,7 @@ from generator.pipeline.emotions import unknown_emotion_problems
 from generator.pipeline.entries import Entry, load_entries
 from generator.pipeline.markdown import Audience, Rendered, render_entry
 from generator.pipeline.result import BuildResult
+from generator.pipeline.routes import route_stage
 from generator.pipeline.site import Site, build_site, find_url_collisions, is_visible, url_of
 from generator.pipeline.themes import StaticFile, Theme, load_theme, static_files
 from generator.urls import relative_root
@@ -91,6 +92,7 @@ def check(root: Path) -> BuildResult:
     if inputs is not None:
         for entry in inputs.entries:
             result.problems.extend(render_entry(entry, "journal").problems)
+        result.problems.extend(route_stage(inputs.entries, "journal", inputs.config)[2])
         result.entries = len(inputs.entries)
     return result
 
@@ -140,8 +142,11 @@ def make_model(inputs: Inputs, audience: Audience, result: BuildResult, images_d
             result.problems.extend(item.problems)
     if audience == "public":
         rendered = public_images(inputs.entries, rendered, images_dir or cfg.cache_dir / "images", result)
+    with result.timed("routes"):
+        entries, routes, problems = route_stage(inputs.entries, audience, cfg)
+        result.problems.extend(problems)
     with result.timed("site"):
-        return build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
+        return build_site(entries, rendered, audience, cfg, inputs.vocabulary, routes)
 
 
 def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], images_dir: Path,
