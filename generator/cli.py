@@ -19,7 +19,8 @@ from generator.pipeline.inputs import check, check_setup, output_dir, watched_fo
 from generator.pipeline.result import BuildResult
 from generator.errors import error
 from generator.pipeline.markdown import Audience
-from generator.terminal import ProgressBar, console, echo, escape, show_problems, summary_line
+from generator.route_commands import import_command, route_command
+from generator.terminal import EXIT_PROBLEMS, ProgressBar, console, echo, escape, show_problems, site_option, summary_line
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
@@ -29,11 +30,8 @@ if TYPE_CHECKING:
     from generator.dev.serve import BuildReport, DevServer
     from generator.dev.watch import Batch, Watcher
 
-EXIT_PROBLEMS = 1
 today_option = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), envvar="FOOTFALL_TODAY", hidden=True,
                             default=None, help="The date to build as (YYYY-MM-DD); else today in the site's time zone.")
-site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-                           show_default=True, help="The site folder (holds site.toml and content/).")
 
 
 def run_build(builder: Builder, root: Path, profile: bool = False) -> BuildResult:
@@ -338,8 +336,6 @@ def init_command(directory: Path, title: str) -> None:
     console().print(f"Created a new site in {directory}. {summary_line(result)}")
     console().print(f"Next: cd {directory} && footfall new \"My first run\"")
 
-
-from generator.route_commands import import_command, route_command  # noqa: E402 - they use the helpers above
 
 cli.add_command(import_command)
 cli.add_command(route_command)

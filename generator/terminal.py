@@ -14,8 +14,11 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
+EXIT_PROBLEMS = 1  # the exit status of a command that found problems
 WARNINGS_SHOWN = 20  # a build prints this many warnings at most; `footfall check` prints them all
 PROGRESS_FROM = 200  # show a progress bar when a build has more than this many files to parse or pages to render
+site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+                           show_default=True, help="The site folder (holds site.toml and content/).")
 
 
 def console() -> Console:

@@ -12,7 +12,7 @@ from tests.conftest import REPO
 PACKAGE = REPO / "generator"
 MOST_LINES = 420
 #: Modules being split in their own change; each fails this test again (strict xfail) once it is small.
-BEING_SPLIT = frozenset({"generator.incremental.digest", "generator.incremental.incremental"})
+BEING_SPLIT = frozenset({"generator.incremental.digest", "generator.incremental.incremental", "generator.deploy.audit"})
 #: wing -> the wings it must never import
 FORBIDDEN = {
     "pipeline": ("incremental", "dev", "deploy"),
