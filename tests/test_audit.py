@@ -216,7 +216,8 @@ def test_parallel_scan_finds_the_same_leaks(tmp_path: Path, monkeypatch: pytest.
 
 def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) -> None:
     """No false alarms: each word the build writes comes from something the audit treats as public."""
-    from generator import build
+    from generator.pipeline.inputs import read_inputs
+    from generator.pipeline.result import BuildResult
     from tests.test_images import photo_with_gps
 
     site = canary_site(make_site)
@@ -238,8 +239,8 @@ def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) 
         "content/pages/about.md": entry("title: About me\nvisibility: public", "Hello.\n"),
     })
     assert run_cli("build", "--site", str(site)).exit_code == 0
-    result = build.BuildResult("public")
-    inputs = build.read_inputs(site, result)
+    result = BuildResult("public")
+    inputs = read_inputs(site, result)
     sources = needles.read_sources(inputs.entries, inputs.config)
     allowed = needles.allowed_words(sources, inputs.config, inputs.vocabulary, inputs.theme)
     unknown = {}

@@ -256,7 +256,7 @@ def responsive(rendered: Rendered, cache_dir: Path, source: Path) -> tuple[Rende
             problems.append(error(source, None, str(exc), "re-save the image as JPEG, PNG or WebP, or remove it"))
             continue
         images[asset.name] = image
-        assets.extend(Asset(v.source, v.name) for v in image.variants)
+        assets.extend(Asset(v.source, v.name, asset.name) for v in image.variants)
     if not images:
         return rendered, problems
     return replace(rendered, html=rewrite_img_tags(rendered.html, images), assets=tuple(assets)), problems
