@@ -14,126 +14,25 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from generator import __version__
-from generator.build import Builder, BuildResult, check, check_setup, output_dir, watched_folders
-from generator.errors import Problem, error, plural
+from generator.incremental.builder import Builder
+from generator.pipeline.inputs import check, check_setup, output_dir, watched_folders
+from generator.pipeline.result import BuildResult
+from generator.errors import error, plural
 from generator.pipeline.markdown import Audience
+from generator.route_commands import import_command, route_command
+from generator.terminal import (EXIT_PROBLEMS, ProgressBar, console, echo, escape, show_problems, site_option,
+                                summary_line, view_line)
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.progress import Progress
+    from generator.config import SiteConfig
+    from generator.dev import reflect as reflect_types
 
     from generator.deploy.publish import PublishResult
     from generator.dev.serve import BuildReport, DevServer
     from generator.dev.watch import Batch, Watcher
 
-EXIT_PROBLEMS = 1
-WARNINGS_SHOWN = 20  # a build prints this many warnings at most; `footfall check` prints them all
-PROGRESS_FROM = 200  # show a progress bar when a build has more than this many files to parse or pages to render
-site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-                           show_default=True, help="The site folder (holds site.toml and content/).")
-
-
-def console(stdout: bool = False) -> Console:
-    """Return the console for messages: stderr for a build's, stdout for what `check` and `list` report."""
-    from rich.console import Console  # here: a build with nothing to report prints plain lines (echo)
-
-    return Console(stderr=not stdout, highlight=False, soft_wrap=True)
-
-
-def escape(text: str) -> str:
-    """Return text with rich's markup escaped."""
-    from rich.markup import escape as escape_markup
-
-    return escape_markup(text)
-
-
-def echo(line: str) -> None:
-    """Print a plain line where the console prints (stderr), without loading rich."""
-    click.echo(line, err=True)
-
-
-SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
-
-
-def show_problems(problems: list[Problem], root: Path, warning_limit: int | None = WARNINGS_SHOWN,
-                  out: Console | None = None, written: bool = True) -> None:
-    """Print every error and the first warnings, numbered, with file and line; say how many warnings were left out.
-
-    `written`: the command writes output (a build), so that errors say the last good output is untouched.
-    """
-    if not problems:
-        return
-    out = console() if out is None else out
-    ordered = sorted(problems, key=lambda p: (SEVERITY_ORDER[p.severity], str(p.path), p.line or 0))
-    errors = sum(p.is_error for p in problems)
-    shown = ordered if warning_limit is None else ordered[:errors + warning_limit]
-    for number, problem in enumerate(shown, start=1):
-        style = SEVERITY_STYLE[problem.severity]
-        out.print(f"[{style}]{number}. {problem.severity}[/] {escape(problem.location(root))}: "
-                  f"{escape(problem.message)}", markup=True, highlight=False)
-        if problem.hint:
-            out.print(f"   [dim]→ {escape(problem.hint)}[/]", markup=True)
-    if len(shown) < len(ordered):
-        out.print(f"[yellow]… and {plural(len(ordered) - len(shown), 'more warning', 'more warnings')}.[/] "
-                  "Run `footfall check` to list them all.", markup=True, highlight=False)
-    if errors:
-        after = " Nothing was written; the last good output is untouched." if written else ""
-        out.print(f"[bold red]Found {plural(errors, 'error')}.[/]{after}", markup=True, highlight=False)
-
-
-def summary_line(result: BuildResult) -> str:
-    """Return the one-line summary of a build."""
-    seconds = sum(result.timings.values())
-    return (f"Built {result.audience}: {plural(result.entries, 'entry')}, {plural(result.pages, 'page')}, "
-            f"{plural(result.written, 'file')} written, {result.unchanged} unchanged, {result.removed} removed "
-            f"in {seconds:.2f}s → {result.output_dir}")
-
-
-def view_line(audience: Audience, root: Path) -> str:
-    """Return the line that says how to look at a build (its pages need a server, not a file browser)."""
-    site = "" if root == Path(".") else f" --site {root}"
-    return f"View it with: footfall serve{' --public' if audience == 'public' else ''}{site}"
-
-
-class ProgressBar:
-    """A rich progress bar for the long stages of big builds, shown only in a terminal."""
-
-    def __init__(self, out: Console | None = None) -> None:
-        self.out = out  # made when a stage is long enough to show (a quick rebuild never loads rich)
-        self.bar: Progress | None = None
-        self.stage = ""
-        self.in_terminal: bool | None = None  # asked once: rich's check is too slow to make for every page
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        """Show how far a stage has come."""
-        if self.bar is None or stage != self.stage:
-            self.close()
-            if total <= PROGRESS_FROM or not self._shown():
-                return
-            self.stage = stage
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=self.out, transient=True)
-            self.bar.start()
-            self.bar.add_task(stage, total=total)
-        self.bar.update(self.bar.task_ids[0], completed=done)
-        if done >= total:
-            self.close()
-
-    def _shown(self) -> bool:
-        """Return True when the console is a terminal (the bar is shown only there)."""
-        if self.in_terminal is None:
-            self.out = self.out or console()
-            self.in_terminal = self.out.is_terminal
-        return self.in_terminal
-
-    def close(self) -> None:
-        """Remove the bar."""
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
+today_option = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), envvar="FOOTFALL_TODAY", hidden=True,
+                            default=None, help="The date to build as (YYYY-MM-DD); else today in the site's time zone.")
 
 
 def run_build(builder: Builder, root: Path, profile: bool = False) -> BuildResult:
@@ -166,12 +65,13 @@ def cli() -> None:
 @cli.command("build")
 @click.option("--journal", is_flag=True, help="Build the full journal (everything) into output/journal/.")
 @click.option("--profile", is_flag=True, help="Print the time spent in each stage.")
+@today_option
 @site_option
-def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
+def build_command(journal: bool, profile: bool, today: datetime | None, site_dir: Path) -> None:
     """Build the public site into output/public/ (or the journal with --journal)."""
-    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar())
-    result = run_build(builder, site_dir, profile)
-    if not result.ok:
+    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar(),
+                      today=today.date() if today else None)
+    if not run_build(builder, site_dir, profile).ok:
         sys.exit(EXIT_PROBLEMS)
     echo(view_line(builder.audience, site_dir))
 
@@ -181,8 +81,9 @@ def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--drafts", is_flag=True, help="Show `draft: true` entries in the journal (never in the public site).")
+@today_option
 @site_option
-def serve_command(public: bool, port: int, host: str, drafts: bool, site_dir: Path) -> None:
+def serve_command(public: bool, port: int, host: str, drafts: bool, today: datetime | None, site_dir: Path) -> None:
     """Build the journal (or the public site), serve it, rebuild and reload the page on every save."""
     from generator.dev.serve import DevServer
     from generator.dev.watch import Watcher
@@ -192,7 +93,7 @@ def serve_command(public: bool, port: int, host: str, drafts: bool, site_dir: Pa
     if cfg is None:
         sys.exit(EXIT_PROBLEMS)
     audience: Audience = "public" if public else "journal"
-    builder = Builder(site_dir, audience, progress=ProgressBar(), drafts=drafts)
+    builder = Builder(site_dir, audience, progress=ProgressBar(), drafts=drafts, today=today.date() if today else None)
     try:
         server = DevServer(output_dir(cfg, audience), site_dir, lambda: serve_build(builder, site_dir),
                            host=host, port=port)
@@ -257,10 +158,15 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @cli.command("check")
+@today_option
 @site_option
-def check_command(site_dir: Path) -> None:
-    """Validate the configuration and every entry, write nothing, print every problem."""
+def check_command(today: datetime | None, site_dir: Path) -> None:
+    """Validate the configuration and every entry, write nothing, print every problem and the journal's notes."""
+    from generator.dev.notes import journal_notes, show_notes
+
     result = check(site_dir)
+    notes, problems = journal_notes(site_dir, today.date() if today else None) if result.ok else ((), [])
+    result.problems.extend(problems)
     out = console(stdout=True)
     show_problems(result.problems, site_dir, warning_limit=None, out=out, written=False)
     if not result.ok:
@@ -269,6 +175,7 @@ def check_command(site_dir: Path) -> None:
     found = ["no errors", *(plural(n, kind) for n, kind in zip(counts, ("warning", "note")) if n)]
     drafts = f" and {plural(result.drafts, 'draft')}" if result.drafts else ""
     out.print(f"Checked {plural(result.entries, 'entry')}{drafts}: {', '.join(found)}.", highlight=False)
+    show_notes(notes, out)
 
 
 @cli.command("list")
@@ -356,7 +263,7 @@ def publish_summary(result: PublishResult, dry_run: bool) -> str:
 def new_command(title: str, intention: str | None, when: str | None, site_dir: Path) -> None:
     """Start a new entry for today (or --date), with the fields to fill in."""
     if intention is None and sys.stdin.isatty():
-        intention = click.prompt("Intention for this run", default="", show_default=False)
+        intention = _ask_intention(site_dir)
     from generator.dev.scaffold import create_entry
 
     path, problems = create_entry(site_dir, title, intention or "", now=datetime.now().astimezone(), when=when)
@@ -364,6 +271,84 @@ def new_command(title: str, intention: str | None, when: str | None, site_dir: P
         show_problems(problems, site_dir)
         sys.exit(EXIT_PROBLEMS)
     console().print(f"Created {path}")
+
+
+def _ask_intention(site_dir: Path) -> str:
+    """Ask for the run's intention in the terminal, in the site's wording ([prompts] intention); "" when skipped."""
+    from generator.dev.asking import TerminalAsker
+    from generator.dev.reflect import start
+
+    _, prompts, _ = start(site_dir)
+    try:
+        return " ".join(TerminalAsker()(f"{prompts['intention']} (Enter skips it)", ()).split())
+    except KeyboardInterrupt:
+        console().print("Stopped: nothing was written.")
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("reflect")
+@click.argument("entry", required=False)
+@click.option("--emotions", default=None, help='The emotions named, e.g. "calm, tired".')
+@click.option("--mood-before", type=click.IntRange(1, 5), default=None, help="Mood before the run, 1 (low) to 5 (high).")
+@click.option("--mood-after", type=click.IntRange(1, 5), default=None, help="Mood after the run, 1 (low) to 5 (high).")
+@click.option("--body-scan", default=None, help='How the body felt, in a few words, e.g. "tight calves, easy shoulders".')
+@click.option("--thoughts", default=None, help='Thought labels, e.g. "worry, planning".')
+@click.option("--write", "writing", default=None, help="A few lines to add at the end of the entry's body.")
+@click.option("--no-input", is_flag=True, help="Ask nothing: use only the options given.")
+@site_option
+def reflect_command(entry: str | None, emotions: str | None, mood_before: int | None, mood_after: int | None,
+                    body_scan: str | None, thoughts: str | None, writing: str | None, no_input: bool,
+                    site_dir: Path) -> None:
+    """Reflect after a run: fill in what the entry (default: the newest) is missing, and add a few lines."""
+    from generator.dev import reflect
+
+    cfg, prompts, problems = reflect.start(site_dir)
+    path = None
+    if cfg is not None and not any(p.is_error for p in problems):
+        path, more = reflect.find_entry(cfg, entry)
+        problems.extend(more)
+    if cfg is None or path is None or any(p.is_error for p in problems):
+        show_problems(problems, site_dir)
+        sys.exit(EXIT_PROBLEMS)
+    show_problems(problems, site_dir)
+    given = reflect.Answers(reflect.split_list(emotions or ""), mood_before, mood_after, " ".join((body_scan or "").split()),
+                            reflect.split_list((thoughts or "").lower()), (writing or "").strip())
+    answers = given
+    if not no_input and sys.stdin.isatty():
+        answers = reflect.merge(given, _ask_reflection(path, given, cfg, prompts))
+    outcome = reflect.reflect(path, answers, cfg)
+    show_problems(outcome.problems, site_dir)
+    if outcome.problems:
+        sys.exit(EXIT_PROBLEMS)
+    _say_reflected(outcome)
+
+
+def _ask_reflection(path: Path, given: reflect_types.Answers, cfg: SiteConfig,
+                    prompts: dict[str, str]) -> reflect_types.Answers:
+    """Ask the questions the entry and the options leave open, in the terminal."""
+    from generator.dev import reflect
+    from generator.dev.asking import TerminalAsker
+    from generator.vocabulary import load_vocabulary
+
+    try:
+        due = reflect.questions_due(path.read_text("utf-8-sig"), given)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return reflect.Answers()  # reflect() reports what is wrong with the file
+    vocabulary, _ = load_vocabulary(cfg.section("vocabulary"), cfg.path)
+    click.echo(f"Reflecting on {path}. {reflect.SKIP_HINT}")
+    try:
+        return reflect.ask_all(due, prompts, TerminalAsker(), [e.name for e in vocabulary.emotions], click.echo)
+    except KeyboardInterrupt:
+        console().print("Stopped: nothing was written.")
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _say_reflected(outcome: reflect_types.Outcome) -> None:
+    """Print what reflect wrote, and what it kept."""
+    done = [name.replace("_", " ") for name in outcome.filled] + (["a few lines"] if outcome.appended else [])
+    kept = ", ".join(name.replace("_", " ") for name in outcome.kept)
+    message = f"Added {', '.join(done)} to {outcome.path}." if done else f"Nothing to add to {outcome.path}."
+    console().print(message + (f" Kept what was already there: {kept}." if kept else ""), highlight=False)
 
 
 @cli.command("init")
@@ -383,6 +368,10 @@ def init_command(directory: Path, title: str) -> None:
         sys.exit(EXIT_PROBLEMS)
     console().print(f"Created a new site in {directory}. {summary_line(result)}")
     console().print(f"Next: cd {directory} && footfall new \"My first run\" (and footfall serve to see it as you write)")
+
+
+cli.add_command(import_command)
+cli.add_command(route_command)
 
 
 def main() -> NoReturn:

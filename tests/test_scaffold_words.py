@@ -113,7 +113,7 @@ def test_a_draft_is_in_neither_build(make_site, run_cli) -> None:
 
 
 def test_serve_drafts_shows_drafts_in_the_journal_only(make_site) -> None:
-    from generator.build import Builder
+    from generator.incremental.builder import Builder
 
     site = make_site({"content/b.md": entry({"title": "Halfway", "date": "2026-03-02", "visibility": "public",
                                              "draft": "true"})})

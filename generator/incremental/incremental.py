@@ -34,7 +34,7 @@ from generator.pipeline.markdown import Audience
 from generator.deploy.output import Staging
 from generator.pipeline.pages import PlannedPage
 from generator.incremental.parallel import in_background
-from generator.pipeline.site import paused_gc
+from generator.incremental.memory import paused_gc
 from generator.incremental.records import (EntryRecord, PlainRecord, Stamp, content_digest, model_shape, process_entry,
                                record_from_plain, record_to_plain, render_record)
 

@@ -29,7 +29,9 @@ from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
 from generator.errors import Problem
 from generator.pipeline.pages import PlannedPage, post_page
 from generator.incremental.records import EntryRecord, Stamp
-from generator.pipeline.site import Post, Site, paused_gc
+from generator.incremental.swap import Swap
+from generator.incremental.memory import paused_gc
+from generator.pipeline.site import Post, Site
 
 FILE_NAME = "model-journal.pickle"
 PENDING_NAME = ".model-journal.pickle.pending"
@@ -69,22 +71,27 @@ class Snapshot:
         return {**self.shapes, **shapes}
 
     def patch(self, records: Mapping[str, EntryRecord]) -> None:
-        """Put each record's body into its post and plan that post's page again; note its problems.
+        """Put each record's body into a copy of its post and plan that post's page again; note its problems.
 
-        The Site itself is copied: what was kept for the model as it was (partials rendered once,
-        generator/incremental/partials.py) is known by the Site's identity, and must not be taken for the new.
+        The model is frozen: every value holding a changed post is copied (generator/incremental/swap.py).
+        The Site is a new one even when no post changed: what was kept for the model as it was
+        (partials rendered once, generator/incremental/partials.py) is known by the Site's identity.
         """
-        self.site = dataclasses.replace(self.site)
         posts: dict[str, Post] = {post.key: post for post in (*self.site.posts, *self.site.pages)}
-        where = {item.url: index for index, item in enumerate(self.planned)}
+        new: dict[int, Post] = {}
         for rel, record in records.items():
             self.record_problems[rel] = record.problems
             post, rendered = posts.get(rel), record.rendered("journal")
             if post is None or rendered is None:
                 continue
-            for name in BODY_FIELDS:
-                object.__setattr__(post, name, getattr(rendered, name))  # a private copy: nobody else holds it
+            new[id(post)] = dataclasses.replace(post, **{name: getattr(rendered, name) for name in BODY_FIELDS})
             self.render_problems[rel] = rendered.problems
+        swap = Swap(new, keep=(Post,))
+        site = swap.value(self.site)
+        self.site = site if site is not self.site else dataclasses.replace(self.site)
+        self.planned = [swap.value(item) for item in self.planned]
+        where = {item.url: index for index, item in enumerate(self.planned)}
+        for post in new.values():
             self.planned[where[post.url]] = post_page(post, self.site)
 
     def problems(self) -> list[Problem]:

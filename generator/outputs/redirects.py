@@ -132,13 +132,6 @@ def redirect_page(move: Redirect, base_url: str) -> bytes:
             f'</body>\n</html>\n').encode("utf-8")
 
 
-def redirect_files(ledger: Mapping[str, tuple[str, ...]], shared: Iterable[Shared], taken: Iterable[str],
-                   base_url: str) -> Iterator[tuple[str, bytes]]:
-    """Yield (output path, bytes) of every redirect page."""
-    for move in redirects(ledger, shared, taken):
-        yield output_path(move.old), redirect_page(move, base_url)
-
-
 def write_ledger(cfg: SiteConfig, ledger: Mapping[str, tuple[str, ...]]) -> bool:
     """Write the ledger when its text changed (atomically); return True when it was written."""
     path = ledger_path(cfg)
@@ -166,10 +159,17 @@ def site_ledger(site: Site) -> dict[str, tuple[str, ...]]:
     return updated_ledger(read_ledger(site.config), shared_stories(site), site.config.content_dir)
 
 
+def site_moves(site: Site, taken: Iterable[str]) -> list[Redirect]:
+    """Return the redirects of a public build; `taken`, the paths of its pages (a live page wins)."""
+    if site.audience != "public":
+        return []
+    return redirects(site_ledger(site), shared_stories(site), taken)
+
+
 def site_redirects(site: Site, taken: Iterable[str]) -> Iterator[tuple[str, bytes]]:
     """Yield the redirect pages of a public build; `taken`, the paths of its pages (a live page wins)."""
-    if site.audience == "public":
-        yield from redirect_files(site_ledger(site), shared_stories(site), taken, site.config.base_url)
+    for move in site_moves(site, taken):
+        yield output_path(move.old), redirect_page(move, site.config.base_url)
 
 
 def record_urls(site: Site) -> bool:

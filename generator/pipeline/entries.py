@@ -15,13 +15,14 @@ import yaml
 
 from generator import units
 from generator.pipeline.front_matter import QuickLoader
+from generator.pipeline.route_fields import ROUTE_KEYS, route_fields
 from generator.pipeline.yaml_messages import date_fix, impossible_date, list_as_sentence, yaml_problem
 from generator.config import VISIBILITIES, SiteConfig, closest
 from generator.errors import Problem, error, warning
 from generator.urls import SLUG_PATTERN, slugify
 
 KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", "mood_before",
-              "mood_after", "tags", "visibility", "slug", "summary", "draft")
+              "mood_after", "tags", "visibility", "slug", "summary", "draft", *("body_scan", "thoughts"), *ROUTE_KEYS)
 PAGES_DIR = "pages"
 
 
@@ -49,6 +50,14 @@ class Entry:
     emotions_line: int = 2  # 1-based file line of the `emotions:` key, for messages about them
     draft: bool = False  # `draft: true`: in neither build (with `serve --drafts` it is False, shown in the journal)
     distance_unit: str = ""  # the unit the distance was written in ("km", "mi", "m"), for its own page and card
+    body_scan: str = ""  # the body scan: a few words on how the body felt
+    thoughts: tuple[str, ...] = ()  # thought labels, e.g. ("worry", "planning")
+    route: str = ""  # the recording, relative to the entry's folder; "" for none
+    route_visibility: str = "public"  # "private" keeps the map out of the public story
+    elapsed_s: int | None = None  # seconds from start to finish, pauses included
+    elevation_gain_m: float | None = None  # metres climbed
+    avg_heart_rate: int | None = None  # beats per minute
+    route_line: int = 2  # 1-based file line of the `route:` key
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,10 +290,37 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
         tags=fields.words("tags"), visibility=visibility, slug=slug,
         summary=fields.text("summary"), body=body, body_line=body_line,
         emotions_line=lines.get("emotions", 2),
+        body_scan=_body_scan(fields), thoughts=_thoughts(fields),
+        **route_fields(fields), route_line=lines.get("route", 2),
     )
     if any(p.is_error for p in fields.problems):
         return None, fields.problems
     return entry, fields.problems
+
+
+BODY_SCAN_LONGEST = 300  # characters: a body scan is a few words, not a passage
+THOUGHT_LONGEST = 40  # characters of one thought label
+
+
+def _body_scan(fields: _Fields) -> str:
+    """Return the body scan (one line of text); warn when it reads like a passage rather than a few words."""
+    text = " ".join(fields.text("body_scan").split())
+    if len(text) > BODY_SCAN_LONGEST:
+        fields.problems.append(warning(fields.path, fields.lines.get("body_scan", 2),
+                                       f"`body_scan` is {len(text)} characters long",
+                                       "keep it to a few words; write the rest in the body"))
+    return text
+
+
+def _thoughts(fields: _Fields) -> tuple[str, ...]:
+    """Return the thought labels (a list of short words), lower-cased; warn about one that is a sentence."""
+    labels = tuple(dict.fromkeys(label.lower() for label in fields.words("thoughts")))
+    for label in labels:
+        if len(label) > THOUGHT_LONGEST:
+            fields.problems.append(warning(fields.path, fields.lines.get("thoughts", 2),
+                                           f"the thought label {label[:THOUGHT_LONGEST]!r}… is long",
+                                           "a label is a word or two, like `worry` or `planning`"))
+    return labels
 
 
 def _read_date(fields: _Fields, cfg: SiteConfig, *, required: bool) -> datetime | None:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from generator.pipeline import charts
 from generator.pipeline import timeline
 from generator.errors import Problem, error
 from generator.outputs.sharing import story_share
-from generator.pipeline.site import Post, Site, Term, paused_gc
-from generator.urls import is_safe_relpath, output_path, paginated
+from generator.pipeline.planned import PlannedPage, page
+from generator.pipeline.reflection_pages import home_context, plan_reflection
+from generator.pipeline.site import Post, Site, Term
+from generator.urls import is_safe_relpath, paginated
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,28 +28,17 @@ class Pagination:
     base_url: str  # URL of page 1
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedPage:
-    """One HTML page to render."""
+def plan_pages(site: Site, today: date | None = None) -> tuple[list[PlannedPage], list[Problem]]:
+    """Return every page of the site, and an error for any two pages claiming one path.
 
-    url: str  # site URL
-    path: str  # output path relative to the build folder
-    template: str  # template name, e.g. "entry.html"
-    context: dict[str, Any]  # what the template receives (besides `site` and `page_url`)
-    sources: tuple[str, ...] = ()  # keys of the posts whose body (text, summary, images) this page may show
-
-
-def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
-    """Return every page of the site, and an error for any two pages claiming one path."""
-    with paused_gc():
-        planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
-                   _search(site), _not_found(site)]
-    return planned, _collisions(planned)
-
-
-def page(url: str, template: str, title: str, sources: Sequence[str] = (), **context: Any) -> PlannedPage:
-    """Return a PlannedPage with its output path derived from the URL."""
-    return PlannedPage(url, output_path(url), template, {"title": title, **context}, tuple(sources))
+    `today`, the build date in the site's time zone, is what the journal's home and insights show
+    of it; without one they show nothing that depends on the date.
+    """
+    planned = [*_home(site, home_context(site, today)), *_posts(site), *_tags(site), *_emotions(site),
+               _timeline(site), _archive(site), _search(site), _not_found(site)]
+    reflection, problems = plan_reflection(site, today)
+    planned.extend(reflection)
+    return planned, [*problems, *_collisions(planned)]
 
 
 def paginate(posts: Sequence[Post], per_page: int, base: str) -> Iterator[tuple[Pagination, tuple[Post, ...]]]:
@@ -66,12 +58,14 @@ def _keys(posts: Sequence[Post]) -> tuple[str, ...]:
     return tuple(p.key for p in posts)
 
 
-def _home(site: Site) -> Iterator[PlannedPage]:
-    """Plan the paginated home page."""
+def _home(site: Site, first: dict[str, Any]) -> Iterator[PlannedPage]:
+    """Plan the paginated home page; `first` is what its first page adds (the journal's view of the day)."""
     for pagination, chunk in paginate(site.listed, site.config.per_page, "/"):
         title = "Home" if pagination.number == 1 else f"Page {pagination.number}"
-        yield page(paginated("/", pagination.number), "index.html", title, _keys(chunk),
-                   posts=chunk, pagination=pagination)
+        extra = first if pagination.number == 1 else {}
+        remembered = tuple(r.post.key for r in extra["today"].on_this_day) if "today" in extra else ()
+        yield page(paginated("/", pagination.number), "index.html", title, (*_keys(chunk), *remembered),
+                   posts=chunk, pagination=pagination, **extra)
 
 
 def _posts(site: Site) -> Iterator[PlannedPage]:

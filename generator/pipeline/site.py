@@ -6,11 +6,9 @@ private one. Listings (home, tags, emotions, archive) hold only the *listed* pos
 
 from __future__ import annotations
 
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -20,6 +18,7 @@ from generator.pipeline.emotions import EmotionFacts, FamilyGroup, emotion_facts
 from generator.pipeline.entries import Entry
 from generator.errors import Problem, error
 from generator.pipeline.markdown import Asset, Audience, Rendered
+from generator.pipeline.route_view import RouteView
 from generator.urls import entry_url, page_url, slugify
 from generator.vocabulary import Emotion, Family, Vocabulary
 
@@ -82,8 +81,11 @@ class Post:
     html: str  # rendered body for this audience
     words: int  # words in the body
     assets: tuple[Asset, ...]  # images to copy beside the page
+    body_scan: str = ""  # the body scan, a few words
+    thoughts: tuple[str, ...] = ()  # thought labels
     previous: Link | None = None  # the older listed neighbour
     next: Link | None = None  # the newer listed neighbour
+    route: RouteView | None = None  # the run's recording as this build shows it (pipeline/routes.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +170,7 @@ def url_of(entry: Entry, cfg: SiteConfig) -> str:
 def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Problem]:
     """Return an error for every entry whose URL another entry already claims."""
     claimed: dict[str, Entry] = {}
-    reserved = {"/emotions/", "/tags/", "/archive/", "/timeline/", "/page/"}
+    reserved = {"/emotions/", "/tags/", "/archive/", "/timeline/", "/page/", *("/insights/", "/year/")}
     problems: list[Problem] = []
     for entry in sorted((e for e in entries if not e.draft), key=lambda e: e.rel):  # a draft claims no URL yet
         url = url_of(entry, cfg)
@@ -185,32 +187,10 @@ def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Probl
     return problems
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector in a block that makes many long-lived, acyclic objects.
-
-    Such a block would otherwise set off full collections that walk every object of the build
-    again and again, for nothing; objects are still freed by reference counting meanwhile.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
-               cfg: SiteConfig, vocabulary: Vocabulary) -> Site:
+               cfg: SiteConfig, vocabulary: Vocabulary, routes: Mapping[str, RouteView] | None = None) -> Site:
     """Return the site model for one audience; the only place entries are filtered."""
-    with paused_gc():
-        return _build_site(entries, rendered, audience, cfg, vocabulary)
-
-
-def _build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
-                cfg: SiteConfig, vocabulary: Vocabulary) -> Site:
-    """Return the site model for one audience (the body of build_site)."""
+    routes = routes or {}
     visible = [e for e in entries if is_visible(e, audience)]
     runs = sorted((e for e in visible if not e.is_page), key=_newest_first)
     listed_runs = [e for e in runs if is_listed(e, audience)]
@@ -221,6 +201,7 @@ def _build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audi
     chips, tags = _Chips(emotion_pages), _Tags(_tag_names(listed_runs))
     posts = tuple(_post(e, rendered[e.rel], audience, cfg, urls[e.rel], chips.of(normalised[e.rel]), tags.of(e.tags),
                         *links.get(e.rel, (None, None))) for e in runs)
+    posts = tuple(replace(p, route=routes[p.key]) if p.key in routes else p for p in posts)
     listed = tuple(p for p in posts if p.listed)
     pages = tuple(sorted((_post(e, rendered[e.rel], audience, cfg, urls[e.rel], (), _Tags({}).of(e.tags))
                           for e in visible if e.is_page), key=lambda p: p.title.casefold()))
@@ -302,8 +283,9 @@ def _post(entry: Entry, rendered: Rendered, audience: Audience, cfg: SiteConfig,
         is_listed(entry, audience) and not entry.is_page, entry.distance_m, entry.duration_s, pace,
         units.format_distance(entry.distance_m, entry.distance_unit or cfg.units) if entry.distance_m else "",
         units.format_duration(entry.duration_s) if entry.duration_s else "",
-        units.format_pace(units.pace_seconds(entry.distance_m, entry.duration_s, unit), unit), entry.intention, chips, entry.mood_before, entry.mood_after, tags,
-        rendered.summary, rendered.html, rendered.words, rendered.assets, previous, next_,
+        units.format_pace(units.pace_seconds(entry.distance_m, entry.duration_s, unit), unit), entry.intention, chips,
+        entry.mood_before, entry.mood_after, tags, rendered.summary, rendered.html, rendered.words, rendered.assets,
+        entry.body_scan, entry.thoughts, previous, next_,
     )
 
 
