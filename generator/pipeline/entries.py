@@ -214,7 +214,7 @@ class _Fields:
         if value is None:
             return ""
         if isinstance(value, (list, dict)):
-            self.fail(key, f"`{key}` must be a line of text, not a list")
+            self.fail(key, f"`{key}` must be a line of text, not a {'list' if isinstance(value, list) else 'table'}")
             return ""
         return without_comments(str(value)).strip()
 
