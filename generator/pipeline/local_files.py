@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 
 from generator.errors import Problem, error
+from generator.pipeline.bounded import bounded_plugin
 from generator.pipeline.private import container_plugin
 
 #: A link or image destination after `](` or a reference's `]:` (a cheap, linear first look).
@@ -89,6 +90,7 @@ def _image_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     container_plugin(md)
+    bounded_plugin(md)
     return md
 
 

@@ -16,6 +16,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from generator.pipeline.bounded import bounded_plugin
 from generator.pipeline.entries import Entry
 from generator.errors import Problem, error, warning
 from generator.pipeline.local_files import LocalImage, Refused, content_root, local_image
@@ -132,6 +133,7 @@ def markdown_parser() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s, "section"),
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
     container_plugin(md)
+    bounded_plugin(md)
     for kind in ("container_private_open", "container_private_close", "container_named_open", "container_named_close"):
         md.add_render_rule(kind, _container_tag)
     md.core.ruler.after("block", "footfall_private", _drop_private_blocks)
