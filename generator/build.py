@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ from generator.errors import Problem, has_errors
 from generator.incremental.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
                                    cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs, trusted_stamp,
                                    watch_context)
+from generator.incremental.search_index import stage_search_index
+from generator.outputs.search import SearchIndexFailed, index_problem
 from generator.pipeline.markdown import Audience, Rendered, render_entry
 from generator.deploy.output import Staging, UnsafePath
 from generator.pipeline.pages import PlannedPage, plan_pages
@@ -167,8 +171,10 @@ class Builder:
     """Builds one audience's site again and again, redoing only what changed since the last build."""
 
     def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = fork_map,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, today: date | None = None) -> None:
         self.root = root  # the site folder
+        self.today = today  # the build date; None: the clock's, in the site's time zone, at each build
+        self._day: date | None = None  # the date of the build under way
         self.audience: Audience = audience
         self.mapper = mapper  # runs process_entry over the files to parse (fork_map, map, or a process pool's map)
         self.progress = progress  # told how page rendering advances
@@ -180,6 +186,7 @@ class Builder:
         self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
         self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
         self._shapes_due: tuple[list[EntryRecord], dict[str, Any]] | None = None  # see _settle_shapes
+        self._search_note: tuple[str, dict[str, Any]] | None = None  # the search index staged, noted on commit
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
@@ -193,7 +200,7 @@ class Builder:
         start_ns = time.time_ns()
         with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
-            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
+            scan = self._dated(scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns), cfg)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
@@ -217,6 +224,15 @@ class Builder:
                     "snapshot": self._snapshot.token if self._snapshot is not None else None}
             cache.set_notes({f"last-build:{self.audience}": note, f"building:{self.audience}": None})
         return self._finish(result)
+
+    def _dated(self, scan: InputScan, cfg: SiteConfig) -> InputScan:
+        """Fix the build date, and make it an input of the journal: a new day is a changed setup, as a new
+        setting would be, so its first build works out again which pages changed (the home, the insights)."""
+        self._day = self.today or build_date(cfg)
+        if self.audience != "journal":
+            return scan
+        day = self._day.isoformat()
+        return replace(scan, stamp=scan.stamp and hash_text(scan.stamp, day), setup=scan.setup and hash_text(scan.setup, day))
 
     def _last_build(self, cache: Cache) -> dict[str, Any]:
         """Return the note of the last good build; empty when there is none, or a later build did not end well."""
@@ -368,7 +384,7 @@ class Builder:
             visible = public_images(entries, visible, cfg, result)
         with result.timed("site"):
             site = build_site(entries, visible, self.audience, cfg, vocabulary)
-            planned, problems = plan_pages(site)
+            planned, problems = plan_pages(site, self._day)
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
         if has_errors(result.problems):
@@ -434,6 +450,9 @@ class Builder:
             with result.timed("templates"):
                 self._stage_pages(site, planned, inputs, ledger, result, dirty, lambda: files.stage(meanwhile))
             result.produced = files.finish()
+            if not has_errors(result.problems):  # the index is made from the pages: all of them
+                with result.timed("search"):
+                    self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
@@ -448,11 +467,25 @@ class Builder:
         with result.timed("output"):
             removed = ledger.commit()
         with result.timed("cache"):
+            if self._search_note is not None:
+                self._cache.set_note(*self._search_note)
+                self._search_note = None
             changed, forgotten = ledger.changes()
             self._cache.save_outputs(self.audience, changed, forgotten)
             self._manifest = ledger.rows
         result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
         result.changed = sorted({*ledger.written, *removed})
+
+    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str) -> None:
+        """Stage the search index of the pages (the last one, when they did not change)."""
+        assert self._cache is not None
+        note = f"search-index:{self.audience}"
+        pages = [item.path for item in planned if item.path.endswith(".html")]
+        try:
+            made = stage_search_index(ledger, pages, language, self._cache.key, self._cache.note(note))
+        except SearchIndexFailed as exc:
+            raise ProducerFailed(index_problem(exc)) from exc
+        self._search_note = (note, made)
 
     def _environment(self, inputs: Inputs) -> jinja2.Environment:
         """Return the Jinja environment, kept between builds while no template file and no setting changed."""
@@ -559,9 +592,25 @@ def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]
                              inputs.config.path)
 
 
-def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None) -> BuildResult:
+def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None,
+          today: date | None = None) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
-    return Builder(root, audience, mapper=mapper, progress=progress).build()
+    return Builder(root, audience, mapper=mapper, progress=progress, today=today).build()
+
+
+TODAY_VARIABLE = "FOOTFALL_TODAY"  # an ISO date that stands for today (for tests, and for a look at another day)
+
+
+def build_date(cfg: SiteConfig) -> date:
+    """Return the build date: $FOOTFALL_TODAY if set, else today in the site's time zone (the one place a build
+    reads the clock)."""
+    given = os.environ.get(TODAY_VARIABLE, "").strip()
+    if given:
+        try:
+            return date.fromisoformat(given)
+        except ValueError:
+            pass  # the CLI reports a bad value before any build starts
+    return datetime.now(cfg.tz).date()
 
 
 def check_setup(root: Path) -> tuple[SiteConfig | None, Theme | None, list[Problem]]:

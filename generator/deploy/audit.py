@@ -28,6 +28,7 @@ from urllib.parse import unquote, unquote_to_bytes
 from generator.config import SiteConfig
 from generator.pipeline.entries import Entry
 from generator.errors import Problem, error
+from generator.outputs import search, search_bundle
 from generator.outputs.images import metadata_text
 from generator.outputs.sharing import CARD_NAME
 from generator.pipeline.site import Post, Site, is_visible, url_of
@@ -129,6 +130,7 @@ def _post_texts(post: Post) -> Iterator[str]:
     yield " ".join(f"{c.name} {c.slug}" for c in post.emotions)
     yield " ".join(f"{t.name} {t.slug}" for t in post.tags)
     yield " ".join(a.name for a in post.assets)
+    yield " ".join((post.body_scan, *post.thoughts))
 
 
 def fixed_texts(vocabulary: Vocabulary) -> Iterator[str]:
@@ -256,13 +258,16 @@ def _private_entry(collector: _Collector, entry: Entry, cfg: SiteConfig, vocabul
     """
     source = entry.rel
     collector.add_name(entry.title, source, "the title")
-    for text, what in ((entry.body, "the text"), (entry.intention, "the intention"), (entry.summary, "the summary")):
+    for text, what in ((entry.body, "the text"), (entry.intention, "the intention"), (entry.summary, "the summary"),
+                       (entry.body_scan, "the body scan")):
         collector.add_text(text, source, what, MIN_BODY_WORD)
     url = url_of(entry, cfg)
     url_tokens = tuple(tokens(url))
     if f" {' '.join(url_tokens)} " not in public_url_words:
         collector.add(url_tokens, source, "the URL", require_private=False)
     collector.paths[output_path(url).rsplit("/", 1)[0] + "/"] = Needle(tuple(tokens(url)), source, "the URL")
+    for thought in entry.thoughts:
+        collector.add_name(thought, source, "a thought label")
     for kind, names in (("emotions", entry.emotions), ("tags", entry.tags)):
         for name in names:
             collector.add_name(name, source, f"the {kind[:-1]}")
@@ -279,8 +284,16 @@ def _private_entry(collector: _Collector, entry: Entry, cfg: SiteConfig, vocabul
 # --- searching the output -------------------------------------------------------------------------
 
 def file_text(data: bytes, relpath: str) -> str:
-    """Return the text to search in a file: its metadata for an image, else its bytes made readable."""
-    text = metadata_text(data) if relpath.lower().endswith(IMAGE_SUFFIXES) else None
+    """Return the text to search in a file: its metadata for an image, the text of a search index file,
+    else its bytes made readable."""
+    if relpath.lower().endswith(IMAGE_SUFFIXES):
+        text = metadata_text(data)
+    elif relpath.endswith(".pf_index"):
+        text = ""  # word stems of the pages in the fragments, which are searched in full
+    elif search.is_bundle_data(relpath):
+        text = search_bundle.readable_text(data)
+    else:
+        text = None
     return readable(data.decode("utf-8", "replace") if text is None else text)
 
 
@@ -382,6 +395,10 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
                 vocabulary: Vocabulary, theme: Theme, config_path: Path) -> list[Problem]:
     """Return a problem for every piece of private text found in the public output files."""
     needles = collect_needles(entries, site, public_words(site, vocabulary, theme, config_path), vocabulary)
+    language = site.config.language
+    files = [(relpath, path) for relpath, path in files
+             if not search.is_runtime_file(relpath, path.read_bytes() if relpath.startswith(search.BUNDLE + "/") else b"",
+                                           language)]
     return leak_problems(scan(files, needles), output)
 
 

@@ -47,6 +47,8 @@ READ_AHEAD_FROM = 200
 BACKGROUND_STAT_FROM = 2000
 #: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
 RACY_NS = 2_000_000_000
+#: The size scan_files gives an item it could not look at: a scan holding one is never trusted.
+UNSEEN = -1
 Mapper = Callable[..., Iterable[EntryRecord]]
 
 
@@ -92,14 +94,14 @@ def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path
             status = path.stat()
             listed.append((str(path), {"": (status.st_size, status.st_mtime_ns)}))
         except OSError:
-            listed.append((str(path), {"": (-1, 0)}))
+            listed.append((str(path), {"": (UNSEEN, 0)}))
     parts: list[str] = []
     setup: list[str] = []
     fresh = fresh_setup = False
     for base, found in listed:
         entries = found is content
         for rel, (size, mtime) in sorted(found.items()):
-            recent = mtime >= start_ns - RACY_NS
+            recent = size == UNSEEN or mtime >= start_ns - RACY_NS
             part = f"{base}/{rel}:{size}:{mtime}"
             parts.append(part)
             fresh = fresh or recent
@@ -349,21 +351,36 @@ def _differing(folder: Path, manifest: Mapping[str, OutputRow]) -> dict[str, tup
 
 
 def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
-    """Return every file under folder as relative path -> (size, mtime_ns)."""
+    """Return every file under folder as relative path -> (size, mtime_ns).
+
+    Each item is looked at on its own: one that cannot be (a dangling symlink such as an editor's
+    lock file `.#entry.md`, a symlink loop, a file gone mid-scan) is listed with the size UNSEEN,
+    and so is a folder that cannot be listed (by its path with a trailing "/"); the rest of the
+    scan goes on. A scan holding UNSEEN is never trusted to mean "nothing changed" (scan_inputs).
+    """
     found: dict[str, tuple[int, int]] = {}
     stack = [(str(folder), "")]
     while stack:
         current, prefix = stack.pop()
         try:
             with os.scandir(current) as items:
-                for item in items:
-                    if item.is_dir(follow_symlinks=False):
-                        stack.append((item.path, f"{prefix}{item.name}/"))
-                    else:
-                        status = item.stat()
-                        found[prefix + item.name] = (status.st_size, status.st_mtime_ns)
-        except OSError:
+                listed = list(items)
+        except FileNotFoundError:
+            if prefix:
+                found[prefix] = (UNSEEN, 0)  # a folder gone mid-scan (a missing top folder is simply empty)
             continue
+        except OSError:
+            found[prefix] = (UNSEEN, 0)
+            continue
+        for item in listed:
+            try:
+                if item.is_dir(follow_symlinks=False):
+                    stack.append((item.path, f"{prefix}{item.name}/"))
+                    continue
+                status = item.stat()
+                found[prefix + item.name] = (status.st_size, status.st_mtime_ns)
+            except OSError:
+                found[prefix + item.name] = (UNSEEN, 0)
     return found
 
 
@@ -430,6 +447,11 @@ class OutputLedger:
             assert row is not None
             self.reuse(path, row.digest)
         return True
+
+    def content_hash(self, path: str) -> str | None:
+        """Return the hash of a file's bytes as this build leaves it; None when it has no row yet."""
+        row = self._written.get(path) or self.rows.get(path)
+        return row.hash if row is not None else None
 
     def put(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> None:
         """Stage a file's bytes; unchanged bytes leave the live file as it is."""

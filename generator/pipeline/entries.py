@@ -22,7 +22,7 @@ from generator.errors import Problem, error, warning
 from generator.urls import SLUG_PATTERN, slugify
 
 KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", "mood_before",
-              "mood_after", "tags", "visibility", "slug", "summary")
+              "mood_after", "tags", "visibility", "slug", "summary", *("body_scan", "thoughts"))
 PAGES_DIR = "pages"
 MAX_NAME = 60  # characters of an emotion or a tag: each becomes a file name
 MAX_SLUG = 80  # characters of a written slug (a title's slug is cut to this length too)
@@ -51,6 +51,8 @@ class Entry:
     body: str  # Markdown body (title heading removed when it became the title)
     body_line: int  # 1-based file line where the body starts
     emotions_line: int = 2  # 1-based file line of the `emotions:` key, for messages about them
+    body_scan: str = ""  # the body scan: a few words on how the body felt
+    thoughts: tuple[str, ...] = ()  # thought labels, e.g. ("worry", "planning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,18 +91,52 @@ _HANDLER = _Handler()
 
 
 def discover(content_dir: Path) -> list[SourceFile]:
-    """Return every .md file under content_dir, sorted, skipping names starting with _ or ."""
+    """Return every .md file under content_dir, sorted, skipping names starting with _ or . and what is not a file.
+
+    Each name is looked at on its own, and nothing cuts the scan short: a FIFO, socket or device
+    is skipped (reading it could hang), a symlink that leads nowhere or in a loop is kept (reading it
+    reports it), and a folder that cannot be listed, or is gone, is left out alone.
+    """
     found: list[SourceFile] = []
-    top = os.fspath(content_dir)
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
-        names = sorted(n for n in files if n.endswith(".md") and not n.startswith(("_", ".")))
-        if not names:
-            continue
-        base = Path(folder)  # one path per folder: joining a name to it is much cheaper than parsing a whole path
-        prefix = "" if folder == top else folder[len(top):].strip(os.sep).replace(os.sep, "/") + "/"
-        found.extend(SourceFile(base / name, prefix + name) for name in names)
+    _discover_in(os.fspath(content_dir), "", found)
     return found
+
+
+def _discover_in(folder: str, prefix: str, found: list[SourceFile]) -> None:
+    """Add the entries of one folder, then those of its subfolders, each sorted by name."""
+    try:
+        with os.scandir(folder) as listing:
+            items = sorted((item for item in listing if not item.name.startswith(("_", "."))), key=lambda i: i.name)
+    except OSError:
+        return
+    base = Path(folder)  # one path per folder: joining a name to it is much cheaper than parsing a whole path
+    subfolders: list[os.DirEntry[str]] = []
+    for item in items:
+        try:
+            if item.is_dir(follow_symlinks=False):
+                subfolders.append(item)
+            elif item.name.endswith(".md") and _is_entry_file(item):
+                found.append(SourceFile(base / item.name, prefix + item.name))
+        except OSError:
+            continue  # gone mid-scan
+    for item in subfolders:
+        _discover_in(item.path, f"{prefix}{item.name}/", found)
+
+
+def _is_entry_file(item: os.DirEntry[str]) -> bool:
+    """Return True for a file (or a symlink to one), and for a symlink that cannot be followed."""
+    try:
+        if item.is_file():
+            return True
+    except OSError:
+        pass  # a symlink loop, say: looked at below
+    if not item.is_symlink():
+        return False  # a FIFO, a socket or a device
+    try:
+        os.stat(item.path)
+    except OSError:
+        return True  # dangling or a loop: reading it names the problem
+    return False  # a symlink to a folder or a special file
 
 
 def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
@@ -273,10 +309,36 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
         tags=fields.words("tags"), visibility=visibility, slug=slug,
         summary=fields.text("summary"), body=body, body_line=body_line,
         emotions_line=lines.get("emotions", 2),
+        body_scan=_body_scan(fields), thoughts=_thoughts(fields),
     )
     if any(p.is_error for p in fields.problems):
         return None, fields.problems
     return entry, fields.problems
+
+
+BODY_SCAN_LONGEST = 300  # characters: a body scan is a few words, not a passage
+THOUGHT_LONGEST = 40  # characters of one thought label
+
+
+def _body_scan(fields: _Fields) -> str:
+    """Return the body scan (one line of text); warn when it reads like a passage rather than a few words."""
+    text = " ".join(fields.text("body_scan").split())
+    if len(text) > BODY_SCAN_LONGEST:
+        fields.problems.append(warning(fields.path, fields.lines.get("body_scan", 2),
+                                       f"`body_scan` is {len(text)} characters long",
+                                       "keep it to a few words; write the rest in the body"))
+    return text
+
+
+def _thoughts(fields: _Fields) -> tuple[str, ...]:
+    """Return the thought labels (a list of short words), lower-cased; warn about one that is a sentence."""
+    labels = tuple(dict.fromkeys(label.lower() for label in fields.words("thoughts")))
+    for label in labels:
+        if len(label) > THOUGHT_LONGEST:
+            fields.problems.append(warning(fields.path, fields.lines.get("thoughts", 2),
+                                           f"the thought label {label[:THOUGHT_LONGEST]!r}… is long",
+                                           "a label is a word or two, like `worry` or `planning`"))
+    return labels
 
 
 def _read_date(fields: _Fields, cfg: SiteConfig, *, required: bool) -> datetime | None:
