@@ -25,6 +25,7 @@ KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", 
               "mood_after", "tags", "visibility", "slug", "summary", *("body_scan", "thoughts"))
 PAGES_DIR = "pages"
 MAX_NAME = 60  # characters of an emotion or a tag: each becomes a file name
+NAMED_PAGES = ("emotions", "tags")  # the list fields whose names become pages
 MAX_SLUG = 80  # characters of a written slug (a title's slug is cut to this length too)
 YEARS = (1900, 2999)  # the years an entry's date may fall in
 
@@ -265,7 +266,7 @@ class _Fields:
             self.fail(key, f"`{key}` must be a list like [one, two]")
             return ()
         names = tuple(dict.fromkeys(n for n in (" ".join(without_comments(str(v)).split()) for v in value) if n))
-        for name in names:
+        for name in names if key in NAMED_PAGES else ():
             if len(name) > MAX_NAME:
                 self.fail(key, f"`{key}` holds a name of {len(name)} characters: {name[:30]!r}…",
                           f"keep each name to a few words (at most {MAX_NAME} characters)")
