@@ -108,9 +108,9 @@ def _fence_at(state: StateBlock, line: int) -> tuple[int, str] | None:
 
 
 def container_name(info: str) -> str:
-    """Return the name of a container from its opening line's text (`private` for `::: Private note`)."""
+    """Return the name of a container from its opening line's text (`private` for `::: Private note`, `{.private}`)."""
     words = info.split()
-    return words[0].casefold() if words else ""
+    return words[0].strip("{}.#:;,!()[]").casefold() if words else ""
 
 
 def _container(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
