@@ -18,6 +18,7 @@ CONFIG_NAME = "site.toml"
 VISIBILITIES = ("private", "unlisted", "public")
 UNITS = ("km", "mi")
 PERMALINK_FIELDS = ("year", "month", "day", "slug")
+THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a theme is named, never a path
 
 #: Top-level keys and their expected Python types.
 SCALAR_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -188,6 +189,9 @@ def _check_value(path: Path, line: int | None, key: str, value: Any) -> list[Pro
         return [error(path, line, f"`base_url` must be an absolute http(s) URL, not {value!r}")]
     if key == "permalink":
         return _check_permalink(path, line, value)
+    if key == "theme" and not THEME_NAME.fullmatch(value):
+        return [error(path, line, f"`theme` must be the name of a theme, not {value!r}",
+                      'use letters, digits, - and _ only, e.g. theme = "default"; themes live in themes/NAME/')]
     if key == "hashtag" and not re.fullmatch(r"#?\w*", value):
         return [error(path, line, "`hashtag` must be one word of letters, digits or _", 'e.g. hashtag = "JoggingTherapy"')]
     return []

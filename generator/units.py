@@ -31,6 +31,10 @@ def short_date(value: date) -> str:
     return f"{value.day} {MONTH_NAMES[value.month - 1][:3]}"
 
 
+MAX_WRITTEN = 40  # characters of a written distance or duration, spaces collapsed
+MAX_MINUTES = 100_000  # the longest duration read, in minutes (about 69 days)
+
+
 class UnitError(ValueError):
     """A value that cannot be read as a distance, duration or mood."""
 
@@ -49,9 +53,10 @@ def read_distance(value: object, site_unit: str) -> tuple[float, str]:
     if isinstance(value, (int, float)):
         number, unit = float(value), site_unit
     else:
-        match = _DISTANCE.match(str(value))
+        text = _short(value)
+        match = _DISTANCE.match(text)
         if not match:
-            raise UnitError(f"cannot read distance {value!r}: write it like 8.2, \"8.2 km\", \"5k\", \"5 mi\", "
+            raise UnitError(f"cannot read distance {text!r}: write it like 8.2, \"8.2 km\", \"5k\", \"5 mi\", "
                             "\"10000 m\", half or marathon")
         number = _number(match.group(1))
         unit = (match.group(2) or site_unit).lower()
@@ -74,24 +79,39 @@ def parse_duration(value: object) -> int:
     if isinstance(value, bool):
         raise UnitError(f"duration must be \"mm:ss\", \"h:mm:ss\" or minutes, not {value!r}")
     if isinstance(value, (int, float)):
-        if not math.isfinite(value) or value < 0 or value > 100_000:
+        if not math.isfinite(value) or value < 0 or value > MAX_MINUTES:
             raise UnitError(f"duration {value!r} is out of range")
         return round(float(value) * 60)
-    text = str(value).strip()
+    text = _short(value)
     match = _CLOCK.match(text)
     if match:
         hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
         if seconds >= 60 or (match.group(1) and minutes >= 60):
             raise UnitError(f"duration {text!r} has minutes or seconds of 60 or more")
-        return hours * 3600 + minutes * 60 + seconds
+        return _in_range(hours * 3600 + minutes * 60 + seconds, text)
     words = _WORDS.match(text)
     if words and any(words.groups()):
         amounts = [float(g) if g else 0.0 for g in words.groups()]
-        return round(amounts[0] * 3600 + amounts[1] * 60 + amounts[2])
+        return _in_range(round(amounts[0] * 3600 + amounts[1] * 60 + amounts[2]), text)
     try:
         return parse_duration(float(text))
     except ValueError:
         raise UnitError(f"cannot read duration {text!r}: write it like \"45:12\", \"1:02:30\" or 45") from None
+
+
+def _short(value: object) -> str:
+    """Return a written value with its spaces collapsed; too long a text is no distance or duration."""
+    text = " ".join(str(value).split())
+    if len(text) > MAX_WRITTEN:
+        raise UnitError(f"{text[:20]!r}… is too long to be a distance or a duration")
+    return text
+
+
+def _in_range(seconds: int, text: str) -> int:
+    """Return a duration in seconds when it is at most MAX_MINUTES long."""
+    if seconds > MAX_MINUTES * 60:
+        raise UnitError(f"duration {text!r} is out of range")
+    return seconds
 
 
 def parse_mood(value: object) -> int:

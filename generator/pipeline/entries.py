@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,7 +13,10 @@ import frontmatter
 import yaml
 
 from generator import units
-from generator.pipeline.front_matter import QuickLoader
+from generator.pipeline.front_matter import DuplicateKey, NoDuplicateKeys, QuickLoader
+from generator.pipeline.discover import SourceFile, discover
+from generator.pipeline.local_files import image_problems
+from generator.pipeline.private import has_open_comment, without_comments
 from generator.pipeline.route_fields import ROUTE_KEYS, route_fields
 from generator.pipeline.yaml_messages import date_fix, impossible_date, list_as_sentence, yaml_problem
 from generator.config import VISIBILITIES, SiteConfig, closest
@@ -24,6 +26,10 @@ from generator.urls import SLUG_PATTERN, slugify
 KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", "mood_before",
               "mood_after", "tags", "visibility", "slug", "summary", "draft", *("body_scan", "thoughts"), *ROUTE_KEYS)
 PAGES_DIR = "pages"
+MAX_NAME = 60  # characters of an emotion or a tag: each becomes a file name
+NAMED_PAGES = ("emotions", "tags")  # the list fields whose names become pages
+MAX_SLUG = 80  # characters of a written slug (a title's slug is cut to this length too)
+YEARS = (1900, 2999)  # the years an entry's date may fall in
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +66,7 @@ class Entry:
     route_line: int = 2  # 1-based file line of the `route:` key
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """A discovered Markdown file."""
-
-    path: Path  # absolute path
-    rel: str  # relative to content/, forward slashes
-
-
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+class _Loader(NoDuplicateKeys, yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
     """A safe YAML loader that leaves dates and "45:12" as text for Footfall to read."""
 
 
@@ -78,7 +76,7 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
-_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+][0-9]+)?$"),
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?$"),
                               list("-+0123456789."))
 
 
@@ -93,55 +91,6 @@ class _Handler(frontmatter.YAMLHandler):  # type: ignore[name-defined,misc]
 
 _QUICK = QuickLoader(_Loader.yaml_implicit_resolvers)
 _HANDLER = _Handler()
-
-
-def discover(content_dir: Path) -> list[SourceFile]:
-    """Return every .md file under content_dir, sorted, skipping names starting with _ or . and what is not a file.
-
-    Each name is looked at on its own, and nothing cuts the scan short: a FIFO, socket or device
-    is skipped (reading it could hang), a symlink that leads nowhere or in a loop is kept (reading it
-    reports it), and a folder that cannot be listed, or is gone, is left out alone.
-    """
-    found: list[SourceFile] = []
-    _discover_in(os.fspath(content_dir), "", found)
-    return found
-
-
-def _discover_in(folder: str, prefix: str, found: list[SourceFile]) -> None:
-    """Add the entries of one folder, then those of its subfolders, each sorted by name."""
-    try:
-        with os.scandir(folder) as listing:
-            items = sorted((item for item in listing if not item.name.startswith(("_", "."))), key=lambda i: i.name)
-    except OSError:
-        return
-    base = Path(folder)  # one path per folder: joining a name to it is much cheaper than parsing a whole path
-    subfolders: list[os.DirEntry[str]] = []
-    for item in items:
-        try:
-            if item.is_dir(follow_symlinks=False):
-                subfolders.append(item)
-            elif item.name.endswith(".md") and _is_entry_file(item):
-                found.append(SourceFile(base / item.name, prefix + item.name))
-        except OSError:
-            continue  # gone mid-scan
-    for item in subfolders:
-        _discover_in(item.path, f"{prefix}{item.name}/", found)
-
-
-def _is_entry_file(item: os.DirEntry[str]) -> bool:
-    """Return True for a file (or a symlink to one), and for a symlink that cannot be followed."""
-    try:
-        if item.is_file():
-            return True
-    except OSError:
-        pass  # a symlink loop, say: looked at below
-    if not item.is_symlink():
-        return False  # a FIFO, a socket or a device
-    try:
-        os.stat(item.path)
-    except OSError:
-        return True  # dangling or a loop: reading it names the problem
-    return False  # a symlink to a folder or a special file
 
 
 def decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
@@ -179,14 +128,41 @@ def parse_entry(text: str, source: SourceFile, cfg: SiteConfig) -> tuple[Entry |
                             "add a line `---` after the last field, before the body")]
     try:
         meta, body = frontmatter.parse(text, handler=_HANDLER)
+    except DuplicateKey as exc:
+        return None, [duplicate_key_problem(exc, path)]
     except yaml.MarkedYAMLError as exc:
         return None, [yaml_problem(exc, text, path)]
     except yaml.YAMLError as exc:
         return None, [error(path, None, f"front matter is not valid YAML: {exc}")]
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        return None, [unreadable_problem(exc, path)]
     if not isinstance(meta, Mapping):
         return None, [error(path, 2, "front matter must be a list of `key: value` lines")]
     lines, body_line = _front_lines(text[:closing.start()], opening.end())
-    return _validate(meta, body, body_line, lines, source, cfg)
+    entry, problems = _validate(meta, body, body_line, lines, source, cfg)
+    if entry is not None:
+        problems += image_problems(entry.body, path, source.rel, body_line + _title_lines(body, entry.body))
+        if any(p.is_error for p in problems):
+            return None, problems
+    return entry, problems
+
+
+def duplicate_key_problem(exc: DuplicateKey, path: Path) -> Problem:
+    """Return the error for a front matter key given twice, naming both lines."""
+    first, second = exc.first.line + 1, exc.second.line + 1
+    return error(path, second, f"`{exc.key}` is given twice in the front matter, on lines {first} and {second}",
+                 "keep one of them (YAML would silently use the last)")
+
+
+def unreadable_problem(exc: BaseException, path: Path) -> Problem:
+    """Return the error for front matter YAML accepts but cannot turn into values."""
+    return error(path, None, f"front matter cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                 "check the values: numbers, dates and nesting")
+
+
+def _title_lines(body: str, kept: str) -> int:
+    """Return how many lines the title heading took off the top of the body."""
+    return body.count("\n", 0, len(body) - len(kept)) if len(kept) < len(body) else 0
 
 
 _FM_START = re.compile(r"^-{3,}\s*$", re.MULTILINE)
@@ -224,9 +200,9 @@ class _Fields:
         if value is None:
             return ""
         if isinstance(value, (list, dict)):
-            self.fail(key, f"`{key}` must be a line of text, not a list")
+            self.fail(key, f"`{key}` must be a line of text, not a {'list' if isinstance(value, list) else 'table'}")
             return ""
-        return str(value).strip()
+        return without_comments(str(value)).strip()
 
     def words(self, key: str) -> tuple[str, ...]:
         """Return a list field (a single text is a one-item list), spaces collapsed, empties dropped."""
@@ -238,8 +214,12 @@ class _Fields:
         if not isinstance(value, list) or any(isinstance(v, (list, dict)) or v is None for v in value):
             self.fail(key, f"`{key}` must be a list like [one, two]")
             return ()
-        names = (" ".join(str(v).split()) for v in value)
-        return tuple(dict.fromkeys(n for n in names if n))
+        names = tuple(dict.fromkeys(n for n in (" ".join(without_comments(str(v)).split()) for v in value) if n))
+        for name in names if key in NAMED_PAGES else ():
+            if len(name) > MAX_NAME:
+                self.fail(key, f"`{key}` holds a name of {len(name)} characters: {name[:30]!r}…",
+                          f"keep each name to a few words (at most {MAX_NAME} characters)")
+        return names
 
     def _sentence(self, key: str, value: str) -> list[str] | None:
         """Return the words of a list written as a sentence ("calm and happy"), with a warning; else None."""
@@ -344,6 +324,10 @@ def _read_date(fields: _Fields, cfg: SiteConfig, *, required: bool) -> datetime 
         return None
     if not isinstance(parsed, datetime):
         parsed = datetime.combine(parsed, time(0, 0))
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        fields.fail("date", f"the date {text!r} is not between the years {YEARS[0]} and {YEARS[1]}",
+                    "check the year")
+        return None
     return parsed.replace(tzinfo=cfg.tz) if parsed.tzinfo is None else parsed
 
 
@@ -351,12 +335,27 @@ def _title(written: str, body: str, when: datetime | None) -> tuple[str, str]:
     """Return the title and the body, taking a leading "# heading" as the title when none is set."""
     if written:
         return written, body
-    match = re.match(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)", body)
-    if match:
-        return match.group(1).strip(), body[match.end():]
+    heading = _leading_heading(body)
+    if heading is not None:
+        return heading
     if when is None:
         return "Untitled", body
     return f"Run on {units.long_date(when)}", body
+
+
+def _leading_heading(body: str) -> tuple[str, str] | None:
+    """Return (title, rest of the body) when the body opens with a "# heading" (its comments left out)."""
+    start = len(body) - len(body.lstrip())
+    if not body.startswith("#", start) or body[start + 1:start + 2] not in (" ", "\t"):
+        return None
+    end = body.find("\n", start)
+    line = body[start + 1:] if end < 0 else body[start + 1:end]
+    if has_open_comment(line):
+        return None  # a comment running on past the heading: leave the heading in the body
+    title = without_comments(line).strip(" \t").rstrip(" \t#").strip()
+    if not title:
+        return None
+    return title, "" if end < 0 else body[end + 1:]
 
 
 def _slug(fields: _Fields, title: str, source: SourceFile) -> str:
@@ -367,6 +366,8 @@ def _slug(fields: _Fields, title: str, source: SourceFile) -> str:
     if not SLUG_PATTERN.match(written):
         fields.fail("slug", f"slug {written!r} may only use a-z, 0-9 and single hyphens",
                     f"try `slug: {slugify(written, 'run')}`")
+    elif len(written) > MAX_SLUG:
+        fields.fail("slug", f"slug is {len(written)} characters long", f"keep it to {MAX_SLUG} characters or fewer")
     return written
 
 

@@ -16,7 +16,7 @@ import yaml
 
 Resolvers = dict[Any, list[tuple[str, re.Pattern[str]]]]
 
-_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")  # `key: value`, value stripped
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")  # a plain key, before its `:`
 #: Characters that may not start a plain scalar, or that make it mean more than text (YAML 1.1, 9.1.3).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_SPECIAL = frozenset(",[]{}:#'\"")  # within a flow list's plain items
@@ -52,21 +52,50 @@ class QuickLoader:
                         lines.clear()
                     lines[line] = read
             key, value = read
+            if key in found:
+                return None  # YAML reports the key given twice, with both lines
             found[key] = list(value) if type(value) is tuple else value
         return found or None
 
     def _line(self, line: str) -> tuple[str, Any] | None:
         """Return the key and value of one `key: value` line (a list as a tuple); None when unsure."""
-        match = _LINE.fullmatch(line)
-        if match is None or not line.isprintable():
+        key, colon, rest = line.partition(":")
+        if not colon or _KEY.fullmatch(key) is None or not line.isprintable():
             return None
-        key, written = match.groups()
+        written = rest.strip(" ")
+        if rest and not rest.startswith(" ") and written:
+            return None  # `key:value` is one plain text to YAML, not a key
         if _resolve(key, self.resolvers) != _STR:
             return None  # `yes:` or `null:` would be a key that is not text
         value = _value(written or "", self.resolvers)
         if value is None:
             return None
         return key, tuple(value[0]) if type(value[0]) is list else value[0]
+
+
+class DuplicateKey(yaml.YAMLError):
+    """A mapping that gives one key twice."""
+
+    def __init__(self, key: object, first: yaml.Mark, second: yaml.Mark) -> None:
+        super().__init__(f"{key!r} is given twice")
+        self.key = key  # the key as YAML read it
+        self.first = first  # where it is given first
+        self.second = second  # where it is given again
+
+
+class NoDuplicateKeys:
+    """A YAML constructor mix-in that refuses a mapping giving one key twice (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """Return the mapping of a node; raise DuplicateKey when a key comes twice."""
+        seen: dict[Any, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = self.construct_object(key_node)  # type: ignore[attr-defined]
+                if key in seen:
+                    raise DuplicateKey(key, seen[key], key_node.start_mark)
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc,no-any-return]
 
 
 def _value(written: str, resolvers: Resolvers) -> tuple[Any] | None:

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from generator.pipeline.bounded import bounded_plugin
 from generator.pipeline.entries import Entry
-from generator.errors import Problem, warning
+from generator.errors import Problem, error, warning
+from generator.pipeline.local_files import LocalImage, Refused, content_root, local_image
+from generator.pipeline.private import PublicSource, container_name, container_plugin, public_source
 from generator.urls import slugify
 
 Audience = Literal["public", "journal"]
 SUMMARY_LENGTH = 220
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+HIDDEN = "footfall:hidden"  # the destination given to references defined only in private blocks
+_TAG = re.compile(r"<[^<>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,21 +50,20 @@ class Rendered:
     missing: tuple[Path, ...] = ()  # local images referenced but not found (a cache re-checks them)
 
 
-def _private_open(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    """Render the start of a ``::: private`` block in the journal."""
-    if tokens[idx].nesting == 1:
-        return '<aside class="private-passage" aria-label="Private passage">\n<p class="private-label">Private</p>\n'
-    return "</aside>\n"
-
-
-def _is_private_fence(params: str, *args: Any) -> bool:
-    """Return True for the opening of a private block, whatever its case (``::: Private``)."""
-    words = params.strip().split()
-    return bool(words) and words[0].casefold() == "private"
+def _container_tag(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """Render a `:::` container: a private passage in the journal, else a div named for it."""
+    token = tokens[idx]
+    if token.type.startswith("container_private"):
+        if token.nesting == 1:
+            return '<aside class="private-passage" aria-label="Private passage">\n<p class="private-label">Private</p>\n'
+        return "</aside>\n"
+    if token.nesting == -1:
+        return "</div>\n"
+    return f'<div class="{slugify(container_name(token.info), "container")}">\n'
 
 
 def _drop_private_blocks(state: StateCore) -> None:
-    """Remove ``::: private`` blocks and HTML comment blocks from the public render."""
+    """Remove any private block left in a public render (the source has none: a second line of defence)."""
     if state.env.get("audience") != "public":
         return
     kept: list[Token] = []
@@ -74,22 +74,55 @@ def _drop_private_blocks(state: StateCore) -> None:
         elif token.type == "container_private_close":
             depth -= 1
         elif depth == 0:
-            if token.type == "html_block":
-                token.content = _COMMENT.sub("", token.content)
-                if not token.content.strip():
-                    continue
             kept.append(token)
     state.tokens = kept
 
 
-def _drop_inline_comments(state: StateCore) -> None:
-    """Remove inline HTML comments from the public render."""
+def _drop_hidden_references(state: StateCore) -> None:
+    """Remove links, images and footnote marks whose definition lives only in a private block."""
     if state.env.get("audience") != "public":
         return
+    hidden = state.env.get("footfall_hidden_notes", frozenset())
     for token in state.tokens:
         if token.type == "inline" and token.children:
-            token.children = [c for c in token.children
-                              if not (c.type == "html_inline" and c.content.startswith("<!--"))]
+            token.children = _without_hidden(token.children, hidden)
+    _renumber_notes(state.tokens, state.env)
+
+
+def _without_hidden(children: list[Token], hidden_notes: frozenset[str]) -> list[Token]:
+    """Return inline tokens without hidden images and footnote marks, hidden links reduced to their text."""
+    kept: list[Token] = []
+    open_links: list[bool] = []
+    for child in children:
+        if child.type == "link_open":
+            open_links.append(child.attrs.get("href") == HIDDEN)
+            if open_links[-1]:
+                continue
+        elif child.type == "link_close" and open_links and open_links.pop():
+            continue
+        elif child.type == "image" and child.attrs.get("src") == HIDDEN:
+            continue
+        elif child.type == "footnote_ref" and child.meta.get("label") in hidden_notes:
+            continue
+        kept.append(child)
+    return kept
+
+
+def _renumber_notes(tokens: list[Token], env: dict[str, Any]) -> None:
+    """Number the footnotes left after hidden ones are dropped 1, 2, 3 as if those never existed."""
+    notes = env.get("footnotes")
+    hidden = env.get("footfall_hidden_notes")
+    if not notes or not hidden:
+        return
+    old = notes.get("list", {})
+    kept = {i: note for i, note in old.items() if note.get("label") not in hidden}
+    numbers = {i: n for n, i in enumerate(kept)}
+    notes["list"] = {numbers[i]: note for i, note in kept.items()}
+    notes["refs"] = {key: numbers.get(i, -1) for key, i in notes.get("refs", {}).items() if key[1:] not in hidden}
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "footnote_ref":
+                child.meta["id"] = numbers.get(child.meta["id"], child.meta["id"])
 
 
 @cache
@@ -100,9 +133,12 @@ def markdown_parser() -> MarkdownIt:
     md.use(footnote_plugin).use(tasklists_plugin, enabled=False, label=True)  # the label names the checkbox
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s, "section"),
            permalink=True, permalinkSymbol="#", permalinkBefore=False)
-    md.use(container_plugin, "private", render=_private_open, validate=_is_private_fence)
+    container_plugin(md)
+    bounded_plugin(md)
+    for kind in ("container_private_open", "container_private_close", "container_named_open", "container_named_close"):
+        md.add_render_rule(kind, _container_tag)
     md.core.ruler.after("block", "footfall_private", _drop_private_blocks)
-    md.core.ruler.after("inline", "footfall_comments", _drop_inline_comments)
+    md.core.ruler.after("inline", "footfall_hidden", _drop_hidden_references)
     return md
 
 
@@ -110,13 +146,26 @@ def render_entry(entry: Entry, audience: Audience, root: str = "/") -> Rendered:
     """Render an entry's body for one audience; `root` is the relative path from its page to the site root."""
     md = markdown_parser()
     env: dict[str, Any] = {"audience": audience}
-    tokens = md.parse(entry.body, env)
+    if audience == "public":
+        tokens = md.parse(_public_body(public_source(entry.body), env), env)
+    else:
+        tokens = md.parse(entry.body, env)
     every = _every_token(tokens)
     assets, problems, missing = _collect_images(every, entry)
     _relative_site_links(every, root)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = entry.summary or _first_paragraph(tokens)
     return Rendered(body_html, _shorten(summary), assets, _count_words(every), tuple(problems), missing)
+
+
+def _public_body(source: PublicSource, env: dict[str, Any]) -> str:
+    """Return the public text, with references defined only in private blocks marked hidden in env."""
+    if source.hidden_references:
+        env["references"] = {label: {"href": HIDDEN, "title": ""} for label in source.hidden_references}
+    if source.hidden_notes:
+        env["footnotes"] = {"refs": {":" + label: -1 for label in source.hidden_notes}, "list": {}}
+        env["footfall_hidden_notes"] = source.hidden_notes
+    return source.text
 
 
 def _every_token(tokens: list[Token]) -> list[Token]:
@@ -135,25 +184,31 @@ def _collect_images(every: list[Token], entry: Entry) -> tuple[tuple[Asset, ...]
     problems: list[Problem] = []
     missing: dict[Path, None] = {}
     line = entry.body_line
-    folder = entry.source.parent
+    folder, root = entry.source.parent, content_root(entry.source, entry.rel)
     for token in every:
         if token.map:
             line = entry.body_line + token.map[0]
         if token.type != "image":
             continue
         src = str(token.attrs.get("src", ""))
-        name = _local_name(src)
-        if name is None:
-            continue
-        source = (folder / unquote(src)).resolve()
-        if not source.is_file():
+        found = local_image(src, folder, root)
+        if isinstance(found, Refused):
+            problems.append(error(entry.source, line, f"image {src!r} {found.reason}",
+                                  "keep images inside content/, next to the entry or in a folder below it"))
+            _erase(token)
+        elif isinstance(found, LocalImage) and not found.source.is_file():
             problems.append(warning(entry.source, line, f"image {src!r} not found next to the entry",
                                     "check the file name; it is left out of the page"))
-            missing[source] = None
-            continue
-        token.attrs["src"] = name
-        assets[name] = Asset(source, name)
+            missing[found.source] = None
+        elif isinstance(found, LocalImage):
+            token.attrs["src"] = found.name
+            assets[found.name] = Asset(found.source, found.name)
     return tuple(assets.values()), problems, tuple(missing)
+
+
+def _erase(token: Token) -> None:
+    """Turn a token into empty text, so nothing of it is rendered."""
+    token.type, token.tag, token.content, token.children, token.attrs = "text", "", "", None, {}
 
 
 def _relative_site_links(every: list[Token], root: str) -> None:
@@ -163,17 +218,6 @@ def _relative_site_links(every: list[Token], root: str) -> None:
         value = str(token.attrs.get(attr, "")) if attr else ""
         if value.startswith("/") and not value.startswith("//"):
             token.attrs[attr] = (root + value[1:]) or "./"
-
-
-def _local_name(src: str) -> str | None:
-    """Return the output name of a relative image reference, or None for URLs and absolute paths."""
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc or src.startswith(("/", "#")) or not parts.path:
-        return None
-    normal = posixpath.normpath(unquote(parts.path))
-    if normal.startswith("../") or normal == "..":
-        normal = posixpath.basename(normal)
-    return normal
 
 
 def _first_paragraph(tokens: list[Token]) -> str:
@@ -200,7 +244,7 @@ def _ordered_text(inline: Token) -> list[str]:
         elif child.type in ("softbreak", "hardbreak"):
             pieces.append(" ")
         elif child.type == "image":
-            pieces.append(child.content)
+            pieces.extend(_ordered_text(child))
     return pieces
 
 
@@ -220,4 +264,4 @@ def _count_words(every: list[Token]) -> int:
 
 def plain(html_text: str) -> str:
     """Return text without tags (for meta descriptions built from HTML)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+    return " ".join(html.unescape(_TAG.sub(" ", html_text)).split())

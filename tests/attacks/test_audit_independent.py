@@ -27,11 +27,8 @@ DEFAULT_PRIVATE = ["quincetrollop"]  # an entry that names no visibility
 PRIVATE_PAGE = ["hollyknot"]  # a page (private by default)
 #: Words in the private blocks and comments of a public story.
 PASSAGES = ["cobbleferne", "spindlecress", "marrowlace", "nettlebrine", "sorrelwisp"]
-#: ... and in the private blocks and comments the renderer got wrong (issue 17, points 1 to 3).
+#: ... and in private blocks and comments nested the ways a line-by-line reading gets wrong.
 TRICKY_PASSAGES = ["driftmallow", "thimbleroot", "quagmirel", "tanglequorn"]
-RENDERER_FIX = pytest.mark.xfail(reason="needs the renderer's fix of private blocks and comments (issue 17, points "
-                                        "1 to 3), made in markdown.py on its own branch; until then the audit stops "
-                                        "the build", strict=False)
 UNLISTED = "lanternhush"  # an unlisted story's word: published on its own page, never a leak
 
 
@@ -142,7 +139,6 @@ def test_the_attack_site_builds_and_nothing_private_is_published(make_site, run_
     assert audit.exit_code == 0, audit.output
 
 
-@RENDERER_FIX
 def test_tricky_private_blocks_and_comments_build_without_a_trace(make_site, run_cli) -> None:
     site = attack_site(make_site)
     result = build(run_cli, site)
