@@ -64,3 +64,19 @@ def test_the_wheel_carries_themes_vocabulary_and_the_starter_site(installed: Pat
     paper = site_dir / "site.toml"
     paper.write_text(paper.read_text("utf-8").replace('theme = "default"', 'theme = "paper"'), "utf-8")
     assert run(installed / "footfall", "build", cwd=site_dir).returncode == 0
+
+
+def test_the_wheel_holds_every_shipped_theme_file_and_the_vocabulary(installed: Path, tmp_path: Path) -> None:
+    """Every file under generator/themes/ (templates, partials, static JS and CSS, fonts) and the vocabulary."""
+    where = run(installed / "python", "-c", "import generator, pathlib; print(pathlib.Path(generator.__file__).parent)",
+                cwd=tmp_path)
+    assert where.returncode == 0, where.stderr
+    package = Path(where.stdout.strip())
+    source = REPO / "generator"
+    expected = {p.relative_to(source).as_posix() for p in (source / "themes").rglob("*") if p.is_file()}
+    found = {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
+    assert not expected - found
+    assert {"data/feelings.toml", "themes/default/static/js/search.js", "themes/default/templates/search.html",
+            "themes/default/templates/partials/search.html", "themes/default/templates/year.html",
+            "themes/default/templates/insights.html", "themes/paper/templates/partials/route.html",
+            "themes/default/static/css/reflection.css"} <= found
