@@ -130,7 +130,7 @@ def clean_build(site: Path, scratch: Path) -> dict[str, dict[str, bytes] | None]
     """Copy a site's inputs to a fresh folder, build both audiences there, return each output (None on failure)."""
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
-    for name in ("site.toml", "content", "templates", "static"):
+    for name in ("site.toml", "content", "templates", "static", "published-urls.txt"):  # the URL ledger is the site's
         source = site / name
         if source.is_dir():
             shutil.copytree(source, scratch / name)
