@@ -19,13 +19,16 @@ from generator.pipeline import timeline
 from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
-from generator.incremental.digest import TemplateDigests, hash_bytes, hash_text
+from generator.incremental.digest import hash_bytes, hash_text
+from generator.incremental.template_digests import TemplateDigests
 from generator.pipeline.emotions import unknown_emotion_problems
 from generator.pipeline.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
-from generator.incremental.incremental import (RACY_NS, EntryStore, InputScan, Mapper, OutputLedger, PageDigests, StagedFile,
-                                   cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs, trusted_stamp,
-                                   watch_context)
+from generator.incremental.ledger import OutputLedger, StagedFile
+from generator.incremental.page_digests import PageDigests, watch_context
+from generator.incremental.scan import (RACY_NS, InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact,
+                                        scan_inputs, trusted_stamp)
+from generator.incremental.store import EntryStore, Mapper
 from generator.pipeline.markdown import Audience, Rendered, render_entry
 from generator.deploy.output import Staging, UnsafePath
 from generator.pipeline.pages import PlannedPage, plan_pages

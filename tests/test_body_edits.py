@@ -143,9 +143,9 @@ def test_a_deleted_output_page_comes_back_on_a_body_edit(site: AgedSite, tmp_pat
 
 def test_output_files_looked_at_in_a_child_come_back_when_deleted_or_changed(site: AgedSite, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.incremental import incremental
+    from generator.incremental import scan
 
-    monkeypatch.setattr(incremental, "BACKGROUND_STAT_FROM", 0)  # a big site's quick rebuild: a child looks at them
+    monkeypatch.setattr(scan, "BACKGROUND_STAT_FROM", 0)  # a big site's quick rebuild: a child looks at them
     (site.root / "output/journal/tags/index.html").unlink()
     (site.root / "output/journal/emotions/index.html").write_text("changed by hand", "utf-8")
     site.append("content/runs/r05.md", "\nOne more line.\n")

@@ -20,9 +20,10 @@ from rich.console import Console
 
 from generator.build import Builder, build
 from generator.cli import ProgressBar
-from generator.incremental.digest import ReadLog, resolve
+from generator.incremental.readlog import ReadLog, resolve
 from generator.pipeline.entries import SourceFile, discover
-from generator.incremental.incremental import read_ahead, watch_values
+from generator.incremental.page_digests import watch_values
+from generator.incremental.store import read_ahead
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from generator.incremental import partials
 from generator.build import BuildResult, make_model, read_inputs, render_one, shared_context
-from generator.incremental.digest import TemplateDigests
-from generator.incremental.incremental import PageDigests
+from generator.incremental.template_digests import TemplateDigests
+from generator.incremental.page_digests import PageDigests
 from generator.pipeline.markdown import Audience
 from generator.pipeline.pages import plan_pages
 from generator.pipeline.themes import make_environment

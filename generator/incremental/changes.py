@@ -20,7 +20,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.incremental.digest import hash_text, holds_no_model_values, resolve
+from generator.incremental.digest import hash_text
+from generator.incremental.kinds import holds_no_model_values
+from generator.incremental.readlog import resolve
 from generator.pipeline.entries import Entry
 from generator.pipeline.pages import PlannedPage
 from generator.incremental.records import EntryRecord
