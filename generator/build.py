@@ -16,7 +16,7 @@ from generator.outputs import feeds
 from generator.outputs import sharing
 from generator.incremental import snapshot
 from generator.pipeline import timeline
-from generator.incremental.cache import Cache, OutputRow
+from generator.incremental.cache import Cache, OutputRow, compiled_templates_home
 from generator.incremental.changes import Shapes, TouchedPages, body_only_changes, entry_shapes
 from generator.config import SiteConfig, load_config
 from generator.incremental.digest import hash_bytes, hash_text
@@ -26,7 +26,7 @@ from generator.pipeline.entries import Entry, SourceFile, discover, load_entries
 from generator.errors import Problem, has_errors
 from generator.incremental.ledger import OutputLedger, StagedFile
 from generator.incremental.page_digests import PageDigests, watch_context
-from generator.incremental.scan import (RACY_NS, InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact,
+from generator.incremental.scan import (InputScan, cache_key, code_stamp, file_stamp, manifest_on_disk, outputs_intact,
                                         scan_inputs, trusted_stamp)
 from generator.incremental.store import EntryStore, Mapper
 from generator.pipeline.markdown import Audience, Rendered, render_entry
@@ -34,6 +34,7 @@ from generator.deploy.output import Staging, UnsafePath
 from generator.pipeline.pages import PlannedPage, plan_pages
 from generator.incremental.parallel import fork_map, indexed_map
 from generator.incremental.records import EntryRecord, decode_problem, encode_problem
+from generator.incremental.graph import GraphError
 from generator.incremental.snapshot import Snapshot
 from generator.pipeline.site import Site, build_site, find_url_collisions, is_visible, paused_gc, url_of
 from generator.pipeline.themes import (CompiledTemplates, StaticFile, Theme, load_theme, make_environment, render_page,
@@ -229,14 +230,14 @@ class Builder:
         return last
 
     def _snapshot_to_keep(self, records: list[EntryRecord], model_problems: list[Problem],
-                          visible: Mapping[str, Rendered], site: Site, planned: list[PlannedPage], scan: InputScan,
+                          visible: Mapping[str, Rendered], site: Site, scan: InputScan,
                           start_ns: int, result: BuildResult) -> Snapshot | None:
         """Return the snapshot of a journal build's model (see generator/incremental/snapshot.py); None for the public build."""
         if self.audience != "journal" or scan.setup is None or self._cache is None:
             return None
         stamps = {rel: trusted_stamp(stamp, start_ns) for rel, stamp in scan.content.items()}
         return Snapshot(self._cache.key, scan.setup, stamps, result.shapes, {r.rel: r.problems for r in records},
-                        model_problems, {rel: item.problems for rel, item in visible.items()}, site, planned)
+                        model_problems, {rel: item.problems for rel, item in visible.items()}, site)
 
     def _prepare(self, made: Snapshot) -> None:
         """Write the snapshot, to be kept if the build succeeds (while the workers render, when there are some)."""
@@ -261,7 +262,8 @@ class Builder:
         on_disk = None if held is not None else manifest_on_disk(result.output_dir, self._manifest)  # while it loads
         try:
             with result.timed("snapshot"):
-                made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup)
+                made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup,
+                                              self._cache.problems)
                 changed = made.changed(scan.content) if made is not None else None
             if made is None or not changed:
                 return None
@@ -283,15 +285,19 @@ class Builder:
             shapes = made.fits(records)
             if shapes is None:
                 return None
-            made.patch(records)
-            self._snapshot = made
-            self._store.keep(records, self.audience)
+        with result.timed("snapshot"):
+            try:
+                site, planned, problems = made.patched(records, cfg)
+            except GraphError:
+                return None
+        self._snapshot = made
+        self._store.keep(records, self.audience)
         result.parsed, result.shapes = len(records), shapes
-        result.problems.extend(made.problems())
-        result.entries, result.pages = len(made.site.posts), len(made.planned)
+        result.problems.extend(problems)
+        result.entries, result.pages = len(site.posts), len(planned)
         produced = last.get("produced")
         inputs = Inputs(cfg, theme, vocabulary, (), static_files(theme))  # the entries are only audited (public)
-        self._write(made.site, made.planned, inputs, result, frozenset(changed),
+        self._write(site, planned, inputs, result, frozenset(changed),
                     produced if isinstance(produced, dict) else {}, on_disk=on_disk)
         return made
 
@@ -377,7 +383,7 @@ class Builder:
         if has_errors(result.problems):
             return None
         produced = last.get("produced") if dirty is not None else None
-        made = self._snapshot_to_keep(records, model_problems, visible, site, planned, scan, start_ns, result)
+        made = self._snapshot_to_keep(records, model_problems, visible, site, scan, start_ns, result)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
                     produced if isinstance(produced, dict) else {}, meanwhile=lambda: self._meanwhile(made, result))
         self._settle_shapes(result)
@@ -463,7 +469,7 @@ class Builder:
                  for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
         key = hash_text(repr(inputs.config), repr(inputs.theme), repr(files), repr(sorted(inputs.static.items())))
         if self._env is None or self._env[0] != key:
-            compiled = CompiledTemplates(inputs.config.cache_dir, self.code)
+            compiled = CompiledTemplates(compiled_templates_home(), self.code)
             self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled))
         return self._env[1]
 
@@ -673,11 +679,11 @@ def _stage_files(site: Site, planned: list[PlannedPage], inputs: Inputs, ledger:
 
 
 def copy_digest(source: Path, now_ns: int) -> str:
-    """Return what a copied file is made from: its path, size and time (never trusted when very recent)."""
-    status = source.stat()
-    if status.st_mtime_ns >= now_ns - RACY_NS:
+    """Return what a copied file is made from: its path and stamp (never trusted when unknown or very recent)."""
+    stamp = trusted_stamp(file_stamp(source), now_ns)
+    if stamp is None:
         return f"copy:{source}:recent:{now_ns}"
-    return f"copy:{source}:{status.st_size}:{status.st_mtime_ns}"
+    return f"copy:{source}:{':'.join(map(str, stamp))}"
 
 
 def shared_context(site: Site, inputs: Inputs) -> dict[str, Any]:

@@ -42,8 +42,8 @@ class OutputLedger:
         """
         self.staging = staging
         self.manifest = manifest  # the last good build's rows
-        if walk:
-            self.on_disk = scan_files(staging.target)  # the live files
+        if walk:  # the live files
+            self.on_disk = {path: stamp[:2] for path, stamp in scan_files(staging.target).items()}
         else:
             self.on_disk = on_disk() if on_disk is not None else stat_files(staging.target, manifest)
         self.rows: dict[str, OutputRow] = {}  # this build's rows, by output path

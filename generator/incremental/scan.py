@@ -55,7 +55,7 @@ class InputScan:
     """Every input file of a build with its size and time, read in one pass."""
 
     stamp: str | None  # digest of all of them; None when one is too fresh to trust
-    content: dict[str, Stamp]  # files under content/ by path relative to it
+    content: dict[str, Stamp]  # files under content/ by path relative to it, with their stamps
     setup: str | None = None  # digest of all but the entries (.md under content/); None when one is too fresh
 
 
@@ -68,18 +68,17 @@ def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path
     listed = [(str(content_dir), content), *((str(f), scan_files(f)) for f in folders)]
     for path in files:
         try:
-            status = path.stat()
-            listed.append((str(path), {"": (status.st_size, status.st_mtime_ns)}))
+            listed.append((str(path), {"": file_stamp(path)}))
         except OSError:
-            listed.append((str(path), {"": (-1, 0)}))
+            listed.append((str(path), {"": (-1, 0, 0, 0)}))
     parts: list[str] = []
     setup: list[str] = []
     fresh = fresh_setup = False
     for base, found in listed:
         entries = found is content
-        for rel, (size, mtime) in sorted(found.items()):
-            recent = mtime >= start_ns - RACY_NS
-            part = f"{base}/{rel}:{size}:{mtime}"
+        for rel, stamp in sorted(found.items()):
+            recent = trusted_stamp(stamp, start_ns) is None and stamp[0] >= 0
+            part = f"{base}/{rel}:{':'.join(map(str, stamp))}"
             parts.append(part)
             fresh = fresh or recent
             if not (entries and rel.endswith(".md")):
@@ -102,14 +101,25 @@ def outputs_intact(folder: Path, manifest: dict[str, OutputRow]) -> bool:
 
 
 def file_stamp(path: Path) -> Stamp:
-    """Return a file's (size, mtime_ns)."""
-    status = os.stat(path)
-    return status.st_size, status.st_mtime_ns
+    """Return a file's stamp: (size, mtime_ns, ctime_ns, inode), what git compares to see a change unread."""
+    return _stamp_of(os.stat(path))
+
+
+def _stamp_of(status: os.stat_result) -> Stamp:
+    """Return the stamp of a file's status."""
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def trusted_stamp(stamp: Stamp, start_ns: int) -> Stamp | None:
-    """Return the stamp if the file is old enough for size and time to identify its bytes."""
-    return stamp if stamp[1] < start_ns - RACY_NS else None
+    """Return the stamp if it identifies the file's bytes: every part known, and neither time too recent.
+
+    A part the system leaves unknown (0) means the bytes must be hashed; so does a time within
+    RACY_NS of the build's start, when the file may still change within the clock's resolution.
+    """
+    _, mtime, ctime, inode = stamp
+    if not (ctime and inode) or max(mtime, ctime) >= start_ns - RACY_NS:
+        return None
+    return stamp
 
 
 def stat_files(folder: Path, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
@@ -157,8 +167,8 @@ def _differing(folder: Path, manifest: Mapping[str, OutputRow]) -> dict[str, tup
     return {path: on_disk.get(path) for path, row in manifest.items() if on_disk.get(path) != (row.size, row.mtime_ns)}
 
 
-def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
-    """Return every file under folder as relative path -> (size, mtime_ns)."""
+def scan_files(folder: Path) -> dict[str, Stamp]:
+    """Return every file under folder as relative path -> its stamp (see file_stamp)."""
     found: dict[str, tuple[int, int]] = {}
     stack = [(str(folder), "")]
     while stack:
@@ -169,8 +179,7 @@ def scan_files(folder: Path) -> dict[str, tuple[int, int]]:
                     if item.is_dir(follow_symlinks=False):
                         stack.append((item.path, f"{prefix}{item.name}/"))
                     else:
-                        status = item.stat()
-                        found[prefix + item.name] = (status.st_size, status.st_mtime_ns)
+                        found[prefix + item.name] = _stamp_of(item.stat())
         except OSError:
             continue
     return found

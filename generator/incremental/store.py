@@ -38,7 +38,7 @@ class EntryStore:
         self._stored: dict[str, PlainRecord] | None = None  # plain records not decoded yet (read on first use)
         self._audience: Audience = "journal"  # whose renders the plain records hold
         self._loaded: dict[str, EntryRecord] = {}  # records as the cache holds them
-        self._stamps: Mapping[str, Stamp] = {}  # sizes and times scanned for this refresh
+        self._stamps: Mapping[str, Stamp] = {}  # stamps scanned for this refresh
         self.parsed = 0  # files parsed in the last refresh
         self.read = 0  # files read in the last refresh
         self._unstored: tuple[Audience, list[EntryRecord], list[str]] | None = None  # what store() writes
@@ -48,7 +48,7 @@ class EntryStore:
                 store_later: bool = False) -> list[EntryRecord]:
         """Return a record per source, reusing every record whose file did not change.
 
-        `stamps` may give each file's (size, mtime_ns) by path, as scanned; others are looked up.
+        `stamps` may give each file's stamp by path, as scanned; others are looked up.
         With `store_later`, the new records are written to the cache only by store() (a big build
         calls it while its workers render, when this process would otherwise wait).
         """
@@ -118,7 +118,7 @@ class EntryStore:
                 return None, None, stamp
             raw = source.path.read_bytes()
         except OSError as exc:
-            return _unreadable(source, exc), b"", (0, 0)
+            return _unreadable(source, exc), b"", (0, 0, 0, 0)
         self.read += 1
         if old.digest != content_digest(raw):
             return None, raw, stamp
