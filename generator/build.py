@@ -488,7 +488,7 @@ class Builder:
             templates.digest(name)  # here, before any worker starts: they inherit it
         if templates.learned:
             self._cache.set_note(note, templates.references())
-        touched = None if dirty is None else TouchedPages(dirty, shared)
+        touched = None if dirty is None else TouchedPages(dirty, shared, digests.plan)
         todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
         todo = listings_first(todo)
         result.rendered = len(todo)
@@ -515,10 +515,10 @@ def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: P
     known = [(item, row) for item, row in rows if row is not None]
     kept: set[str] = set()
     if touched is not None:
-        kept = {item.path for item, row in known if not touched.touches(item, row.reads) and ledger.keep(item.path, row)}
+        kept = {item.path for item, row in known if not touched.touches(item, row) and ledger.keep(item.path, row)}
         known = [(item, row) for item, row in known if item.path not in kept]
     made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
-    kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest))
+    kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse_page(item.path, digest))
     return [item for item in planned if item.path not in kept], len(known)
 
 

@@ -207,7 +207,7 @@ def test_one_edited_entry_of_200_rewrites_only_the_pages_that_show_it(make_site)
 
 def test_unchanged_files_keep_their_bytes_and_times(make_site) -> None:
     site = make_site(journal_of(12))
-    build(site, "journal")
+    assert build(site, "journal").ok
     out = site / "output/journal"
     times = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     (site / "content/003.md").write_text((site / "content/003.md").read_text() + "\nOne more line.\n")
@@ -221,7 +221,7 @@ def test_a_newly_private_or_deleted_entry_leaves_no_trace(make_site) -> None:
     source = site / "content/017.md"
     source.write_text(source.read_text().replace("emotions: [", "emotions: [quibblewarm, ").replace(
         "tags: [", "tags: [zorrowick, ").replace("More words.", "The word brindlecastle."))
-    build(site, "public")
+    assert build(site, "public").ok
     out = site / "output/public"
     canaries = ("Run number 017", "run-number-017", "quibblewarm", "zorrowick", "brindlecastle")
     assert all(files_containing(out, word) for word in canaries)
@@ -264,7 +264,7 @@ def test_compiled_templates_are_kept_and_never_stand_for_a_changed_one(make_site
 
 def test_a_broken_or_missing_cache_counts_as_empty_with_a_warning(make_site) -> None:
     site = make_site(journal_of(8))
-    build(site, "journal")
+    assert build(site, "journal").ok
     good = snapshot(site / "output/journal")
     cache = site / ".footfall-cache/cache.sqlite"
     for wal in cache.parent.glob("cache.sqlite-*"):
@@ -304,7 +304,7 @@ def test_an_image_added_after_the_entry_is_picked_up(make_site, tmp_path: Path) 
 
 def test_a_failed_build_leaves_output_and_cache_as_they_were(make_site) -> None:
     site = make_site(journal_of(6))
-    build(site, "journal")
+    assert build(site, "journal").ok
     good = snapshot(site / "output/journal")
     (site / "content/002.md").write_text("---\ntitle: [broken\n---\n")
     failed = build(site, "journal")
@@ -316,7 +316,7 @@ def test_a_failed_build_leaves_output_and_cache_as_they_were(make_site) -> None:
 
 def test_a_noop_build_restores_a_deleted_or_edited_output_file(make_site) -> None:
     site = make_site(journal_of(6))
-    build(site, "journal")
+    assert build(site, "journal").ok
     good = snapshot(site / "output/journal")
     (site / "output/journal/index.html").unlink()
     (site / "output/journal/archive/index.html").write_text("scribbled over")

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from generator.deploy.output import Staging
 from generator.incremental.cache import OutputRow
 from generator.incremental.digest import hash_bytes
+from generator.incremental.plan_digest import PLAN_DIGEST
 from generator.incremental.scan import scan_files, stat_files
 
 
@@ -64,6 +65,17 @@ class OutputLedger:
         if row is None or row.digest != digest:
             return False
         return self.keep(path, row)
+
+    def reuse_page(self, path: str, digest: str) -> bool:
+        """Keep a page as reuse() does, its plan digest aside; return True if kept.
+
+        A page's digest starts with the digest of its plan (page_digests.PageDigests.page): only the
+        rest, what the page was made from, must be as it was; the kept row takes the new plan digest.
+        """
+        row = self.intact(path)
+        if row is None or row.digest[PLAN_DIGEST:] != digest[PLAN_DIGEST:] or len(row.digest) != len(digest):
+            return False
+        return self.keep(path, row if row.digest == digest else row._replace(digest=digest))
 
     def keep(self, path: str, row: OutputRow) -> bool:
         """Keep a file untouched with the row intact() gave for it; return True."""

@@ -1,4 +1,4 @@
-"""The digest of each planned page: its templates, its plain context values, the model values it read."""
+"""The digest of each planned page: what its planner gave it (plan_digest.py), the model values it read."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.incremental.digest import Fingerprints, hash_text
 from generator.incremental.kinds import self_contained
+from generator.incremental.plan_digest import PlanDigests
 from generator.incremental.readlog import ReadLog, resolve
 from generator.incremental.template_digests import TemplateDigests
 from generator.pipeline.pages import PlannedPage
@@ -33,6 +34,7 @@ class PageDigests:
             if not watched(value):
                 self.prints.add(value, parts)
         self.base = hash_text(*parts)
+        self.plans = PlanDigests(self.base, shared, self.prints)
         self._plans: dict[frozenset[str], list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]] = {}
         self._shared_parts: dict[str, list[str]] = {}
         self._items: dict[tuple[int, tuple[str, ...]], tuple[Any, str]] = {}  # (item id, paths) -> its digest
@@ -49,8 +51,17 @@ class PageDigests:
         self._log.paths = set(self._shared_paths)
         return self._log, self._watched_shared
 
+    def plan(self, item: PlannedPage) -> str:
+        """Return the digest of what the planner gave a page, its templates included (plan_digest.py)."""
+        return self.plans.of(item, self.templates.digest(item.template))
+
     def page(self, item: PlannedPage, reads: Iterable[str]) -> str:
-        """Return the digest of a page whose render read these paths."""
+        """Return the digest of a page whose render read these paths: its plan's digest, then its content's.
+
+        The content digest (its templates, its plain context values, the model values it read) decides
+        whether the page is rendered again; the plan digest tells a body edit which pages to check
+        (changes.TouchedPages), and is brought up to date on pages kept (OutputLedger.reuse).
+        """
         parts = [self.base, self.templates.digest(item.template), item.url, item.path, item.template]
         for key, value in item.context.items():
             parts.append(key)
@@ -63,7 +74,7 @@ class PageDigests:
                 self._add_paths(item.context, paths, parts)
             else:
                 self._add_reads(item.context, root, paths, getter, parts)
-        return hash_text(*parts)
+        return self.plan(item) + hash_text(*parts)
 
     def _plan(self, reads: Iterable[str]) -> list[tuple[str, tuple[str, ...], Callable[[Any], Any] | None]]:
         """Return the read paths grouped by root: plain attribute paths with one getter for all, the rest alone."""

@@ -120,7 +120,7 @@ class Snapshot:
         """Return the snapshot as plain data (storing its model as a graph, if not done yet)."""
         if self.graph is None:
             refs, nodes, classes = encode_all([self.site], ALLOWED)
-            self.graph = (refs[0], nodes, classes)
+            self.graph, self.site = (refs[0], nodes, classes), None  # patched() reads the model from the graph
         reference, nodes, classes = self.graph
         return {"format": FORMAT, "key": self.key, "setup": self.setup, "token": self.token,
                 "stamps": self.stamps, "shapes": self.shapes,

@@ -33,7 +33,6 @@ class PlannedPage:
     path: str  # output path relative to the build folder
     template: str  # template name, e.g. "entry.html"
     context: dict[str, Any]  # what the template receives (besides `site` and `page_url`)
-    sources: tuple[str, ...] = ()  # keys of the posts whose body (text, summary, images) this page may show
 
 
 def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
@@ -44,9 +43,9 @@ def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
     return planned, _collisions(planned)
 
 
-def page(url: str, template: str, title: str, sources: Sequence[str] = (), **context: Any) -> PlannedPage:
+def page(url: str, template: str, title: str, **context: Any) -> PlannedPage:
     """Return a PlannedPage with its output path derived from the URL."""
-    return PlannedPage(url, output_path(url), template, {"title": title, **context}, tuple(sources))
+    return PlannedPage(url, output_path(url), template, {"title": title, **context})
 
 
 def paginate(posts: Sequence[Post], per_page: int, base: str) -> Iterator[tuple[Pagination, tuple[Post, ...]]]:
@@ -61,16 +60,11 @@ def paginate(posts: Sequence[Post], per_page: int, base: str) -> Iterator[tuple[
         ), chunk
 
 
-def _keys(posts: Sequence[Post]) -> tuple[str, ...]:
-    """Return the source keys of posts."""
-    return tuple(p.key for p in posts)
-
-
 def _home(site: Site) -> Iterator[PlannedPage]:
     """Plan the paginated home page."""
     for pagination, chunk in paginate(site.listed, site.config.per_page, "/"):
         title = "Home" if pagination.number == 1 else f"Page {pagination.number}"
-        yield page(paginated("/", pagination.number), "index.html", title, _keys(chunk),
+        yield page(paginated("/", pagination.number), "index.html", title,
                    posts=chunk, pagination=pagination)
 
 
@@ -83,17 +77,17 @@ def _posts(site: Site) -> Iterator[PlannedPage]:
 def post_page(post: Post, site: Site) -> PlannedPage:
     """Plan the page of one entry or standalone page."""
     if post.is_page:
-        return page(post.url, "page.html", post.title, (post.key,), post=post,
+        return page(post.url, "page.html", post.title, post=post,
                     description=post.summary, noindex=post.visibility != "public")
     share = story_share(post, site.config) if site.audience == "public" else None
-    return page(post.url, "entry.html", post.title, (post.key,), post=post,
+    return page(post.url, "entry.html", post.title, post=post,
                 description=post.summary, noindex=not post.listed, share=share)
 
 
 def _term_pages(term: Term, template: str, per_page: int, **extra: Any) -> Iterator[PlannedPage]:
     """Plan the paginated pages of one tag or emotion."""
     for pagination, chunk in paginate(term.posts, per_page, term.url):
-        yield page(paginated(term.url, pagination.number), template, term.name, _keys(chunk),
+        yield page(paginated(term.url, pagination.number), template, term.name,
                    term=term, posts=chunk, pagination=pagination, **extra)
 
 
