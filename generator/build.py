@@ -29,6 +29,8 @@ from generator.incremental.page_digests import PageDigests, watch_context
 from generator.incremental.scan import (InputScan, cache_key, code_stamp, file_stamp, manifest_on_disk, outputs_intact,
                                         scan_inputs, trusted_stamp)
 from generator.incremental.store import EntryStore, Mapper
+from generator.incremental.search_index import stage_search_index
+from generator.outputs.search import SearchIndexFailed, index_problem
 from generator.pipeline.markdown import Audience, Rendered, render_entry
 from generator.deploy.output import Staging, UnsafePath
 from generator.pipeline.pages import PlannedPage, plan_pages
@@ -184,6 +186,7 @@ class Builder:
         self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
         self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
         self._shapes_due: tuple[list[EntryRecord], dict[str, Any]] | None = None  # see _settle_shapes
+        self._search_note: tuple[str, dict[str, Any]] | None = None  # the search index staged, noted on commit
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
@@ -443,6 +446,9 @@ class Builder:
             with result.timed("templates"):
                 self._stage_pages(site, planned, inputs, ledger, result, dirty, lambda: files.stage(meanwhile))
             result.produced = files.finish()
+            if not has_errors(result.problems):  # the index is made from the pages: all of them
+                with result.timed("search"):
+                    self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(inputs.cards_drawn.get("count", 0)), inputs.cards_drawn.get("seconds", 0.0))
             if self.audience == "public" and not has_errors(result.problems):
                 with result.timed("audit"):
@@ -457,11 +463,25 @@ class Builder:
         with result.timed("output"):
             removed = ledger.commit()
         with result.timed("cache"):
+            if self._search_note is not None:
+                self._cache.set_note(*self._search_note)
+                self._search_note = None
             changed, forgotten = ledger.changes()
             self._cache.save_outputs(self.audience, changed, forgotten)
             self._manifest = ledger.rows
         result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
         result.changed = sorted({*ledger.written, *removed})
+
+    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str) -> None:
+        """Stage the search index of the pages (the last one, when they did not change)."""
+        assert self._cache is not None
+        note = f"search-index:{self.audience}"
+        pages = [item.path for item in planned if item.path.endswith(".html")]
+        try:
+            made = stage_search_index(ledger, pages, language, self._cache.key, self._cache.note(note))
+        except SearchIndexFailed as exc:
+            raise ProducerFailed(index_problem(exc)) from exc
+        self._search_note = (note, made)
 
     def _environment(self, inputs: Inputs) -> jinja2.Environment:
         """Return the Jinja environment, kept between builds while no template file and no setting changed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,18 +29,25 @@ class Problem:
         """Return ``path:line`` (relative to root where possible)."""
         if self.path is None:
             return "site"
-        shown = self.path
-        if root is not None:
-            try:
-                shown = self.path.resolve().relative_to(root.resolve())
-            except ValueError:
-                shown = self.path
+        shown = self.path if root is None else _relative(self.path, root)
         return f"{shown}:{self.line}" if self.line else str(shown)
 
     def format(self, root: Path | None = None) -> str:
         """Return the one-line plain-text form: ``path:line: severity: message (hint)``."""
         text = f"{self.location(root)}: {self.severity}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+
+def _relative(path: Path, root: Path) -> Path:
+    """Return path relative to root, as written (a symlink keeps its own name), else with links followed, else as is."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop (RuntimeError before 3.13)
+        return path
 
 
 def error(path: Path | None, line: int | None, message: str, hint: str = "") -> Problem:

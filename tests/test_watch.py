@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -104,3 +105,28 @@ def test_the_watcher_reports_a_save_once_and_ignores_swap_files(tmp_path: Path) 
         watcher.stop()
     assert batches[0] == {tmp_path.resolve() / "content/a.md": ChangeKind.CONTENT}
     assert len(batches) == 1
+
+
+def test_a_lock_file_and_a_name_that_is_not_utf8_never_stop_the_watch(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    batches: list[dict[Path, ChangeKind]] = []
+    arrived = threading.Event()
+
+    def collect(batch: dict[Path, ChangeKind]) -> None:
+        batches.append(batch)
+        if any(p.name == "b.md" for p in batch):
+            arrived.set()
+
+    watcher = Watcher(tmp_path, collect, quiet=0.3)
+    watcher.watch([tmp_path / "content"])
+    watcher.start()
+    try:
+        (tmp_path / "content/.#a.md").symlink_to("runner@laptop.1234:1712345678")  # an editor's lock file
+        with open(os.fsencode(tmp_path / "content") + b"/caf\xe9.md", "w") as odd:
+            odd.write("latin-1 name")
+        (tmp_path / "content/b.md").write_text("---\ndate: 2026-03-01\n---\nHi\n")
+        assert arrived.wait(timeout=10)
+    finally:
+        watcher.stop()
+    changed = {p.name for batch in batches for p in batch}
+    assert "b.md" in changed and ".#a.md" not in changed

@@ -28,6 +28,7 @@ from urllib.parse import unquote, unquote_to_bytes
 from generator.config import SiteConfig
 from generator.pipeline.entries import Entry
 from generator.errors import Problem, error
+from generator.outputs import search, search_bundle
 from generator.outputs.images import metadata_text
 from generator.outputs.sharing import CARD_NAME
 from generator.pipeline.site import Post, Site, is_visible, url_of
@@ -279,8 +280,16 @@ def _private_entry(collector: _Collector, entry: Entry, cfg: SiteConfig, vocabul
 # --- searching the output -------------------------------------------------------------------------
 
 def file_text(data: bytes, relpath: str) -> str:
-    """Return the text to search in a file: its metadata for an image, else its bytes made readable."""
-    text = metadata_text(data) if relpath.lower().endswith(IMAGE_SUFFIXES) else None
+    """Return the text to search in a file: its metadata for an image, the text of a search index file,
+    else its bytes made readable."""
+    if relpath.lower().endswith(IMAGE_SUFFIXES):
+        text = metadata_text(data)
+    elif relpath.endswith(".pf_index"):
+        text = ""  # word stems of the pages in the fragments, which are searched in full
+    elif search.is_bundle_data(relpath):
+        text = search_bundle.readable_text(data)
+    else:
+        text = None
     return readable(data.decode("utf-8", "replace") if text is None else text)
 
 
@@ -382,6 +391,10 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
                 vocabulary: Vocabulary, theme: Theme, config_path: Path) -> list[Problem]:
     """Return a problem for every piece of private text found in the public output files."""
     needles = collect_needles(entries, site, public_words(site, vocabulary, theme, config_path), vocabulary)
+    language = site.config.language
+    files = [(relpath, path) for relpath, path in files
+             if not search.is_runtime_file(relpath, path.read_bytes() if relpath.startswith(search.BUNDLE + "/") else b"",
+                                           language)]
     return leak_problems(scan(files, needles), output)
 
 

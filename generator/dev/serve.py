@@ -4,18 +4,23 @@ The builder is passed in (this module knows nothing of the pipeline). Requests w
 is in flight; a failed build leaves the last good pages served, with an overlay listing each
 problem; the next good build clears it. The reload script and the overlay are added to HTML
 responses only, never to the files on disk.
+
+Only requests addressed to this machine are answered: the Host header must name a local name
+(localhost, 127.0.0.1, [::1]) or the address the server is bound to. A web page elsewhere that
+points its own name at 127.0.0.1 (DNS rebinding) sends its own name as the Host, and is refused.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import mimetypes
 import posixpath
 import queue
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +33,9 @@ from generator.errors import Problem, error
 EVENTS_PATH = "/__footfall/events"
 REQUEST_WAIT = 60.0  # seconds a request waits for a build in flight
 PING_EVERY = 15.0  # seconds between keep-alive comments on the event stream
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})  # Host names always answered
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})  # bound to every address: any address literal is answered too
+_HOST = re.compile(r"^(?:\[(?P<ip6>[0-9A-Fa-f:.]+)\]|(?P<name>[^\[\]:/\s]+))(?::(?P<port>[0-9]{1,5}))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,38 @@ class LiveState:
         """Return the current state as a server-sent event."""
         data = {"generation": self.generation, "changed": changed, "overlay": self.overlay}
         return f"event: build\ndata: {json.dumps(data)}\n\n"
+
+
+def host_name(header: str | None) -> str | None:
+    """Return the host a Host header names (lower case, without port or brackets); None when it is malformed."""
+    found = _HOST.match((header or "").strip())
+    if found is None:
+        return None
+    return (found["ip6"] or found["name"]).lower().rstrip(".")
+
+
+def is_address(name: str) -> bool:
+    """Return True when a host is an IP address literal (which no DNS answer can stand for)."""
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def host_allowed(header: str | None, bound: Iterable[str]) -> bool:
+    """Return True when a request's Host header names this machine: a local name or the bound host.
+
+    `bound` holds the host the server was asked to listen on and the address it got; when that is
+    every address (0.0.0.0, ::), an address literal is answered too (no DNS answer can stand for one).
+    """
+    name = host_name(header)
+    if name is None:
+        return False
+    hosts = {host.strip("[]").lower().rstrip(".") for host in bound}
+    if name in LOCAL_NAMES or name in hosts:
+        return True
+    return bool(hosts & WILDCARD_HOSTS) and is_address(name)
 
 
 def url_of_output(relpath: str) -> str:
@@ -122,10 +162,22 @@ class DevServer:
                  host: str = "127.0.0.1", port: int = 8000) -> None:
         self.folder = folder  # the build folder served, e.g. output/journal
         self.builder = builder  # runs one (incremental) build
+        self.asked_host = host  # the host as given (a name or an address)
         self.state = LiveState(root)
         self._build_lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _handler(self))  # raises OSError when the port is taken
         self.httpd.daemon_threads = True
+
+    @property
+    def host(self) -> str:
+        """Return the address the server is bound to."""
+        host = self.httpd.server_address[0]
+        return host.decode() if isinstance(host, bytes) else str(host)
+
+    @property
+    def port(self) -> int:
+        """Return the port the server listens on."""
+        return int(self.httpd.server_address[1])
 
     @property
     def url(self) -> str:
@@ -200,14 +252,29 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         """Answer a HEAD request."""
-        self._respond(head=True)
+        if self._local(head=True):
+            self._respond(head=True)
 
     def do_GET(self) -> None:
         """Answer a GET request."""
+        if not self._local(head=False):
+            return
         if urlsplit(self.path).path == EVENTS_PATH:
             self._stream()
         else:
             self._respond(head=False)
+
+    def _local(self, *, head: bool) -> bool:
+        """Return True when the request is addressed to this machine; else refuse it (403) and say why."""
+        if host_allowed(self.headers.get("Host"), (self.dev.asked_host, self.dev.host)):
+            return True
+        port = self.dev.port
+        message = ("footfall serve answers only requests addressed to this machine "
+                   f"(http://localhost:{port}/ or http://127.0.0.1:{port}/); this one named another host "
+                   "in its Host header, as a web page elsewhere would (DNS rebinding), so it was refused.\n")
+        self.close_connection = True
+        self._send(HTTPStatus.FORBIDDEN, message.encode(), "text/plain; charset=utf-8", head)
+        return False
 
     def _respond(self, *, head: bool) -> None:
         """Send a built file (HTML with the live script added), a redirect to a folder's URL, or the 404 page."""

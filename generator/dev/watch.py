@@ -7,6 +7,7 @@ changes are gathered until things are quiet for a moment, then handed over as on
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -166,7 +167,7 @@ class Watcher(FileSystemEventHandler):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         for raw in filter(None, paths):
-            path = Path(raw if isinstance(raw, str) else raw.decode())
+            path = Path(os.fsdecode(raw))  # a name that is not UTF-8 is still a change, never an error that stops the watch
             kind = classify(path, self.root, self.theme_folders)
             if kind is not None:
                 with self._wake:

@@ -93,6 +93,11 @@ class OutputLedger:
             self.reuse(path, row.digest)
         return True
 
+    def content_hash(self, path: str) -> str | None:
+        """Return the hash of a file's bytes as this build leaves it; None when it has no row yet."""
+        row = self._written.get(path) or self.rows.get(path)
+        return row.hash if row is not None else None
+
     def put(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> None:
         """Stage a file's bytes; unchanged bytes leave the live file as it is."""
         self.record(self.stage(path, digest, data, reads))

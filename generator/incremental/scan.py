@@ -27,6 +27,8 @@ from generator.incremental.records import Stamp, model_shape
 BACKGROUND_STAT_FROM = 2000
 #: Files modified this recently (ns) are hashed again next time: their stamp cannot be trusted yet.
 RACY_NS = 2_000_000_000
+#: The size scan_files gives an item it could not look at: a scan holding one is never trusted.
+UNSEEN = -1
 
 
 #: Libraries whose code shapes the output: an upgrade must not reuse what an older one made.
@@ -70,14 +72,14 @@ def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path
         try:
             listed.append((str(path), {"": file_stamp(path)}))
         except OSError:
-            listed.append((str(path), {"": (-1, 0, 0, 0)}))
+            listed.append((str(path), {"": (UNSEEN, 0, 0, 0)}))
     parts: list[str] = []
     setup: list[str] = []
     fresh = fresh_setup = False
     for base, found in listed:
         entries = found is content
         for rel, stamp in sorted(found.items()):
-            recent = trusted_stamp(stamp, start_ns) is None and stamp[0] >= 0
+            recent = stamp[0] == UNSEEN or trusted_stamp(stamp, start_ns) is None
             part = f"{base}/{rel}:{':'.join(map(str, stamp))}"
             parts.append(part)
             fresh = fresh or recent
@@ -168,18 +170,33 @@ def _differing(folder: Path, manifest: Mapping[str, OutputRow]) -> dict[str, tup
 
 
 def scan_files(folder: Path) -> dict[str, Stamp]:
-    """Return every file under folder as relative path -> its stamp (see file_stamp)."""
-    found: dict[str, tuple[int, int]] = {}
+    """Return every file under folder as relative path -> its stamp (see file_stamp).
+
+    Each item is looked at on its own: one that cannot be (a dangling symlink such as an editor's
+    lock file `.#entry.md`, a symlink loop, a file gone mid-scan) is listed with the size UNSEEN,
+    and so is a folder that cannot be listed (by its path with a trailing "/"); the rest of the
+    scan goes on. A scan holding UNSEEN is never trusted to mean "nothing changed" (scan_inputs).
+    """
+    found: dict[str, Stamp] = {}
     stack = [(str(folder), "")]
     while stack:
         current, prefix = stack.pop()
         try:
             with os.scandir(current) as items:
-                for item in items:
-                    if item.is_dir(follow_symlinks=False):
-                        stack.append((item.path, f"{prefix}{item.name}/"))
-                    else:
-                        found[prefix + item.name] = _stamp_of(item.stat())
-        except OSError:
+                listed = list(items)
+        except FileNotFoundError:
+            if prefix:
+                found[prefix] = (UNSEEN, 0, 0, 0)  # a folder gone mid-scan (a missing top folder is simply empty)
             continue
+        except OSError:
+            found[prefix] = (UNSEEN, 0, 0, 0)
+            continue
+        for item in listed:
+            try:
+                if item.is_dir(follow_symlinks=False):
+                    stack.append((item.path, f"{prefix}{item.name}/"))
+                    continue
+                found[prefix + item.name] = _stamp_of(item.stat())
+            except OSError:
+                found[prefix + item.name] = (UNSEEN, 0, 0, 0)
     return found

@@ -39,7 +39,7 @@ def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
     """Return every page of the site, and an error for any two pages claiming one path."""
     with paused_gc():
         planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
-                   _not_found(site)]
+                   _search(site), _not_found(site)]
     return planned, _collisions(planned)
 
 
@@ -118,6 +118,11 @@ def _timeline(site: Site) -> PlannedPage:
 def _archive(site: Site) -> PlannedPage:
     """Plan the archive by year and month."""
     return page("/archive/", "archive.html", "Archive", archive=site.archive)
+
+
+def _search(site: Site) -> PlannedPage:
+    """Plan the search page (its index is made after the pages, by outputs/search.py)."""
+    return page("/search/", "search.html", "Search", noindex=True)
 
 
 def _not_found(site: Site) -> PlannedPage:

@@ -1,0 +1,106 @@
+"""Stage a build's search index, making again only the shards whose pages changed.
+
+The index is made from the bytes of the pages (outputs/search.py), in shards: one per year and one
+for standalone pages. Every page's content hash is in the output ledger, and the note of the last
+build says which shard each page was in, so only the pages whose bytes changed are read to learn
+their shard; a shard whose pages all kept their bytes keeps its files as they are on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from generator.incremental.digest import hash_text
+from generator.incremental.ledger import OutputLedger
+from generator.outputs import search
+
+NOT_SEARCHABLE = ""  # the "shard" of a page the index does not hold
+
+
+class SearchPages:
+    """The pages of one build as the index sees them: each page's content hash and shard."""
+
+    def __init__(self, ledger: OutputLedger, page_paths: list[str], last_pages: Mapping[str, Any]) -> None:
+        self.ledger = ledger
+        self.pages: dict[str, list[str]] = {}  # path -> [content hash, shard or NOT_SEARCHABLE]
+        for path in sorted(page_paths):
+            content = ledger.content_hash(path)
+            before = last_pages.get(path)
+            if content is not None and isinstance(before, list) and len(before) == 2 and before[0] == content:
+                self.pages[path] = before
+            else:
+                self.pages[path] = [content or "", self._shard(self.read(path))]
+
+    def _shard(self, page: bytes) -> str:
+        """Return the shard of a page's bytes (NOT_SEARCHABLE when the theme did not mark it)."""
+        return search.shard_of(page) if search.MARKER in page else NOT_SEARCHABLE
+
+    def read(self, path: str) -> bytes:
+        """Return a page's bytes as this build leaves it (written to staging, or kept live)."""
+        staging = self.ledger.staging
+        folder = staging.folder if path in staging.staged else staging.target
+        return (folder / path).read_bytes()
+
+    def shards(self) -> dict[str, list[str]]:
+        """Return the paths of each shard's pages."""
+        found: dict[str, list[str]] = {}
+        for path, (_, shard) in self.pages.items():
+            if shard != NOT_SEARCHABLE:
+                found.setdefault(shard, []).append(path)
+        return found
+
+    def key(self, salt: str, paths: list[str]) -> str:
+        """Return a digest of some pages' contents: equal keys make equal shards."""
+        return hash_text(salt, *(f"{path}:{self.pages[path][0]}" for path in paths))
+
+    def contents(self, paths: list[str]) -> Iterator[tuple[str, bytes]]:
+        """Yield some pages with their bytes."""
+        for path in paths:
+            yield path, self.read(path)
+
+
+def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: str, salt: str,
+                       last: Any) -> dict[str, Any]:
+    """Stage the search bundle, keeping the shards and files that did not change; return the note to keep.
+
+    `salt` names everything else the index depends on (the cache key: settings, code, libraries).
+    """
+    last = last if isinstance(last, dict) else {}
+    salt = hash_text(salt, language, search.pagefind_version())
+    pages = SearchPages(ledger, page_paths, last.get("pages") or {})
+    shards, last_shards = pages.shards(), last.get("shards") or {}
+    note: dict[str, Any] = {"pages": pages.pages, "shards": {}}
+    todo = []
+    for shard, paths in sorted(shards.items()):
+        key = pages.key(salt, paths)
+        before = last_shards.get(shard)
+        if isinstance(before, dict) and before.get("key") == key and ledger.reuse_all(list(before.get("paths", []))):
+            note["shards"][shard] = before
+        else:
+            todo.append((shard, key, paths))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each shard is a Pagefind process of its own
+        made = pool.map(lambda job: search.build_shard(job[0], list(pages.contents(job[2])), language), todo)
+        for (shard, key, _), files in zip(todo, made):
+            _put(ledger, files, f"search:{key}")
+            note["shards"][shard] = {"key": key, "paths": sorted(files)}
+    note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"))
+    return note
+
+
+def _stage_top(ledger: OutputLedger, shards: Mapping[str, list[str]], language: str, salt: str,
+               before: Any) -> dict[str, Any]:
+    """Stage the shard list and the loader at the top of the bundle (kept when the shards are the same)."""
+    key = hash_text(salt, *sorted(shards))
+    if isinstance(before, dict) and before.get("key") == key and ledger.reuse_all(list(before.get("paths", []))):
+        return before
+    top = {**search.shards_file(shards), **search.top_files(language, shards)}
+    _put(ledger, top, f"search:{key}")
+    return {"key": key, "paths": sorted(top)}
+
+
+def _put(ledger: OutputLedger, files: Mapping[str, bytes], digest: str) -> None:
+    """Stage files of the bundle (unchanged bytes leave the live files as they are)."""
+    for relpath, data in files.items():
+        ledger.put(relpath, digest, data)

@@ -1,0 +1,214 @@
+"""The search index of a build: Pagefind run offline over the pages a build marks as searchable.
+
+A page is searchable when its template puts `data-pagefind-body` on it (the theme does so for the
+entries a build lists, and for its standalone pages). Only pages of the build being indexed are
+given to Pagefind, so the public index is made from public pages alone. Pagefind writes its bundle
+(`pagefind/`: the loader script, a WebAssembly search, compressed index and fragment files) into
+a private temporary folder; the bundle comes back as plain `{relpath: bytes}` for the output stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from generator.errors import Problem, error
+from generator.outputs.search_bundle import UnknownBundle, canonical_bundle
+
+BUNDLE = "pagefind"  # the folder of the bundle in the output
+MARKER = b"data-pagefind-body"  # what makes a page searchable
+UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")  # Pagefind's own UIs
+RUNTIME_NAMES = frozenset({"pagefind.js", "pagefind-worker.js"})  # the loader, once at the top of the bundle
+SHARDS_FILE = f"{BUNDLE}/shards.json"  # the shards, in the order the search page merges them
+PAGES_SHARD = "pages"  # the shard of standalone pages (About, help)
+YEAR_FILTER = re.compile(rb'data-pagefind-filter="year">(\d{1,4})<')  # the year an entry page declares
+TIMEOUT_S = 600  # Pagefind indexes tens of thousands of pages in seconds; a hang is an error
+
+
+DATA_SUFFIXES = (".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta", ".json")  # what a site's pages make
+SAMPLE_PAGE = b"<!doctype html><html><body><main data-pagefind-body><p>Sample</p></main></body></html>"
+
+
+class SearchIndexFailed(Exception):
+    """Pagefind could not be run or did not finish."""
+
+
+def is_searchable(relpath: str, page: bytes) -> bool:
+    """Return whether a built file is a page the theme marked for the search index."""
+    return relpath.endswith(".html") and MARKER in page
+
+
+def pagefind_version() -> str:
+    """Return the version of the installed Pagefind program, or "" when it is not installed."""
+    try:
+        return metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def pagefind_binary() -> Path:
+    """Return the Pagefind executable that the `pagefind[bin]` package installed."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError as exc:
+        raise SearchIndexFailed("Pagefind is not installed: reinstall Footfall (`pip install footfall`)") from exc
+    try:
+        found = get_executable()
+    except FileNotFoundError as exc:
+        raise SearchIndexFailed("the Pagefind program was not found: reinstall Footfall") from exc
+    if found is None:
+        raise SearchIndexFailed("the Pagefind program was not found: reinstall Footfall")
+    return Path(found)
+
+
+def shard_of(page: bytes) -> str:
+    """Return the shard of the index a searchable page belongs to: its year, else "pages"."""
+    found = YEAR_FILTER.search(page)
+    return found.group(1).decode() if found else PAGES_SHARD
+
+
+def shard_order(shards: Iterable[str]) -> list[str]:
+    """Return shards in the order the search page loads them: newest year first, standalone pages last."""
+    return sorted(set(shards), key=lambda shard: (shard == PAGES_SHARD, -int(shard) if shard.isdigit() else 0, shard))
+
+
+def shards_file(shards: Iterable[str]) -> dict[str, bytes]:
+    """Return the file that lists the shards for the search page (none when there is nothing to search)."""
+    ordered = shard_order(shards)
+    if not ordered:
+        return {}
+    return {SHARDS_FILE: json.dumps({"shards": ordered}, separators=(",", ":")).encode() + b"\n"}
+
+
+def runtime_files(bundle: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Return the program files every shard shares, at the top of the bundle, from one shard's files."""
+    shared = {}
+    for relpath, data in bundle.items():
+        name = relpath.rsplit("/", 1)[-1]
+        if name in RUNTIME_NAMES:
+            shared[f"{BUNDLE}/{name}"] = data
+    return shared
+
+
+def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, bytes]:
+    """Return the search bundle for the searchable pages among `pages`, as `{relpath: bytes}`.
+
+    The index is made in shards (one per year, one for standalone pages), so that an edit makes
+    one shard again; the search page merges them. The program files sit once at the top.
+    """
+    by_shard: dict[str, list[tuple[str, bytes]]] = {}
+    for relpath, page in pages:
+        if is_searchable(relpath, page):
+            by_shard.setdefault(shard_of(page), []).append((relpath, page))
+    files: dict[str, bytes] = {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each shard is a Pagefind process
+        made = pool.map(lambda shard: build_shard(shard, by_shard[shard], language), sorted(by_shard))
+        for shard_files in made:
+            files.update(shard_files)
+    return {**files, **shards_file(by_shard), **top_files(language, by_shard)}
+
+
+def top_files(language: str, by_shard: Mapping[str, object]) -> dict[str, bytes]:
+    """Return the program files at the top of the bundle (none when there is nothing to search)."""
+    return runtime_program(language) if by_shard else {}
+
+
+@lru_cache(maxsize=8)
+def runtime_program(language: str) -> dict[str, bytes]:
+    """Return Pagefind's program files (the loader and its worker), made once per process."""
+    return runtime_files(shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True))
+
+
+def build_shard(shard: str, pages: list[tuple[str, bytes]], language: str) -> dict[str, bytes]:
+    """Return one shard of the index: its data files and search program, under pagefind/<shard>/."""
+    return shard_bundle(shard, pages, language, keep_runtime=False)
+
+
+def shard_bundle(shard: str, pages: list[tuple[str, bytes]], language: str, *, keep_runtime: bool) -> dict[str, bytes]:
+    """Run Pagefind over some pages and return its bundle under pagefind/<shard>/."""
+    with tempfile.TemporaryDirectory(prefix="footfall-search-") as folder:
+        site, bundle = Path(folder) / "site", Path(folder) / "bundle"
+        for relpath, page in pages:
+            target = site / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page)
+        run_pagefind(site, bundle, language)
+        made = {f"{BUNDLE}/{shard}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                for path in sorted(bundle.rglob("*")) if path.is_file() and wanted(path.name, keep_runtime)}
+    try:
+        return without_unused_wasm(canonical_bundle(made))
+    except (UnknownBundle, ValueError, KeyError, EOFError, OSError) as exc:
+        raise SearchIndexFailed(f"Pagefind wrote a bundle this Footfall cannot read ({exc})") from exc
+
+
+def without_unused_wasm(bundle: dict[str, bytes]) -> dict[str, bytes]:
+    """Return a shard without the search programs of languages its entry file does not name."""
+    entries = [json.loads(data) for relpath, data in bundle.items() if relpath.endswith("/pagefind-entry.json")]
+    used = {f"wasm.{language.get('wasm')}.pagefind" for entry in entries for language in entry["languages"].values()}
+    return {relpath: data for relpath, data in bundle.items()
+            if not relpath.endswith(".pagefind") or relpath.rsplit("/", 1)[-1] in used}
+
+
+def wanted(name: str, keep_runtime: bool) -> bool:
+    """Return whether a file Pagefind wrote belongs in a shard (its UIs never do; the loader only once)."""
+    if name.startswith(UNUSED):
+        return False
+    return keep_runtime or name not in RUNTIME_NAMES
+
+
+def run_pagefind(site: Path, bundle: Path, language: str) -> None:
+    """Index the HTML files under site into bundle, offline; raise SearchIndexFailed on failure."""
+    command = [str(pagefind_binary()), "--site", str(site), "--output-path", str(bundle),
+               "--force-language", language or "en", "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexFailed(f"Pagefind did not run: {exc}") from exc
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchIndexFailed("Pagefind failed" + (f": {said[-1]}" if said else ""))
+    bundle.mkdir(exist_ok=True)
+
+
+def index_problem(exc: SearchIndexFailed) -> Problem:
+    """Return the build problem for a search index that could not be made."""
+    return error(None, None, f"the search index could not be made: {exc}",
+                 hint="check that Footfall is installed with its dependencies, then build again")
+
+
+def kept_bundle(previous: Mapping[str, bytes]) -> dict[str, bytes]:
+    """Return the files of an earlier bundle (those under `pagefind/`), to reuse unchanged."""
+    prefix = BUNDLE + "/"
+    return {relpath: data for relpath, data in previous.items() if relpath.startswith(prefix)}
+
+
+def is_bundle_data(relpath: str) -> bool:
+    """Return whether a built file is a data file of the search bundle (made from the site's pages)."""
+    return relpath.startswith(BUNDLE + "/") and relpath.endswith(DATA_SUFFIXES)
+
+
+@lru_cache(maxsize=8)
+def runtime_digests(language: str) -> frozenset[str]:
+    """Return the digests of Pagefind's own program files for a language: the same for every site."""
+    bundle = shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True)
+    return frozenset(hashlib.sha256(data).hexdigest() for relpath, data in bundle.items()
+                     if not is_bundle_data(relpath))
+
+
+def is_runtime_file(relpath: str, data: bytes, language: str) -> bool:
+    """Return whether a built file is one of Pagefind's own program files, byte for byte (nothing of the site)."""
+    if not relpath.startswith(BUNDLE + "/") or is_bundle_data(relpath):
+        return False
+    try:
+        return hashlib.sha256(data).hexdigest() in runtime_digests(language)
+    except SearchIndexFailed:
+        return False
