@@ -133,3 +133,21 @@ def test_a_damaged_snapshot_is_a_warning_and_a_full_rebuild(tmp_path: Path, dama
     assert build(clean, "journal").ok
     assert snapshot(site / "output/journal") == snapshot(clean / "output/journal")
     assert json.loads(stored.read_text("utf-8"))["format"] == snapshots.FORMAT  # made anew
+
+
+def test_the_stored_model_reads_back_equal_with_its_sharing(tmp_path: Path) -> None:
+    from generator.build import BuildResult, make_model, read_inputs
+    from generator.incremental.graph import decode, encode_all
+
+    site_root = tmp_path / "site"
+    make_journal(site_root)
+    result = BuildResult("journal")
+    inputs = read_inputs(site_root, result)
+    assert inputs is not None, result.problems
+    site = make_model(inputs, "journal", result)
+    refs, nodes, classes = encode_all([site], snapshots.ALLOWED)
+    stored = json.loads(json.dumps({"nodes": nodes, "classes": classes}))
+    again = decode(stored["nodes"], stored["classes"], snapshots.ALLOWED, inputs.config)[refs[0][0]]
+    assert again == site and again is not site
+    term = again.tags[0]
+    assert all(any(post is listed for listed in again.posts) for post in term.posts)  # one post, one value

