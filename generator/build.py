@@ -291,7 +291,8 @@ class Builder:
         with result.timed("snapshot"):
             try:
                 site, planned, problems = made.patched(records, cfg)
-            except GraphError:
+            except GraphError as exc:
+                result.problems.append(snapshot.damaged(self._cache.folder, exc))
                 return None
         self._snapshot = made
         self._store.keep(records, self.audience)

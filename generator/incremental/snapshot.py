@@ -99,10 +99,14 @@ class Snapshot:
         reference, nodes, classes = self.graph
         with paused_gc():
             made = decode(nodes, classes, ALLOWED, config, patch)
-            site = made[reference[0]] if isinstance(reference, list) and reference else None
+            at = reference[0] if isinstance(reference, list) and len(reference) == 1 else None
+            site = made[at] if type(at) is int and 0 <= at < len(made) else None
             if not isinstance(site, Site):
                 raise GraphError("the stored model is not a site")
-            planned, plan_problems = plan_pages(site)
+            try:
+                planned, plan_problems = plan_pages(site)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:  # values of the wrong kind
+                raise GraphError(f"the stored model cannot be planned ({exc})") from exc
         return site, planned, [*self.problems(records), *plan_problems]
 
     def problems(self, records: Mapping[str, EntryRecord] | None = None) -> list[Problem]:
@@ -195,6 +199,12 @@ def discard(folder: Path) -> None:
         pass  # no cache folder to clean (a file stands in its place): nothing was prepared
 
 
+def damaged(folder: Path, exc: Exception) -> Problem:
+    """Return the warning about a stored snapshot that cannot be read."""
+    return warning(folder / FILE_NAME, None, f"ignored a damaged snapshot of the journal ({type(exc).__name__})",
+                   "nothing to do: this build makes a new one")
+
+
 def load(folder: Path, token: str, key: str, setup: str, problems: list[Problem] | None = None) -> Snapshot | None:
     """Return the snapshot named in the last-build note, if it is there and made with these settings.
 
@@ -208,12 +218,11 @@ def load(folder: Path, token: str, key: str, setup: str, problems: list[Problem]
         return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         if problems is not None:
-            problems.append(warning(path, None, f"ignored a damaged snapshot of the journal ({type(exc).__name__})",
-                                    "nothing to do: this build makes a new one"))
+            problems.append(damaged(folder, exc))
         return None
     if (snapshot.token, snapshot.key, snapshot.setup) != (token, key, setup):
         return None
     return snapshot
 
 
-__all__ = ["FILE_NAME", "MOST_CHANGED", "PENDING_NAME", "Snapshot", "commit", "discard", "load", "prepare"]
+__all__ = ["FILE_NAME", "MOST_CHANGED", "PENDING_NAME", "Snapshot", "commit", "damaged", "discard", "load", "prepare"]
