@@ -72,10 +72,13 @@ def main() -> None:
     for _ in range(args.rounds):
         for quick in (True, False):
             parse[quick].append(parse_all(texts, quick))
+    for quick in (True, False):
+        print(f"parse {'quick' if quick else 'yaml'}: {[round(s, 3) for s in parse[quick]]}", flush=True)
     builds: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for _ in range(args.builds):
         for quick in (False, True):
             builds[quick].append(cold_build(args.site, quick))
+            print(f"cold build {'quick' if quick else 'yaml'}: {builds[quick][-1]}", flush=True)
     for quick in (True, False):
         name = "quick reader" if quick else "YAML alone  "
         totals, stages = [b[0] for b in builds[quick]], [b[1] for b in builds[quick]]
