@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -173,8 +175,10 @@ class Builder:
     """Builds one audience's site again and again, redoing only what changed since the last build."""
 
     def __init__(self, root: Path, audience: Audience, *, mapper: Mapper = fork_map,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, today: date | None = None) -> None:
         self.root = root  # the site folder
+        self.today = today  # the build date; None: the clock's, in the site's time zone, at each build
+        self._day: date | None = None  # the date of the build under way
         self.audience: Audience = audience
         self.mapper = mapper  # runs process_entry over the files to parse (fork_map, map, or a process pool's map)
         self.progress = progress  # told how page rendering advances
@@ -200,7 +204,7 @@ class Builder:
         start_ns = time.time_ns()
         with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
-            scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns)
+            scan = self._dated(scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns), cfg)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
@@ -224,6 +228,15 @@ class Builder:
                     "snapshot": self._snapshot.token if self._snapshot is not None else None}
             cache.set_notes({f"last-build:{self.audience}": note, f"building:{self.audience}": None})
         return self._finish(result)
+
+    def _dated(self, scan: InputScan, cfg: SiteConfig) -> InputScan:
+        """Fix the build date, and make it an input of the journal: a new day is a changed setup, as a new
+        setting would be, so its first build works out again which pages changed (the home, the insights)."""
+        self._day = self.today or build_date(cfg)
+        if self.audience != "journal":
+            return scan
+        day = self._day.isoformat()
+        return replace(scan, stamp=scan.stamp and hash_text(scan.stamp, day), setup=scan.setup and hash_text(scan.setup, day))
 
     def _last_build(self, cache: Cache) -> dict[str, Any]:
         """Return the note of the last good build; empty when there is none, or a later build did not end well."""
@@ -290,7 +303,7 @@ class Builder:
                 return None
         with result.timed("snapshot"):
             try:
-                site, planned, problems = made.patched(records, cfg)
+                site, planned, problems = made.patched(records, cfg, self._day)
             except GraphError as exc:
                 result.problems.append(snapshot.damaged(self._cache.folder, exc))
                 return None
@@ -381,7 +394,7 @@ class Builder:
             visible = public_images(entries, visible, cfg, result)
         with result.timed("site"):
             site = build_site(entries, visible, self.audience, cfg, vocabulary)
-            planned, problems = plan_pages(site)
+            planned, problems = plan_pages(site, self._day)
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
         if has_errors(result.problems):
@@ -589,9 +602,25 @@ def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]
                              inputs.config.path)
 
 
-def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None) -> BuildResult:
+def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None,
+          today: date | None = None) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
-    return Builder(root, audience, mapper=mapper, progress=progress).build()
+    return Builder(root, audience, mapper=mapper, progress=progress, today=today).build()
+
+
+TODAY_VARIABLE = "FOOTFALL_TODAY"  # an ISO date that stands for today (for tests, and for a look at another day)
+
+
+def build_date(cfg: SiteConfig) -> date:
+    """Return the build date: $FOOTFALL_TODAY if set, else today in the site's time zone (the one place a build
+    reads the clock)."""
+    given = os.environ.get(TODAY_VARIABLE, "").strip()
+    if given:
+        try:
+            return date.fromisoformat(given)
+        except ValueError:
+            pass  # the CLI reports a bad value before any build starts
+    return datetime.now(cfg.tz).date()
 
 
 def check_setup(root: Path) -> tuple[SiteConfig | None, Theme | None, list[Problem]]:

@@ -20,6 +20,9 @@ from generator.pipeline.markdown import Audience
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from generator.config import SiteConfig
+    from generator.dev import reflect as reflect_types
     from rich.progress import Progress
 
     from generator.deploy.publish import PublishResult
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 EXIT_PROBLEMS = 1
 WARNINGS_SHOWN = 20  # a build prints this many warnings at most; `footfall check` prints them all
 PROGRESS_FROM = 200  # show a progress bar when a build has more than this many files to parse or pages to render
+today_option = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), envvar="FOOTFALL_TODAY", hidden=True,
+                            default=None, help="The date to build as (YYYY-MM-DD); else today in the site's time zone.")
 site_option = click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The site folder (holds site.toml and content/).")
 
@@ -151,10 +156,12 @@ def cli() -> None:
 @cli.command("build")
 @click.option("--journal", is_flag=True, help="Build the full journal (everything) into output/journal/.")
 @click.option("--profile", is_flag=True, help="Print the time spent in each stage.")
+@today_option
 @site_option
-def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
+def build_command(journal: bool, profile: bool, today: datetime | None, site_dir: Path) -> None:
     """Build the public site into output/public/ (or the journal with --journal)."""
-    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar())
+    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar(),
+                      today=today.date() if today else None)
     if not run_build(builder, site_dir, profile).ok:
         sys.exit(EXIT_PROBLEMS)
 
@@ -163,8 +170,9 @@ def build_command(journal: bool, profile: bool, site_dir: Path) -> None:
 @click.option("--public", is_flag=True, help="Serve the public site instead of the journal.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@today_option
 @site_option
-def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
+def serve_command(public: bool, port: int, host: str, today: datetime | None, site_dir: Path) -> None:
     """Build the journal (or the public site), serve it, rebuild and reload the page on every save."""
     from generator.dev.serve import DevServer
     from generator.dev.watch import Watcher
@@ -174,7 +182,7 @@ def serve_command(public: bool, port: int, host: str, site_dir: Path) -> None:
     if cfg is None:
         sys.exit(EXIT_PROBLEMS)
     audience: Audience = "public" if public else "journal"
-    builder = Builder(site_dir, audience, progress=ProgressBar())
+    builder = Builder(site_dir, audience, progress=ProgressBar(), today=today.date() if today else None)
     try:
         server = DevServer(output_dir(cfg, audience), site_dir, lambda: serve_build(builder, site_dir),
                            host=host, port=port)
@@ -239,15 +247,21 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @cli.command("check")
+@today_option
 @site_option
-def check_command(site_dir: Path) -> None:
-    """Validate the configuration and every entry, write nothing, print every problem."""
+def check_command(today: datetime | None, site_dir: Path) -> None:
+    """Validate the configuration and every entry, write nothing, print every problem and the journal's notes."""
+    from generator.dev.notes import journal_notes, show_notes
+
     result = check(site_dir)
+    notes, problems = journal_notes(site_dir, today.date() if today else None) if result.ok else ((), [])
+    result.problems.extend(problems)
     show_problems(result.problems, site_dir, warning_limit=None)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)
     warnings = len(result.problems)
     console().print(f"Checked {result.entries} entries: no errors" + (f", {warnings} warning(s)." if warnings else "."))
+    show_notes(notes, console())
 
 
 @cli.command("audit")
@@ -308,7 +322,7 @@ def publish_summary(result: PublishResult, dry_run: bool) -> str:
 def new_command(title: str, intention: str | None, site_dir: Path) -> None:
     """Start a new entry for today, with the fields to fill in."""
     if intention is None and sys.stdin.isatty():
-        intention = click.prompt("Intention for this run", default="", show_default=False)
+        intention = _ask_intention(site_dir)
     from generator.dev.scaffold import create_entry
 
     path, problems = create_entry(site_dir, title, intention or "", now=datetime.now().astimezone())
@@ -316,6 +330,84 @@ def new_command(title: str, intention: str | None, site_dir: Path) -> None:
         show_problems(problems, site_dir)
         sys.exit(EXIT_PROBLEMS)
     console().print(f"Created {path}")
+
+
+def _ask_intention(site_dir: Path) -> str:
+    """Ask for the run's intention in the terminal, in the site's wording ([prompts] intention); "" when skipped."""
+    from generator.dev.asking import TerminalAsker
+    from generator.dev.reflect import start
+
+    _, prompts, _ = start(site_dir)
+    try:
+        return " ".join(TerminalAsker()(f"{prompts['intention']} (Enter skips it)", ()).split())
+    except KeyboardInterrupt:
+        console().print("Stopped: nothing was written.")
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("reflect")
+@click.argument("entry", required=False)
+@click.option("--emotions", default=None, help='The emotions named, e.g. "calm, tired".')
+@click.option("--mood-before", type=click.IntRange(1, 5), default=None, help="Mood before the run, 1 (low) to 5 (high).")
+@click.option("--mood-after", type=click.IntRange(1, 5), default=None, help="Mood after the run, 1 (low) to 5 (high).")
+@click.option("--body-scan", default=None, help='How the body felt, in a few words, e.g. "tight calves, easy shoulders".')
+@click.option("--thoughts", default=None, help='Thought labels, e.g. "worry, planning".')
+@click.option("--write", "writing", default=None, help="A few lines to add at the end of the entry's body.")
+@click.option("--no-input", is_flag=True, help="Ask nothing: use only the options given.")
+@site_option
+def reflect_command(entry: str | None, emotions: str | None, mood_before: int | None, mood_after: int | None,
+                    body_scan: str | None, thoughts: str | None, writing: str | None, no_input: bool,
+                    site_dir: Path) -> None:
+    """Reflect after a run: fill in what the entry (default: the newest) is missing, and add a few lines."""
+    from generator.dev import reflect
+
+    cfg, prompts, problems = reflect.start(site_dir)
+    path = None
+    if cfg is not None and not any(p.is_error for p in problems):
+        path, more = reflect.find_entry(cfg, entry)
+        problems.extend(more)
+    if cfg is None or path is None or any(p.is_error for p in problems):
+        show_problems(problems, site_dir)
+        sys.exit(EXIT_PROBLEMS)
+    show_problems(problems, site_dir)
+    given = reflect.Answers(reflect.split_list(emotions or ""), mood_before, mood_after, " ".join((body_scan or "").split()),
+                            reflect.split_list((thoughts or "").lower()), (writing or "").strip())
+    answers = given
+    if not no_input and sys.stdin.isatty():
+        answers = reflect.merge(given, _ask_reflection(path, given, cfg, prompts))
+    outcome = reflect.reflect(path, answers, cfg)
+    show_problems(outcome.problems, site_dir)
+    if outcome.problems:
+        sys.exit(EXIT_PROBLEMS)
+    _say_reflected(outcome)
+
+
+def _ask_reflection(path: Path, given: reflect_types.Answers, cfg: SiteConfig,
+                    prompts: dict[str, str]) -> reflect_types.Answers:
+    """Ask the questions the entry and the options leave open, in the terminal."""
+    from generator.dev import reflect
+    from generator.dev.asking import TerminalAsker
+    from generator.vocabulary import load_vocabulary
+
+    try:
+        due = reflect.questions_due(path.read_text("utf-8-sig"), given)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return reflect.Answers()  # reflect() reports what is wrong with the file
+    vocabulary, _ = load_vocabulary(cfg.section("vocabulary"), cfg.path)
+    click.echo(f"Reflecting on {path}. {reflect.SKIP_HINT}")
+    try:
+        return reflect.ask_all(due, prompts, TerminalAsker(), [e.name for e in vocabulary.emotions], click.echo)
+    except KeyboardInterrupt:
+        console().print("Stopped: nothing was written.")
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _say_reflected(outcome: reflect_types.Outcome) -> None:
+    """Print what reflect wrote, and what it kept."""
+    done = [name.replace("_", " ") for name in outcome.filled] + (["a few lines"] if outcome.appended else [])
+    kept = ", ".join(name.replace("_", " ") for name in outcome.kept)
+    message = f"Added {', '.join(done)} to {outcome.path}." if done else f"Nothing to add to {outcome.path}."
+    console().print(message + (f" Kept what was already there: {kept}." if kept else ""), highlight=False)
 
 
 @cli.command("init")

@@ -35,7 +35,7 @@ SCALAR_KEYS: dict[str, type | tuple[type, ...]] = {
     "permalink": str,
 }
 #: Tables that later stages read (vocabulary additions, publish targets, privacy).
-SECTION_KEYS = ("vocabulary", "publish", "privacy", "serve", "build")
+SECTION_KEYS = ("vocabulary", "publish", "privacy", "serve", "build", *("signals", "prompts"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date
 import types
 import typing
 from collections import defaultdict
@@ -16,6 +17,10 @@ from generator.build import BuildResult, read_inputs, render_all, shared_context
 from generator.pipeline.pages import Pagination, plan_pages
 from generator.pipeline.site import Site, build_site
 from generator.pipeline.timeline import Timeline
+from generator.pipeline.insights import Insights
+from generator.pipeline.on_this_day import Today
+from generator.pipeline.signals import Signal
+from generator.pipeline.year_review import YearReview
 from generator.config import load_config
 from generator.pipeline.themes import SHIPPED_THEMES, load_theme, make_environment, render_page
 from tests.conftest import REPO
@@ -58,7 +63,7 @@ def received() -> dict[str, set[str]]:
         assert inputs is not None, result.problems
         rendered = render_all(inputs.entries, audience, inputs.config)
         site = build_site(inputs.entries, rendered, audience, inputs.config, inputs.vocabulary)
-        for planned in plan_pages(site)[0]:
+        for planned in plan_pages(site, date(2026, 7, 20))[0]:
             render_page(env, planned, shared_context(site, inputs))
     return seen
 
@@ -91,7 +96,7 @@ def test_no_documented_variable_is_stale(received: dict[str, set[str]]) -> None:
 def models() -> dict[str, type]:
     """Return every dataclass a template can reach from its variables, by name."""
     found: dict[str, type] = {}
-    todo: list[Any] = [Site, Pagination, Timeline]
+    todo: list[Any] = [Site, Pagination, Timeline, Today, YearReview, Insights, Signal]
     while todo:
         hint = todo.pop()
         if dataclasses.is_dataclass(hint) and isinstance(hint, type):

@@ -130,6 +130,7 @@ def _post_texts(post: Post) -> Iterator[str]:
     yield " ".join(f"{c.name} {c.slug}" for c in post.emotions)
     yield " ".join(f"{t.name} {t.slug}" for t in post.tags)
     yield " ".join(a.name for a in post.assets)
+    yield " ".join((post.body_scan, *post.thoughts))
 
 
 def fixed_texts(vocabulary: Vocabulary) -> Iterator[str]:
@@ -257,13 +258,16 @@ def _private_entry(collector: _Collector, entry: Entry, cfg: SiteConfig, vocabul
     """
     source = entry.rel
     collector.add_name(entry.title, source, "the title")
-    for text, what in ((entry.body, "the text"), (entry.intention, "the intention"), (entry.summary, "the summary")):
+    for text, what in ((entry.body, "the text"), (entry.intention, "the intention"), (entry.summary, "the summary"),
+                       (entry.body_scan, "the body scan")):
         collector.add_text(text, source, what, MIN_BODY_WORD)
     url = url_of(entry, cfg)
     url_tokens = tuple(tokens(url))
     if f" {' '.join(url_tokens)} " not in public_url_words:
         collector.add(url_tokens, source, "the URL", require_private=False)
     collector.paths[output_path(url).rsplit("/", 1)[0] + "/"] = Needle(tuple(tokens(url)), source, "the URL")
+    for thought in entry.thoughts:
+        collector.add_name(thought, source, "a thought label")
     for kind, names in (("emotions", entry.emotions), ("tags", entry.tags)):
         for name in names:
             collector.add_name(name, source, f"the {kind[:-1]}")

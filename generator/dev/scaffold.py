@@ -85,6 +85,7 @@ def create_site(directory: Path, title: str) -> list[Problem]:
     (directory / "site.toml").write_text(SITE_TEMPLATE.format(title=toml_string(title)), "utf-8")
     (directory / "content" / "2026-01-01-first-steps.md").write_text(FIRST_ENTRY, "utf-8")
     (directory / "content" / "pages" / "about.md").write_text(ABOUT_PAGE, "utf-8")
+    (directory / "content" / "pages" / "help.md").write_text(HELP_PAGE, "utf-8")
     (directory / ".gitignore").write_text("/output/\n/.footfall-cache/\n", "utf-8")
     return []
 
@@ -106,3 +107,26 @@ def create_entry(root: Path, title: str, intention: str, *, now: datetime) -> tu
     with path.open("x", encoding="utf-8") as handle:
         handle.write(text)
     return path, []
+
+
+# The page the journal's gentle notes link to (docs/reflection.md); `init` writes it for the writer to adapt.
+HELP_PAGE = """---
+title: When running isn't enough
+slug: help
+visibility: private
+---
+Running can carry a lot, but it is not meant to carry everything. If your runs have become the only
+time you feel okay, if a low mood stays for weeks, if you keep running on an injury, or if resting
+fills you with guilt, it may be time to talk to someone.
+
+- **If you are in danger or might harm yourself, call your local emergency number now.**
+- Talk to someone you trust: a friend, a family member, a running partner.
+- See your doctor or a mental health professional; they can help you find the right support.
+- A crisis line can listen at any hour, for free and without judging.
+
+<!-- Adapt this line to your country: the name and number of a crisis line near you. -->
+In my country, the crisis line is: *(write its name and number here)*.
+
+The notes on the Insights page of this journal are patterns in what you wrote, never a diagnosis.
+Asking for help is a strong thing to do.
+"""

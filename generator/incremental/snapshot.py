@@ -23,6 +23,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +78,10 @@ class Snapshot:
             return None
         return {**self.shapes, **shapes}
 
-    def patched(self, records: Mapping[str, EntryRecord],
-                config: SiteConfig) -> tuple[Site, list[PlannedPage], list[Problem]]:
-        """Return the model with each record's body in its post, its pages planned again, and the build's problems.
+    def patched(self, records: Mapping[str, EntryRecord], config: SiteConfig,
+                today: date | None = None) -> tuple[Site, list[PlannedPage], list[Problem]]:
+        """Return the model with each record's body in its post, its pages planned again (on the build date
+        given), and the build's problems.
 
         The model is read back from its stored form, the new bodies put in as each post is made: a
         new Site, whose posts are new values (nothing made for the old model is taken for the new).
@@ -104,7 +106,7 @@ class Snapshot:
             if not isinstance(site, Site):
                 raise GraphError("the stored model is not a site")
             try:
-                planned, plan_problems = plan_pages(site)
+                planned, plan_problems = plan_pages(site, today)
             except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:  # values of the wrong kind
                 raise GraphError(f"the stored model cannot be planned ({exc})") from exc
         return site, planned, [*self.problems(records), *plan_problems]

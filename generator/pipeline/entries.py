@@ -20,7 +20,7 @@ from generator.errors import Problem, error, warning
 from generator.urls import SLUG_PATTERN, slugify
 
 KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", "mood_before",
-              "mood_after", "tags", "visibility", "slug", "summary")
+              "mood_after", "tags", "visibility", "slug", "summary", *("body_scan", "thoughts"))
 PAGES_DIR = "pages"
 
 
@@ -46,6 +46,8 @@ class Entry:
     body: str  # Markdown body (title heading removed when it became the title)
     body_line: int  # 1-based file line where the body starts
     emotions_line: int = 2  # 1-based file line of the `emotions:` key, for messages about them
+    body_scan: str = ""  # the body scan: a few words on how the body felt
+    thoughts: tuple[str, ...] = ()  # thought labels, e.g. ("worry", "planning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,10 +273,36 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
         tags=fields.words("tags"), visibility=visibility, slug=slug,
         summary=fields.text("summary"), body=body, body_line=body_line,
         emotions_line=lines.get("emotions", 2),
+        body_scan=_body_scan(fields), thoughts=_thoughts(fields),
     )
     if any(p.is_error for p in fields.problems):
         return None, fields.problems
     return entry, fields.problems
+
+
+BODY_SCAN_LONGEST = 300  # characters: a body scan is a few words, not a passage
+THOUGHT_LONGEST = 40  # characters of one thought label
+
+
+def _body_scan(fields: _Fields) -> str:
+    """Return the body scan (one line of text); warn when it reads like a passage rather than a few words."""
+    text = " ".join(fields.text("body_scan").split())
+    if len(text) > BODY_SCAN_LONGEST:
+        fields.problems.append(warning(fields.path, fields.lines.get("body_scan", 2),
+                                       f"`body_scan` is {len(text)} characters long",
+                                       "keep it to a few words; write the rest in the body"))
+    return text
+
+
+def _thoughts(fields: _Fields) -> tuple[str, ...]:
+    """Return the thought labels (a list of short words), lower-cased; warn about one that is a sentence."""
+    labels = tuple(dict.fromkeys(label.lower() for label in fields.words("thoughts")))
+    for label in labels:
+        if len(label) > THOUGHT_LONGEST:
+            fields.problems.append(warning(fields.path, fields.lines.get("thoughts", 2),
+                                           f"the thought label {label[:THOUGHT_LONGEST]!r}… is long",
+                                           "a label is a word or two, like `worry` or `planning`"))
+    return labels
 
 
 def _read_date(fields: _Fields, cfg: SiteConfig, *, required: bool) -> datetime | None:

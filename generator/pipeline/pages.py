@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from generator.pipeline import charts
@@ -35,12 +36,20 @@ class PlannedPage:
     context: dict[str, Any]  # what the template receives (besides `site` and `page_url`)
 
 
-def plan_pages(site: Site) -> tuple[list[PlannedPage], list[Problem]]:
-    """Return every page of the site, and an error for any two pages claiming one path."""
+def plan_pages(site: Site, today: date | None = None) -> tuple[list[PlannedPage], list[Problem]]:
+    """Return every page of the site, and an error for any two pages claiming one path.
+
+    `today`, the build date in the site's time zone, is what the journal's home and insights show
+    of it; without one they show nothing that depends on the date.
+    """
+    from generator.pipeline.reflection_pages import home_context, plan_reflection
+
     with paused_gc():
-        planned = [*_home(site), *_posts(site), *_tags(site), *_emotions(site), _timeline(site), _archive(site),
-                   _search(site), _not_found(site)]
-    return planned, _collisions(planned)
+        planned = [*_home(site, home_context(site, today)), *_posts(site), *_tags(site), *_emotions(site),
+                   _timeline(site), _archive(site), _search(site), _not_found(site)]
+        reflection, problems = plan_reflection(site, today)
+        planned.extend(reflection)
+    return planned, [*problems, *_collisions(planned)]
 
 
 def page(url: str, template: str, title: str, **context: Any) -> PlannedPage:
@@ -60,12 +69,13 @@ def paginate(posts: Sequence[Post], per_page: int, base: str) -> Iterator[tuple[
         ), chunk
 
 
-def _home(site: Site) -> Iterator[PlannedPage]:
-    """Plan the paginated home page."""
+def _home(site: Site, first: dict[str, Any]) -> Iterator[PlannedPage]:
+    """Plan the paginated home page; `first` is what its first page adds (the journal's view of the day)."""
     for pagination, chunk in paginate(site.listed, site.config.per_page, "/"):
         title = "Home" if pagination.number == 1 else f"Page {pagination.number}"
+        extra = first if pagination.number == 1 else {}
         yield page(paginated("/", pagination.number), "index.html", title,
-                   posts=chunk, pagination=pagination)
+                   posts=chunk, pagination=pagination, **extra)
 
 
 def _posts(site: Site) -> Iterator[PlannedPage]:

@@ -81,6 +81,8 @@ class Post:
     html: str  # rendered body for this audience
     words: int  # words in the body
     assets: tuple[Asset, ...]  # images to copy beside the page
+    body_scan: str = ""  # the body scan, a few words
+    thoughts: tuple[str, ...] = ()  # thought labels
     previous: Link | None = None  # the older listed neighbour
     next: Link | None = None  # the newer listed neighbour
 
@@ -166,7 +168,7 @@ def url_of(entry: Entry, cfg: SiteConfig) -> str:
 def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Problem]:
     """Return an error for every entry whose URL another entry already claims."""
     claimed: dict[str, Entry] = {}
-    reserved = {"/emotions/", "/tags/", "/archive/", "/timeline/", "/page/"}
+    reserved = {"/emotions/", "/tags/", "/archive/", "/timeline/", "/page/", *("/insights/", "/year/")}
     problems: list[Problem] = []
     for entry in sorted(entries, key=lambda e: e.rel):
         url = url_of(entry, cfg)
@@ -299,7 +301,8 @@ def _post(entry: Entry, rendered: Rendered, audience: Audience, cfg: SiteConfig,
         units.format_distance(entry.distance_m, cfg.units) if entry.distance_m else "",
         units.format_duration(entry.duration_s) if entry.duration_s else "",
         units.format_pace(pace, cfg.units), entry.intention, chips, entry.mood_before, entry.mood_after, tags,
-        rendered.summary, rendered.html, rendered.words, rendered.assets, previous, next_,
+        rendered.summary, rendered.html, rendered.words, rendered.assets, entry.body_scan, entry.thoughts,
+        previous, next_,
     )
 
 
