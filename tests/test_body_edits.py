@@ -357,11 +357,12 @@ def _home_ordered_by_words(real):  # type: ignore[no-untyped-def]
     """Return a home planner whose first page lists the runs with the most words first (an order made from bodies)."""
     from generator.pipeline.pages import page
 
-    def planner(site):  # type: ignore[no-untyped-def]
-        for item in real(site):
+    def planner(site, *args):  # type: ignore[no-untyped-def]
+        for item in real(site, *args):
             if item.url == "/":
                 chunk = tuple(sorted(site.listed, key=lambda post: (-post.words, post.key))[:5])
-                yield page(item.url, item.template, "Home", posts=chunk, pagination=item.context["pagination"])
+                rest = {k: v for k, v in item.context.items() if k not in ("title", "posts")}
+                yield page(item.url, item.template, "Home", posts=chunk, **rest)
             else:
                 yield item
 
