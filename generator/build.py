@@ -36,6 +36,7 @@ from generator.outputs.search import SearchIndexFailed, index_problem
 from generator.pipeline.markdown import Audience, Rendered, render_entry
 from generator.deploy.output import Staging, UnsafePath
 from generator.pipeline.pages import PlannedPage, plan_pages
+from generator.pipeline.routes import route_stage
 from generator.incremental.parallel import fork_map, indexed_map
 from generator.incremental.records import EntryRecord, decode_problem, encode_problem
 from generator.incremental.graph import GraphError
@@ -131,6 +132,7 @@ def check(root: Path) -> BuildResult:
     if inputs is not None:
         for entry in inputs.entries:
             result.problems.extend(render_entry(entry, "journal").problems)
+        result.problems.extend(route_stage(inputs.entries, "journal", inputs.config)[2])
         result.entries = len(inputs.entries)
     return result
 
@@ -150,8 +152,11 @@ def make_model(inputs: Inputs, audience: Audience, result: BuildResult) -> Site:
             result.problems.extend(item.problems)
     if audience == "public":
         rendered = public_images(inputs.entries, rendered, cfg, result)
+    with result.timed("routes"):
+        entries, routes, problems = route_stage(inputs.entries, audience, cfg)
+        result.problems.extend(problems)
     with result.timed("site"):
-        return build_site(inputs.entries, rendered, audience, cfg, inputs.vocabulary)
+        return build_site(entries, rendered, audience, cfg, inputs.vocabulary, routes)
 
 
 def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], cfg: SiteConfig,
@@ -392,8 +397,11 @@ class Builder:
             result.problems.extend(item.problems)
         if self.audience == "public":
             visible = public_images(entries, visible, cfg, result)
+        with result.timed("routes"):
+            entries, routes, problems = route_stage(entries, self.audience, cfg)
+            result.problems.extend(problems)
         with result.timed("site"):
-            site = build_site(entries, visible, self.audience, cfg, vocabulary)
+            site = build_site(entries, visible, self.audience, cfg, vocabulary, routes)
             planned, problems = plan_pages(site, self._day)
             result.problems.extend(problems)
             result.entries, result.pages = len(site.posts), len(planned)
@@ -757,6 +765,15 @@ def entry_assets(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iter
             yield f"{folder}/{asset.name}", asset.source
 
 
+def route_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
+    """Yield each run's recording beside its page: the journal's only (the public build never holds one)."""
+    if site.audience != "journal":
+        return
+    for post in site.posts:
+        if post.route is not None and post.route.source is not None:
+            yield f"{output_path(post.url).rsplit('/', 1)[0]}/{post.route.recording}", post.route.source
+
+
 def crawler_files(site: Site, planned: list[PlannedPage], inputs: Inputs) -> Iterator[tuple[str, bytes | Path]]:
     """Yield robots.txt and, for the public build, the sitemap."""
     yield "robots.txt", feeds.robots_txt(site)
@@ -795,7 +812,7 @@ Producer = Callable[[Site, list[PlannedPage], Inputs], Iterable[tuple[str, bytes
 
 #: Each producer yields (output path, bytes or a source file to copy). Add new kinds of file here.
 FILE_PRODUCERS: tuple[Producer, ...] = (
-    theme_static, entry_assets, crawler_files, timeline_data, feed_files, card_files,
+    theme_static, entry_assets, route_files, crawler_files, timeline_data, feed_files, card_files,
 )
 
 #: The producers run while the workers render the pages: all but the cards, which have workers of their own.

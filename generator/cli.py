@@ -429,6 +429,12 @@ def init_command(directory: Path, title: str) -> None:
     console().print(f"Next: cd {directory} && footfall new \"My first run\"")
 
 
+from generator.route_commands import import_command, route_command  # noqa: E402 - they use the helpers above
+
+cli.add_command(import_command)
+cli.add_command(route_command)
+
+
 def main() -> NoReturn:
     """Run the CLI, then leave at once.
 

@@ -399,7 +399,9 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
     files = [(relpath, path) for relpath, path in files
              if not search.is_runtime_file(relpath, path.read_bytes() if relpath.startswith(search.BUNDLE + "/") else b"",
                                            language)]
-    return leak_problems(scan(files, needles), output)
+    from generator.outputs.route_needles import coordinate_problems  # recorded routes' coordinates, in any format
+
+    return leak_problems(scan(files, needles), output) + coordinate_problems(files, output, site.config, file_text)
 
 
 def public_words(site: Site, vocabulary: Vocabulary, theme: Theme, config_path: Path) -> frozenset[str]:

@@ -86,7 +86,7 @@ def create_site(directory: Path, title: str) -> list[Problem]:
     (directory / "content" / "2026-01-01-first-steps.md").write_text(FIRST_ENTRY, "utf-8")
     (directory / "content" / "pages" / "about.md").write_text(ABOUT_PAGE, "utf-8")
     (directory / "content" / "pages" / "help.md").write_text(HELP_PAGE, "utf-8")
-    (directory / ".gitignore").write_text("/output/\n/.footfall-cache/\n", "utf-8")
+    (directory / ".gitignore").write_text("/output/\n/.footfall-cache/\n/.footfall/\n", "utf-8")
     return []
 
 

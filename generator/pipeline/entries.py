@@ -15,12 +15,13 @@ import yaml
 
 from generator import units
 from generator.pipeline.front_matter import QuickLoader
+from generator.pipeline.route_fields import ROUTE_KEYS, route_fields
 from generator.config import VISIBILITIES, SiteConfig, closest
 from generator.errors import Problem, error, warning
 from generator.urls import SLUG_PATTERN, slugify
 
 KNOWN_KEYS = ("title", "date", "distance", "duration", "intention", "emotions", "mood_before",
-              "mood_after", "tags", "visibility", "slug", "summary", *("body_scan", "thoughts"))
+              "mood_after", "tags", "visibility", "slug", "summary", *("body_scan", "thoughts"), *ROUTE_KEYS)
 PAGES_DIR = "pages"
 
 
@@ -48,6 +49,12 @@ class Entry:
     emotions_line: int = 2  # 1-based file line of the `emotions:` key, for messages about them
     body_scan: str = ""  # the body scan: a few words on how the body felt
     thoughts: tuple[str, ...] = ()  # thought labels, e.g. ("worry", "planning")
+    route: str = ""  # the recording, relative to the entry's folder; "" for none
+    route_visibility: str = "public"  # "private" keeps the map out of the public story
+    elapsed_s: int | None = None  # seconds from start to finish, pauses included
+    elevation_gain_m: float | None = None  # metres climbed
+    avg_heart_rate: int | None = None  # beats per minute
+    route_line: int = 2  # 1-based file line of the `route:` key
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +281,7 @@ def _validate(meta: Mapping[str, Any], body: str, body_line: int, lines: dict[st
         summary=fields.text("summary"), body=body, body_line=body_line,
         emotions_line=lines.get("emotions", 2),
         body_scan=_body_scan(fields), thoughts=_thoughts(fields),
+        **route_fields(fields), route_line=lines.get("route", 2),
     )
     if any(p.is_error for p in fields.problems):
         return None, fields.problems

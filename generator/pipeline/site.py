@@ -10,7 +10,7 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from generator.pipeline.emotions import EmotionFacts, FamilyGroup, emotion_facts
 from generator.pipeline.entries import Entry
 from generator.errors import Problem, error
 from generator.pipeline.markdown import Asset, Audience, Rendered
+from generator.pipeline.route_view import RouteView
 from generator.urls import entry_url, page_url, slugify
 from generator.vocabulary import Emotion, Family, Vocabulary
 
@@ -85,6 +86,7 @@ class Post:
     thoughts: tuple[str, ...] = ()  # thought labels
     previous: Link | None = None  # the older listed neighbour
     next: Link | None = None  # the newer listed neighbour
+    route: RouteView | None = None  # the run's recording as this build shows it (pipeline/routes.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,14 +204,14 @@ def paused_gc() -> Iterator[None]:
 
 
 def build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
-               cfg: SiteConfig, vocabulary: Vocabulary) -> Site:
+               cfg: SiteConfig, vocabulary: Vocabulary, routes: Mapping[str, RouteView] | None = None) -> Site:
     """Return the site model for one audience; the only place entries are filtered."""
     with paused_gc():
-        return _build_site(entries, rendered, audience, cfg, vocabulary)
+        return _build_site(entries, rendered, audience, cfg, vocabulary, routes or {})
 
 
 def _build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
-                cfg: SiteConfig, vocabulary: Vocabulary) -> Site:
+                cfg: SiteConfig, vocabulary: Vocabulary, routes: Mapping[str, RouteView]) -> Site:
     """Return the site model for one audience (the body of build_site)."""
     visible = [e for e in entries if is_visible(e, audience)]
     runs = sorted((e for e in visible if not e.is_page), key=_newest_first)
@@ -221,6 +223,7 @@ def _build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audi
     chips, tags = _Chips(emotion_pages), _Tags(_tag_names(listed_runs))
     posts = tuple(_post(e, rendered[e.rel], audience, cfg, urls[e.rel], chips.of(normalised[e.rel]), tags.of(e.tags),
                         *links.get(e.rel, (None, None))) for e in runs)
+    posts = tuple(replace(p, route=routes[p.key]) if p.key in routes else p for p in posts)
     listed = tuple(p for p in posts if p.listed)
     pages = tuple(sorted((_post(e, rendered[e.rel], audience, cfg, urls[e.rel], (), _Tags({}).of(e.tags))
                           for e in visible if e.is_page), key=lambda p: p.title.casefold()))

@@ -1,0 +1,116 @@
+"""What the privacy audit looks for besides private text: the coordinates of every recording.
+
+Every recording under content/ (whether an entry names it or not) and every privacy zone's place
+is learnt; the public output is then searched for decimal degrees at 3 to 7 places, rounded or cut
+short, with either sign convention (-9.1394 or 9.1394 W). A number in the output counts as a
+coordinate when it lies within one unit of its last place of any recorded latitude or longitude.
+The theme's static files are not searched: Footfall never writes a coordinate there.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.errors import Problem, error
+from generator.pipeline.route_privacy import read_privacy
+from generator.recordings.model import RecordingError
+from generator.recordings.cache import route_activity
+from generator.recordings.read import kind_of
+
+PLACES = range(3, 8)  # decimal places searched for
+_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{3,})")
+SKIPPED_FOLDERS = ("static/",)
+
+
+def recordings_under(content_dir: Path) -> list[Path]:
+    """Return every recording file under content/, in a stable order."""
+    return sorted(p for p in content_dir.rglob("*") if p.is_file() and kind_of(p.name))
+
+
+def recording_coordinates(recordings: Iterable[Path], cache_dir: Path | None) -> list[float]:
+    """Return the absolute latitudes and longitudes of every point of the recordings (unreadable ones give none)."""
+    values: list[float] = []
+    for path in recordings:
+        try:
+            activity = route_activity(path, cache_dir)
+        except RecordingError:
+            continue
+        for point in activity.points:
+            if point.lat is not None and point.lon is not None:
+                values.extend((abs(point.lat), abs(point.lon)))
+    return values
+
+
+def needle_strings(values: Iterable[float], places: Iterable[int] = PLACES) -> frozenset[str]:
+    """Return each coordinate written at each number of places, rounded and cut short, with and without a minus."""
+    found: set[str] = set()
+    for value in values:
+        for count in places:
+            rounded = f"{abs(value):.{count}f}"
+            whole, _, decimals = f"{abs(value):.12f}".partition(".")
+            for text in (rounded, f"{whole}.{decimals[:count]}"):
+                found.update((text, "-" + text))
+    return frozenset(found)
+
+
+class CoordinateSearch:
+    """Finds numbers that are a recorded coordinate at 3 to 7 places, in any text."""
+
+    def __init__(self, values: Iterable[float]) -> None:
+        self.values = array("d", sorted(set(abs(v) for v in values)))
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def found(self, text: str) -> list[str]:
+        """Return the numbers in a text that are recorded coordinates."""
+        hits = []
+        for match in _DECIMAL.finditer(text):
+            whole, decimals = match.groups()
+            if self._near(whole, decimals):
+                hits.append(match.group(0))
+        return hits
+
+    def _near(self, whole: str, decimals: str) -> bool:
+        """Return True when the number, cut to any of 3..7 places, is within its last place of a coordinate."""
+        for count in PLACES:
+            if len(decimals) < count:
+                break
+            value, unit = float(f"{whole}.{decimals[:count]}"), 10.0 ** -count
+            index = bisect_left(self.values, value - unit)
+            if index < len(self.values) and self.values[index] <= value + unit:
+                return True
+        return False
+
+
+def site_search(cfg: SiteConfig) -> CoordinateSearch:
+    """Return the search for every recording's and every zone's coordinates of a site."""
+    values = recording_coordinates(recordings_under(cfg.content_dir), cfg.cache_dir / "recordings")
+    (_, zones), _ = read_privacy(cfg)
+    for zone in zones:
+        values.extend((abs(zone.lat), abs(zone.lon)))
+    return CoordinateSearch(values)
+
+
+def coordinate_problems(files: Sequence[tuple[str, Path]], output: Path, cfg: SiteConfig,
+                        text_of: object) -> list[Problem]:
+    """Return a problem for every public file that holds a recorded coordinate (`text_of(data, relpath)` reads it)."""
+    search = site_search(cfg)
+    if not search:
+        return []
+    problems = []
+    for relpath, path in files:
+        if relpath.startswith(SKIPPED_FOLDERS):
+            continue
+        hits = search.found(text_of(path.read_bytes(), relpath))  # type: ignore[operator]
+        if hits:
+            problems.append(error(output / relpath, None, f"privacy audit: the file holds {hits[0]}, a coordinate "
+                                  "of a recorded route or a privacy zone",
+                                  "a route map must use the drawing's own units; if a story's text holds it, "
+                                  "take it out"))
+    return problems

@@ -1,0 +1,1 @@
+"""Read run recordings from watches and phones (GPX, TCX, FIT, gzipped or not) into one plain model."""
