@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.build import build
+from generator.incremental.builder import build
 from generator.pipeline import entries
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from generator.cli import EXIT_PROBLEMS, console, escape, show_problems, site_option
+from generator.terminal import EXIT_PROBLEMS, console, escape, show_problems, site_option
 from generator.config import load_config
 from generator.errors import Problem, error
 from generator.recordings.model import HIKE, WALK

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildResult, build, make_model, read_inputs
+from generator.incremental.builder import build
+from generator.pipeline.inputs import make_model, read_inputs
+from generator.pipeline.result import BuildResult
 from generator.incremental.changes import BODY_FIELDS
 from generator.errors import Problem
 from generator.pipeline.site import Post
@@ -300,7 +302,7 @@ def tmp_path_copy(root: Path, scratch: Path) -> Path:
 
 
 def test_a_builder_kept_in_memory_patches_its_own_model(site: AgedSite, tmp_path: Path) -> None:
-    from generator.build import Builder
+    from generator.incremental.builder import Builder
 
     journal = Builder(site.root, "journal")  # as `footfall serve` keeps it
     site.replace("content/runs/r05.md", "title: Run 05", "title: Renamed run")

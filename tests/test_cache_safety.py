@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.build import build
+from generator.incremental.builder import build
 from generator.incremental import snapshot as snapshots
 from generator.incremental.scan import code_stamp
 from tests.conftest import SITE_TOML, entry, snapshot
@@ -135,7 +135,8 @@ def test_a_damaged_snapshot_is_a_warning_and_a_full_rebuild(tmp_path: Path, dama
 
 
 def test_the_stored_model_reads_back_equal_with_its_sharing(tmp_path: Path) -> None:
-    from generator.build import BuildResult, make_model, read_inputs
+    from generator.pipeline.inputs import make_model, read_inputs
+    from generator.pipeline.result import BuildResult
     from generator.incremental.graph import decode, encode_all
 
     site_root = tmp_path / "site"

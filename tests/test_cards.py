@@ -11,15 +11,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont
 
-from generator.outputs import cards
+from generator.outputs import card_store, cards
+from generator.outputs.card_store import card_key, render_cards
 from generator.outputs.cards import (
     CardSpec,
     CardStyle,
     Chip,
-    card_key,
     draw_card,
     load_card_style,
-    render_cards,
 )
 
 THEME = Path(__file__).resolve().parents[1] / "themes" / "default"
@@ -257,7 +256,7 @@ def test_without_worker_processes_cards_are_drawn_serially(
     def no_processes(*args: object, **kwargs: object) -> None:
         raise PermissionError("no semaphores here")
 
-    monkeypatch.setattr(cards, "ProcessPoolExecutor", no_processes)
+    monkeypatch.setattr(card_store, "ProcessPoolExecutor", no_processes)
     assert render_cards(specs, style, None, workers=2) == serial
 
 

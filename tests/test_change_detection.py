@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import Builder, build
+from generator.incremental.builder import Builder, build
 from tests.conftest import SITE_TOML, entry, snapshot
 
 AUDIENCES = ("journal", "public")

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from generator.build import Builder, build
+from generator.incremental.builder import Builder, build
 from generator.cli import ProgressBar
 from generator.incremental.readlog import ReadLog, resolve
 from generator.pipeline.entries import SourceFile, discover
@@ -371,7 +371,7 @@ def test_an_entry_gone_before_it_is_read_is_an_error_naming_it(make_site, monkey
     def discover_with_a_ghost(folder: Path) -> list[SourceFile]:
         return [*discover(folder), SourceFile(folder / "gone.md", "gone.md")]
 
-    monkeypatch.setattr("generator.build.discover", discover_with_a_ghost)
+    monkeypatch.setattr("generator.incremental.builder.discover", discover_with_a_ghost)
     result = Builder(site, "journal").build()
     assert [(p.path.name, p.message) for p in result.problems if p.path is not None and p.path.name == "gone.md"] == \
         [("gone.md", "cannot read the file: No such file or directory")]

@@ -9,7 +9,7 @@ import pytest
 
 from generator.incremental import parallel
 from generator.incremental import snapshot as snapshots
-from generator.build import build
+from generator.incremental.builder import build
 from tests.conftest import entry, snapshot
 
 EMOTIONS = ("calm", "tired", "joy", "hopeful")

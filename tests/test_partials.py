@@ -11,7 +11,9 @@ import pytest
 from markupsafe import Markup
 
 from generator.incremental import partials
-from generator.build import BuildResult, make_model, read_inputs, render_one, shared_context
+from generator.incremental.page_staging import render_one
+from generator.pipeline.inputs import make_model, read_inputs, shared_context
+from generator.pipeline.result import BuildResult
 from generator.incremental.template_digests import TemplateDigests
 from generator.incremental.page_digests import PageDigests
 from generator.pipeline.markdown import Audience
@@ -54,7 +56,7 @@ def render_everything(root: Path, audience: Audience) -> dict[str, tuple[str, by
     site = make_model(inputs, audience, result)
     planned, problems = plan_pages(site)
     assert not problems
-    env = make_environment(inputs.theme, inputs.config, inputs.static)
+    env = make_environment(inputs.theme, inputs.config, inputs.static, kind=partials.FootfallEnvironment)
     shared = shared_context(site, inputs)
     digests = PageDigests(TemplateDigests(env), shared, "key")
     pages: dict[str, tuple[str, bytes, frozenset[str]]] = {}
@@ -137,7 +139,7 @@ def test_used_names_cover_what_a_partial_imports(make_site: Callable[..., Path])
     result = BuildResult("journal")
     inputs = read_inputs(root, result)
     assert inputs is not None
-    env = make_environment(inputs.theme, inputs.config, inputs.static)
+    env = make_environment(inputs.theme, inputs.config, inputs.static, kind=partials.FootfallEnvironment)
     assert partials.used_names(env, "partials/entry_card.html") == ("page_url", "post", "shade", "site", "term")
     assert partials.used_names(env, "partials/other.html") is None, "a computed template name cannot be followed"
 
@@ -147,7 +149,7 @@ def test_one_environment_never_shows_a_card_of_another_build(make_site: Callable
     result = BuildResult("journal")
     inputs = read_inputs(root, result)
     assert inputs is not None
-    env = make_environment(inputs.theme, inputs.config, inputs.static)
+    env = make_environment(inputs.theme, inputs.config, inputs.static, kind=partials.FootfallEnvironment)
     pages: dict[str, dict[str, bytes]] = {}
     for audience in ("journal", "public", "journal"):
         site = make_model(inputs, audience, result)
@@ -165,7 +167,7 @@ def test_one_environment_never_shows_a_card_of_another_build(make_site: Callable
 
 def test_a_title_holding_the_link_marker_is_shown_as_written(make_site: Callable[..., Path],
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    marker = partials.LinkStart.MARKER
+    marker = partials.MarkerLinks.MARKER
     escaped = marker.replace("\x00", "\\0").replace("\x01", "\\x01")  # as YAML escapes in a quoted title
     files = journal(12)
     files["content/run-00.md"] = entry(f'title: "Odd {escaped} name"\ndate: 2025-01-01\nvisibility: public\n'

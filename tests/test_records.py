@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.incremental.builder import build
 from generator.pipeline.charts import element
 from generator.config import load_config
 from generator.pipeline.entries import SourceFile, discover

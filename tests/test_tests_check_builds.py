@@ -66,7 +66,7 @@ def test_every_build_and_command_in_the_tests_has_its_outcome_checked() -> None:
 
 def test_the_check_finds_a_build_left_unchecked(tmp_path: Path) -> None:
     sample = tmp_path / "test_sample.py"
-    sample.write_text("from generator.build import build\n\n"
+    sample.write_text("from generator.incremental.builder import build\n\n"
                       "def test_a(run_cli, site):\n    run_cli('build', '--site', str(site))\n"
                       "    result = build(site, 'public')\n    print(result)\n\n"
                       "def test_b(run_cli, site):\n    shown = run_cli('build')\n    assert shown.exit_code == 0\n"

@@ -13,7 +13,8 @@ from typing import Any
 import jinja2
 import pytest
 
-from generator.build import BuildResult, read_inputs, render_all, shared_context
+from generator.pipeline.inputs import read_inputs, render_all, shared_context
+from generator.pipeline.result import BuildResult
 from generator.pipeline.pages import Pagination, plan_pages
 from generator.pipeline.site import Site, build_site
 from generator.pipeline.timeline import Timeline

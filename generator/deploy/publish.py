@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build import BuildResult, make_model, output_dir, read_inputs
+from generator.pipeline.inputs import make_model, output_dir, read_inputs
+from generator.pipeline.result import BuildResult
 from generator.config import SiteConfig, load_config
 from generator.deploy import audit, git_branch
 from generator.deploy.folder import Change, FolderRefused, apply_sync, check_folder, plan_sync

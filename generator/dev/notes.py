@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.build import BuildResult, build_date, make_model, read_inputs
+from generator.pipeline.inputs import build_date, make_model, read_inputs
+from generator.pipeline.result import BuildResult
 from generator.errors import Problem, has_errors
 from generator.pipeline.signals import NOT_A_DIAGNOSIS, Signal, find_signals, load_thresholds
 

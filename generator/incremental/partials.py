@@ -25,6 +25,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from generator.incremental.readlog import ReadLog, log_of, path_of, real_value
+from generator.pipeline.links import LINKS
+from generator.pipeline.themes import ThemeEnvironment, ThemeTemplate
 
 #: Partials rendered once per set of values they use (and per page depth), then reused.
 REUSED_PARTIALS = frozenset({"partials/entry_card.html"})
@@ -35,19 +37,22 @@ Key = tuple[Any, ...]
 DEEP = "deep"  # where relative links start on any page below the top folder
 
 
-class LinkStart:
-    """Where relative links start while a reused partial renders for every depth: a marker, or None.
+class MarkerLinks:
+    """The links of a reused partial rendered for every depth: a marker where the page's link start goes.
 
-    `relative_url` writes the marker instead of "../" repeated, and counts how often it did, so
-    that a marker the page's own text happened to hold is never mistaken for one.
+    It counts the markers it wrote, so that a marker the page's own text happened to hold is never
+    mistaken for one. Each reused partial has its own, handed to the render in the context.
     """
 
     MARKER = "\x00\x01link-start\x01\x00"
-    marker: str | None = None
-    written = 0
 
+    def __init__(self) -> None:
+        self.written = 0  # markers written since the partial's render began
 
-LINK_START = LinkStart()
+    def to(self, url: str) -> str:
+        """Return the marker followed by the URL's path from the site root."""
+        self.written += 1
+        return self.MARKER + url.lstrip("/")
 
 
 def quick_escape(value: Any) -> Markup:
@@ -67,19 +72,7 @@ except ImportError:  # another MarkupSafe: templates keep its escape() (see Foot
 _new_text = str.__new__
 
 
-class FootfallEnvironment(jinja2.Environment):
-    """A Jinja environment whose templates' globals are plain dicts, set before the first template loads.
-
-    Jinja's are chain maps over the environment's globals, which every new template context (one per
-    include and import) copies key by key in Python. Footfall sets its globals once, up front.
-    """
-
-    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
-        """Return the environment's globals overlaid with a template's own, as one dict."""
-        return {**self.globals, **(d or {})}
-
-
-class FootfallTemplate(jinja2.Template):
+class FootfallTemplate(ThemeTemplate):
     """A Jinja template; the reused partials among them remember what they rendered."""
 
     @classmethod
@@ -95,6 +88,20 @@ class FootfallTemplate(jinja2.Template):
         return template
 
 
+class FootfallEnvironment(ThemeEnvironment):
+    """A Jinja environment whose templates' globals are plain dicts, set before the first template loads.
+
+    Jinja's are chain maps over the environment's globals, which every new template context (one per
+    include and import) copies key by key in Python. Footfall sets its globals once, up front.
+    """
+
+    template_class = FootfallTemplate
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """Return the environment's globals overlaid with a template's own, as one dict."""
+        return {**self.globals, **(d or {})}
+
+
 class ReusedPartial:
     """The render function of a partial that keeps its HTML and reads per key, for one site model."""
 
@@ -105,6 +112,8 @@ class ReusedPartial:
         self.reusable = True  # False when it cannot be keyed (a computed template name, exported names)
         self.site: Any = _MISSING  # the site model the kept renders belong to
         self.made: dict[Key, Made] = {}
+        self.links = MarkerLinks()  # the links of its renders for every depth
+        self.exported = False  # whether the last render exported names (a module others import from)
 
     def __call__(self, context: Context) -> Iterator[str]:
         """Yield the partial's HTML: kept from an earlier render with the same key, or rendered now."""
@@ -119,7 +128,7 @@ class ReusedPartial:
             if found is None:
                 yield from self.render(context)
                 return
-            if context.exported_vars:
+            if self.exported or context.exported_vars:
                 self.reusable = False  # a module others import from: its names must be set each time
             else:
                 self.made[key] = found
@@ -129,18 +138,17 @@ class ReusedPartial:
 
     def _render(self, context: Context, log: ReadLog | None, keep: tuple[Any, ...], *, deep: bool) -> Made | None:
         """Render the partial (with the link-start marker when deep); None when a marker cannot be told apart."""
-        outer = LINK_START.marker, LINK_START.written
+        links = self.links
         if deep:
-            LINK_START.marker, LINK_START.written = LinkStart.MARKER, 0
-        try:
-            with (log.apart() if log is not None else nullcontext(set[str]())) as reads:
-                html = jinja2.utils.concat(self.render(context))
-            markers = LINK_START.written if deep else 0
-        finally:
-            LINK_START.marker, LINK_START.written = outer[0], outer[1] + (LINK_START.written if deep else 0)
-        if html.count(LinkStart.MARKER) != markers:
+            links.written = 0
+            context = self.template.new_context({**context.get_all(), LINKS: links}, shared=True)
+        with (log.apart() if log is not None else nullcontext(set[str]())) as reads:
+            html = jinja2.utils.concat(self.render(context))
+        markers = links.written if deep else 0
+        if html.count(MarkerLinks.MARKER) != markers:
             self.reusable = False  # the page's own text holds the marker: render this partial afresh each time
             return None
+        self.exported = bool(context.exported_vars)
         return Made(html, frozenset(reads), keep, markers)
 
     def _key(self, context: Context, log: ReadLog | None) -> tuple[Key | None, tuple[Any, ...]]:
@@ -178,10 +186,11 @@ class Made(NamedTuple):
         """Return the HTML for the page being rendered: its markers replaced by where its links start."""
         if not self.markers:
             return self.html
-        if LINK_START.marker is not None:  # inside another partial rendered for every depth
-            LINK_START.written += self.markers
+        links = context.get(LINKS)
+        if isinstance(links, MarkerLinks):  # inside another partial rendered for every depth
+            links.written += self.markers
             return self.html
-        return self.html.replace(LinkStart.MARKER, "../" * (context.get("page_url").count("/") - 1))
+        return self.html.replace(MarkerLinks.MARKER, "../" * (context.get("page_url").count("/") - 1))
 
 
 def _where(context: Context) -> Any:
@@ -244,4 +253,4 @@ def used_names(env: jinja2.Environment, name: str) -> tuple[str, ...] | None:
     return tuple(sorted(names))
 
 
-__all__ = ["LINK_START", "REUSED_PARTIALS", "FootfallTemplate", "LinkStart", "ReusedPartial", "used_names"]
+__all__ = ["REUSED_PARTIALS", "FootfallEnvironment", "FootfallTemplate", "MarkerLinks", "ReusedPartial", "used_names"]

@@ -100,9 +100,9 @@ class _Reads:
     _log: ReadLog
 
     def __init__(self, value: Any, path: str, log: ReadLog) -> None:
-        object.__setattr__(self, "_value", value)
-        object.__setattr__(self, "_path", path)
-        object.__setattr__(self, "_log", log)
+        self._value = value
+        self._path = path
+        self._log = log
 
     def _whole(self) -> Any:
         """Note that the whole value was used (`path=`) and return it."""
@@ -141,7 +141,7 @@ class ObjectReads(_Reads):
 
     def __init__(self, value: Any, path: str, log: ReadLog) -> None:
         super().__init__(value, path, log)
-        object.__setattr__(self, "_kids", {})
+        self._kids = {}
 
     def __getattribute__(self, name: str) -> Any:
         """Return the attribute (a stand-in itself when it is a dataclass or tuple), noting the read.

@@ -32,8 +32,10 @@ from generator.errors import Problem, warning
 from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
 from generator.incremental.graph import GraphError, allowed_classes, decode, encode_all
 from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
-from generator.pipeline.pages import PlannedPage, plan_pages
-from generator.pipeline.site import Post, Site, paused_gc
+from generator.pipeline.pages import plan_pages
+from generator.pipeline.planned import PlannedPage
+from generator.incremental.memory import paused_gc
+from generator.pipeline.site import Post, Site
 
 FORMAT = "footfall-snapshot 2"
 FILE_NAME = "model-journal.json"

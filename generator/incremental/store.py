@@ -22,7 +22,7 @@ from generator.incremental.records import (EntryRecord, PlainRecord, Stamp, cont
 from generator.incremental.scan import file_stamp, trusted_stamp
 from generator.pipeline.entries import SourceFile
 from generator.pipeline.markdown import Audience
-from generator.pipeline.site import paused_gc
+from generator.incremental.memory import paused_gc
 
 #: From this many files to parse, the system is asked to read them all ahead (see read_ahead).
 READ_AHEAD_FROM = 200

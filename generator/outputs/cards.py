@@ -1,26 +1,16 @@
-"""Draw share cards: 1200x630 PNG images for public stories, cached by what they show."""
+"""Draw share cards: 1200x630 PNG images for public stories (card_store keeps them by what they show)."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import os
-import struct
-import tempfile
-import time
 import tomllib
-import zlib
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from itertools import repeat
 from pathlib import Path
 
-import PIL
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
+
+from generator.outputs.card_png import encode_png, png_bands
 
 CARD_VERSION = 1  # bump whenever drawing changes, so that every cached card is redrawn
 WIDTH, HEIGHT, MARGIN = 1200, 630, 80
@@ -31,8 +21,6 @@ CONTENT_TOP, CONTENT_BOTTOM, FOOTER_BASELINE = 150, 500, HEIGHT - 62
 META_CAP, META_TO_CHIPS = 22, 40  # the date line's cap height; its baseline to the chips
 MAX_CHIPS, CHIP_ROWS, CHIP_SIZE, CHIP_LABEL = 6, 2, 23, 360
 CHIP_HEIGHT, CHIP_PAD, CHIP_GAP = 46, 20, 12
-PARALLEL_ABOVE = 8  # draw in worker processes when more cards than this are missing
-BAND_ROWS = 10  # PNG rows compressed together; bands the text leaves blank are reused
 SUPERSAMPLE = 4  # shapes are drawn large and shrunk, as Pillow does not anti-alias them
 ELLIPSIS, MISSING, UNASSIGNED = "\u2026", "\u25a1", "\U000f0000"  # "…", "□", a private use
 COLOUR_KEYS = ("background", "foreground", "accent", "muted")
@@ -126,26 +114,7 @@ def _card_table(path: Path) -> dict[str, object]:
     return {key: value for key, value in table.items() if key in DEFAULT_CARD}
 
 
-def card_key(spec: CardSpec, style: CardStyle) -> str:
-    """Return a sha256 hex digest of everything that decides the card's pixels."""
-    payload = {
-        "card": CARD_VERSION,
-        "engine": _engine(),
-        "spec": asdict(spec),
-        "colours": [getattr(style, key) for key in COLOUR_KEYS],
-        "fonts": [_hash_file(str(p), _stamp(p)) for p in (style.font_regular, style.font_bold)],
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-@cache
-def _engine() -> str:
-    """Return the versions of the libraries that rasterise and encode a card."""
-    libraries = [str(features.version(name)) for name in ("freetype2", "raqm")]
-    return " ".join([PIL.__version__, zlib.ZLIB_VERSION, *libraries])
-
-
-def _stamp(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
     """Return (mtime_ns, size) of a file, or (0, -1) when it cannot be read."""
     try:
         info = path.stat()
@@ -154,18 +123,9 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (info.st_mtime_ns, info.st_size)
 
 
-@cache
-def _hash_file(path: str, stamp: tuple[int, int]) -> str:
-    """Return the sha256 hex of a file's bytes, once per version of the file (stamp)."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
-
-
 def _font(path: Path, size: int, shaped: bool = False) -> Font:
     """Return the font at path in size; shaped fonts kern and shape, but measure slowly."""
-    return _load_font(str(path), size, _stamp(path), shaped)
+    return _load_font(str(path), size, file_stamp(path), shaped)
 
 
 @cache
@@ -257,7 +217,7 @@ def _text(value: str, style: CardStyle) -> str:
     text = " ".join(value.split())
     if text.isascii():
         return text
-    face = (str(style.font_bold), _stamp(style.font_bold))
+    face = (str(style.font_bold), file_stamp(style.font_bold))
     return "".join(MISSING if _lacks(*face, char) else char for char in text)
 
 
@@ -422,112 +382,10 @@ def _backdrop(background: str, accent: str) -> Image.Image:
 
 def _png(image: Image.Image, background: str, accent: str) -> bytes:
     """Encode a card as a PNG without metadata, reusing the backdrop's compressed bands."""
-    rows, blank = _png_rows(image), _backdrop_bands(background, accent)
-    step = BAND_ROWS * (WIDTH * 3 + 1)
-    parts, run = [b"\x78\x01"], 0  # a zlib header; where the current run of changed bands starts
-    for index, start in enumerate(range(0, len(rows), step)):
-        band, packed = blank[index]
-        if rows.startswith(band, start):
-            parts += [_deflate(rows[run:start]), packed]
-            run = start + step
-    parts += [_deflate(rows[run:]), b"\x03\x00"]  # the last block, empty
-    parts.append(struct.pack(">I", zlib.adler32(rows)))
-    header = struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 2, 0, 0, 0)  # 8-bit RGB
-    chunks = _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
-
-
-def _png_rows(image: Image.Image) -> bytes:
-    """Return the image's pixel rows, each after a zero byte (PNG filter "none")."""
-    padded = image.tobytes("raw", "RGB", image.width * 3 + 1)  # each row then a zero byte
-    return b"\x00" + padded[:-1]
-
-
-def _deflate(data: bytes) -> bytes:
-    """Compress data into raw deflate blocks ending on a byte boundary, ready to be joined."""
-    if not data:
-        return b""
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH)
+    return encode_png(image, _backdrop_bands(background, accent))
 
 
 @cache
 def _backdrop_bands(background: str, accent: str) -> tuple[tuple[bytes, bytes], ...]:
-    """Return the backdrop's PNG rows in bands of BAND_ROWS, each raw and compressed."""
-    rows, step = _png_rows(_backdrop(background, accent)), BAND_ROWS * (WIDTH * 3 + 1)
-    bands = (rows[i : i + step] for i in range(0, len(rows), step))
-    return tuple((band, _deflate(band)) for band in bands)
-
-
-def _chunk(kind: bytes, body: bytes) -> bytes:
-    """Return one PNG chunk: length, type, body and checksum."""
-    checksum = zlib.crc32(body, zlib.crc32(kind))
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", checksum)
-
-
-def render_cards(
-    specs: Mapping[str, CardSpec],
-    style: CardStyle,
-    cache_dir: Path | None,
-    *,
-    workers: int | None = None,
-    drawn: dict[str, float] | None = None,
-) -> dict[str, bytes]:
-    """Return name -> PNG bytes, taking cards from cache_dir and drawing only the missing ones.
-
-    `drawn`, when given, receives how many cards were drawn ("count") and the time that took ("seconds").
-    """
-    keys = {name: card_key(spec, style) for name, spec in specs.items()}
-    cached = {key: _read_cached(cache_dir, key) for key in set(keys.values())}
-    found = {key: data for key, data in cached.items() if data is not None}
-    missing = {key: specs[name] for name, key in keys.items() if key not in found}
-    start = time.perf_counter()
-    for key, data in zip(missing, _draw_many(list(missing.values()), style, workers)):
-        found[key] = data
-        _store(cache_dir, key, data)
-    if drawn is not None:
-        drawn.update(count=len(missing), seconds=time.perf_counter() - start)
-    return {name: found[key] for name, key in keys.items()}
-
-
-def _draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None) -> list[bytes]:
-    """Draw cards in order, spread over worker processes when there are enough of them."""
-    workers = min(workers or os.cpu_count() or 1, len(specs))
-    if len(specs) <= PARALLEL_ABOVE or workers < 2:
-        return [draw_card(spec, style) for spec in specs]
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(specs) // (workers * 4))
-            return list(pool.map(draw_card, specs, repeat(style), chunksize=chunk))
-    except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
-        return [draw_card(spec, style) for spec in specs]
-
-
-def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:
-    """Return the cached card for key, or None if it is absent, unreadable or damaged."""
-    if cache_dir is None:
-        return None
-    try:
-        data = (cache_dir / f"{key}.png").read_bytes()
-        with Image.open(io.BytesIO(data)) as image:
-            size = image.size
-            image.verify()  # walks every chunk and checks its checksum, without decoding
-    except Exception:  # Pillow raises many kinds of error for a damaged file
-        return None
-    return data if size == (WIDTH, HEIGHT) else None
-
-
-def _store(cache_dir: Path | None, key: str, data: bytes) -> None:
-    """Write a card into the cache atomically; a cache that cannot be written is skipped."""
-    if cache_dir is None:
-        return
-    temp = None
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, cache_dir / f"{key}.png")
-    except OSError:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+    """Return the backdrop's PNG rows in bands, each raw and compressed."""
+    return png_bands(_backdrop(background, accent))

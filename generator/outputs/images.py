@@ -1,9 +1,12 @@
 """Make the images of the public build safe and light: no metadata, a few sensible widths, srcset.
 
-Each image is decoded with Pillow, turned upright, stripped of EXIF (camera, GPS, timestamps), XMP,
-comments and text chunks (the colour profile stays), and saved at each width of WIDTHS that it
-reaches, never upscaled. Results are cached by the hash of the original's bytes in
-.footfall-cache/images/, so an unchanged photo is never decoded again. The journal keeps originals.
+An image is read by what it holds, never by its name: a JPEG called .svg is a JPEG, a PNG called
+.jpg a PNG. A raster image is decoded with Pillow (within its limits on pixels and text chunks),
+turned upright, its colours brought to sRGB with its colour profile (which can hold text) and
+saved without any metadata: no EXIF (camera, GPS, timestamps), XMP, comments, text chunks or
+profile, at each width of WIDTHS that it reaches, never upscaled. An SVG keeps only its drawing
+(svg.py). Results are cached by the hash of the original's bytes in .footfall-cache/images/, so an
+unchanged photo is never decoded again. The journal keeps originals.
 """
 
 from __future__ import annotations
@@ -14,26 +17,28 @@ import io
 import json
 import posixpath
 import re
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+import warnings
+
+from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 from generator.errors import Problem, error
+from generator.outputs import svg
 from generator.pipeline.markdown import Asset, Rendered
 
 WIDTHS = (480, 960, 1600)  # pixel widths offered in srcset
 SRC_WIDTH = 960  # the width of the plain `src`, for browsers without srcset
 #: The theme's column is 42rem wide with 1.25rem padding on each side.
 SIZES = "(min-width: 42rem) 39.5rem, calc(100vw - 2.5rem)"
-CACHE_VERSION = "images-1"  # change to redraw every cached image
+CACHE_VERSION = "images-2"  # change to redraw every cached image
 SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}  # others become PNG
-PASS_THROUGH = (".svg",)  # vector images are copied as they are (and audited as text)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PNG_IMAGE_CHUNKS = (b"IHDR", b"IDAT", b"IEND", b"PLTE", b"tRNS", b"iCCP")  # pixels, palette, colour profile
+MAX_PIXELS = 64_000_000  # an image with more pixels is refused (Pillow's bomb check, made an error)
+MAX_IMAGE_BYTES = 64 * 1024 * 1024  # an image file larger than this is refused unread
+SRGB = ImageCms.createProfile("sRGB")
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _SRC_ATTR = re.compile(r'\ssrc="([^"]*)"')
 
@@ -77,12 +82,19 @@ def variant_name(name: str, width: int, suffix: str, *, plain: bool = False) -> 
     return f"{stem}{suffix}" if plain else f"{stem}-{width}{suffix}"
 
 
-def process(source: Path, name: str, cache_dir: Path) -> ResponsiveImage:
-    """Return the variants of one image, from the cache or freshly made."""
+def read_image(source: Path) -> bytes:
+    """Return the bytes of an image file; raise ImageError when it cannot be read or is too large."""
     try:
-        data = source.read_bytes()
+        if source.stat().st_size > MAX_IMAGE_BYTES:
+            raise ImageError(f"{source.name} is larger than {MAX_IMAGE_BYTES // 2**20} MB")
+        return source.read_bytes()
     except OSError as exc:
         raise ImageError(f"cannot read {source.name}: {exc.strerror}") from exc
+
+
+def process(source: Path, name: str, cache_dir: Path) -> ResponsiveImage:
+    """Return the variants of one raster image, from the cache or freshly made."""
+    data = read_image(source)
     digest = hashlib.sha256(CACHE_VERSION.encode() + data).hexdigest()[:32]
     index = cache_dir / f"{digest}.json"
     cached = _from_cache(index, name)
@@ -116,30 +128,46 @@ def _make_variants(source: Path, digest: str, cache_dir: Path) -> list[dict[str,
     """Decode an image and save each width without metadata; return what was saved."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     try:
-        with Image.open(source) as opened:
-            opened.load()
-            suffix = SUFFIXES.get(opened.format or "", ".png")
-            if getattr(opened, "is_animated", False):
-                return [_save_animated(opened, digest, cache_dir)]
-            upright = ImageOps.exif_transpose(opened)
-            icc = opened.info.get("icc_profile")
-            saved = []
-            for width in widths_for(upright.width):
-                height = max(1, round(upright.height * width / upright.width))
-                resized = upright if width == upright.width else upright.resize((width, height), Image.Resampling.LANCZOS)
-                file = f"{digest}-{width}{suffix}"
-                _save_clean(resized, cache_dir / file, suffix, icc)
-                saved.append({"file": file, "width": width, "height": height, "suffix": suffix})
-            return saved
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source) as opened:
+                if opened.width * opened.height > MAX_PIXELS:
+                    raise ValueError(f"{opened.width}x{opened.height} pixels is more than the {MAX_PIXELS:,} allowed")
+                opened.load()
+                suffix = SUFFIXES.get(opened.format or "", ".png")
+                if getattr(opened, "is_animated", False):
+                    return [_save_animated(opened, digest, cache_dir)]
+                upright = in_srgb(ImageOps.exif_transpose(opened), opened.info.get("icc_profile"))
+                saved = []
+                for width in widths_for(upright.width):
+                    height = max(1, round(upright.height * width / upright.width))
+                    resized = upright if width == upright.width else upright.resize((width, height), Image.Resampling.LANCZOS)
+                    file = f"{digest}-{width}{suffix}"
+                    _save_clean(resized, cache_dir / file, suffix)
+                    saved.append({"file": file, "width": width, "height": height, "suffix": suffix})
+                return saved
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:
         raise ImageError(f"cannot read {source.name} as an image ({exc})") from exc
 
 
-def _save_clean(image: Image.Image, path: Path, suffix: str, icc: bytes | None) -> None:
-    """Save an image with no metadata but its colour profile."""
+def in_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """Return an image with its colours brought to sRGB by its profile, so that the profile can go."""
+    if not icc or image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK", "P"):
+        return image
+    image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, SRGB, outputMode=image.mode) or image
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # an unreadable profile: the colours stay as they are, the profile goes anyway
+
+
+def _save_clean(image: Image.Image, path: Path, suffix: str) -> None:
+    """Save an image with no metadata at all (no EXIF, XMP, comments, text or colour profile)."""
     image = image.copy()
     image.info = {}
-    options: dict[str, object] = {"icc_profile": icc} if icc else {}
+    options: dict[str, object] = {}
     if suffix == ".jpg":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
@@ -153,14 +181,20 @@ def _save_clean(image: Image.Image, path: Path, suffix: str, icc: bytes | None) 
 
 
 def _save_animated(image: Image.Image, digest: str, cache_dir: Path) -> dict[str, object]:
-    """Save an animated image at its own size, without comments or other metadata."""
+    """Save an animated image at its own size, frame by frame, without comments or other metadata."""
     suffix = SUFFIXES.get(image.format or "", ".gif")
     suffix = suffix if suffix in (".gif", ".webp", ".png") else ".gif"
+    if getattr(image, "n_frames", 1) * image.width * image.height > 4 * MAX_PIXELS:
+        raise ValueError(f"{image.n_frames} frames of {image.width}x{image.height} pixels is too many")
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(image):
+        durations.append(int(frame.info.get("duration", 100) or 100))
+        copy = frame.copy()
+        copy.info = {}
+        frames.append(copy)
     file = f"{digest}-{image.width}{suffix}"
-    frames = ImageOps.exif_transpose(image)
-    timing = {str(key): value for key, value in image.info.items() if key in ("duration", "loop", "transparency")}
-    frames.info = {}
-    frames.save(cache_dir / file, save_all=True, **timing)
+    frames[0].save(cache_dir / file, {".gif": "GIF", ".webp": "WEBP", ".png": "PNG"}[suffix], save_all=True,
+                   append_images=frames[1:], duration=durations, loop=int(image.info.get("loop", 0) or 0))
     return {"file": file, "width": image.width, "height": image.height, "suffix": suffix}
 
 
@@ -175,75 +209,54 @@ def img_attributes(image: ResponsiveImage) -> str:
             ' loading="lazy" decoding="async"')
 
 
-def rewrite_img_tags(body: str, images: Mapping[str, ResponsiveImage]) -> str:
-    """Return HTML whose <img> tags of processed images offer every width."""
+def rewrite_img_tags(body: str, images: Mapping[str, ResponsiveImage | str]) -> str:
+    """Return HTML whose <img> tags of processed images offer every width (or name a cleaned SVG)."""
     def rewrite(match: re.Match[str]) -> str:
         tag = match.group(0)
         src = _SRC_ATTR.search(tag)
         image = images.get(html.unescape(src.group(1))) if src else None
         if src is None or image is None:
             return tag
-        return tag[:src.start()] + img_attributes(image) + tag[src.end():]
+        attributes = f' src="{html.escape(quote(image))}"' if isinstance(image, str) else img_attributes(image)
+        return tag[:src.start()] + attributes + tag[src.end():]
 
     return _IMG_TAG.sub(rewrite, body)
 
 
+def clean_svg(data: bytes, name: str, cache_dir: Path) -> Asset:
+    """Return the asset of an SVG with only its drawing kept, named .svg (cached like the others)."""
+    digest = hashlib.sha256(CACHE_VERSION.encode() + data).hexdigest()[:32]
+    path = cache_dir / f"{digest}.svg"
+    if not path.is_file():
+        cleaned, _ = svg.clean(data)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(cleaned)
+    return Asset(path, posixpath.splitext(name)[0] + ".svg")
+
+
 def responsive(rendered: Rendered, cache_dir: Path, source: Path) -> tuple[Rendered, list[Problem]]:
-    """Return a public render whose images are stripped, resized and offered with srcset."""
-    images: dict[str, ResponsiveImage] = {}
+    """Return a public render whose images are stripped, resized and offered with srcset, each read by content."""
+    images: dict[str, ResponsiveImage | str] = {}
     assets: list[Asset] = []
     problems: list[Problem] = []
     for asset in rendered.assets:
-        if asset.name.lower().endswith(PASS_THROUGH):
-            assets.append(asset)
-            continue
         try:
+            data = read_image(asset.source)
+            if svg.looks_like_svg(data):
+                drawing = clean_svg(data, asset.name, cache_dir)
+                images[asset.name] = drawing.name
+                assets.append(drawing)
+                continue
             image = process(asset.source, asset.name, cache_dir)
+        except svg.SvgError as exc:
+            where = f" (line {exc.line} of {asset.name})" if exc.line else ""
+            problems.append(error(source, None, f"the SVG {asset.name} cannot be published: {exc}{where}", svg.HINT))
+            continue
         except ImageError as exc:
             problems.append(error(source, None, str(exc), "re-save the image as JPEG, PNG or WebP, or remove it"))
             continue
         images[asset.name] = image
-        assets.extend(Asset(v.source, v.name) for v in image.variants)
+        assets.extend(Asset(v.source, v.name, asset.name) for v in image.variants)
     if not images:
         return rendered, problems
     return replace(rendered, html=rewrite_img_tags(rendered.html, images), assets=tuple(assets)), problems
-
-
-def metadata_text(data: bytes) -> str | None:
-    """Return the text an image carries besides its pixels (EXIF, XMP, comments, text chunks); None if unreadable."""
-    if data.startswith(PNG_SIGNATURE):
-        return png_text(data)
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            info = [str(v) if not isinstance(v, bytes) else v.decode("utf-8", "replace")
-                    for k, v in image.info.items() if k != "icc_profile"]
-            exif = [str(v) for v in image.getexif().values()]
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return None
-    return "\n".join([*info, *exif])
-
-
-def png_text(data: bytes) -> str:
-    """Return the text of every chunk of a PNG but its pixels, palette and colour profile (no decoding)."""
-    pieces: list[str] = []
-    position = len(PNG_SIGNATURE)
-    while position + 8 <= len(data):
-        length = int.from_bytes(data[position:position + 4], "big")
-        kind = data[position + 4:position + 8]
-        if kind not in PNG_IMAGE_CHUNKS:
-            pieces.append(_chunk_text(kind, data[position + 8:position + 8 + length]))
-        position += 12 + length
-    return "\n".join(pieces)
-
-
-def _chunk_text(kind: bytes, body: bytes) -> str:
-    """Return the text of one PNG chunk, inflating compressed text."""
-    key, _, rest = body.partition(b"\0")
-    try:
-        if kind == b"zTXt":
-            rest = zlib.decompress(rest[1:])
-        elif kind == b"iTXt" and rest[:1] == b"\1":
-            rest = zlib.decompress(rest[2:].split(b"\0", 2)[-1])
-    except zlib.error:
-        pass
-    return (key + b" " + rest).decode("utf-8", "replace")

@@ -32,8 +32,9 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 class Asset:
     """A file next to an entry that its page refers to relatively."""
 
-    source: Path  # absolute path of the file in content/
+    source: Path  # absolute path of the file in content/ (or of a resized copy)
     name: str  # path relative to the entry's page folder, forward slashes
+    made_from: str = ""  # the name of the image a resized copy was made from ("" for the file itself)
 
 
 @dataclass(frozen=True, slots=True)

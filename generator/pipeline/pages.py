@@ -11,8 +11,10 @@ from generator.pipeline import charts
 from generator.pipeline import timeline
 from generator.errors import Problem, error
 from generator.outputs.sharing import story_share
-from generator.pipeline.site import Post, Site, Term, paused_gc
-from generator.urls import is_safe_relpath, output_path, paginated
+from generator.pipeline.planned import PlannedPage, page
+from generator.pipeline.reflection_pages import home_context, plan_reflection
+from generator.pipeline.site import Post, Site, Term
+from generator.urls import is_safe_relpath, paginated
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,35 +28,17 @@ class Pagination:
     base_url: str  # URL of page 1
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedPage:
-    """One HTML page to render."""
-
-    url: str  # site URL
-    path: str  # output path relative to the build folder
-    template: str  # template name, e.g. "entry.html"
-    context: dict[str, Any]  # what the template receives (besides `site` and `page_url`)
-
-
 def plan_pages(site: Site, today: date | None = None) -> tuple[list[PlannedPage], list[Problem]]:
     """Return every page of the site, and an error for any two pages claiming one path.
 
     `today`, the build date in the site's time zone, is what the journal's home and insights show
     of it; without one they show nothing that depends on the date.
     """
-    from generator.pipeline.reflection_pages import home_context, plan_reflection
-
-    with paused_gc():
-        planned = [*_home(site, home_context(site, today)), *_posts(site), *_tags(site), *_emotions(site),
-                   _timeline(site), _archive(site), _search(site), _not_found(site)]
-        reflection, problems = plan_reflection(site, today)
-        planned.extend(reflection)
+    planned = [*_home(site, home_context(site, today)), *_posts(site), *_tags(site), *_emotions(site),
+               _timeline(site), _archive(site), _search(site), _not_found(site)]
+    reflection, problems = plan_reflection(site, today)
+    planned.extend(reflection)
     return planned, [*problems, *_collisions(planned)]
-
-
-def page(url: str, template: str, title: str, **context: Any) -> PlannedPage:
-    """Return a PlannedPage with its output path derived from the URL."""
-    return PlannedPage(url, output_path(url), template, {"title": title, **context})
 
 
 def paginate(posts: Sequence[Post], per_page: int, base: str) -> Iterator[tuple[Pagination, tuple[Post, ...]]]:

@@ -9,7 +9,7 @@ from typing import Any
 from generator.errors import Problem
 from generator.pipeline import insights, signals
 from generator.pipeline.on_this_day import build_today
-from generator.pipeline.pages import PlannedPage, page
+from generator.pipeline.planned import PlannedPage, page
 from generator.pipeline.site import Site
 from generator.pipeline.year_review import build_reviews
 

@@ -6,10 +6,8 @@ private one. Listings (home, tags, emotions, archive) hold only the *listed* pos
 
 from __future__ import annotations
 
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -187,32 +185,10 @@ def find_url_collisions(entries: Iterable[Entry], cfg: SiteConfig) -> list[Probl
     return problems
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector in a block that makes many long-lived, acyclic objects.
-
-    Such a block would otherwise set off full collections that walk every object of the build
-    again and again, for nothing; objects are still freed by reference counting meanwhile.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
                cfg: SiteConfig, vocabulary: Vocabulary, routes: Mapping[str, RouteView] | None = None) -> Site:
     """Return the site model for one audience; the only place entries are filtered."""
-    with paused_gc():
-        return _build_site(entries, rendered, audience, cfg, vocabulary, routes or {})
-
-
-def _build_site(entries: Iterable[Entry], rendered: Mapping[str, Rendered], audience: Audience,
-                cfg: SiteConfig, vocabulary: Vocabulary, routes: Mapping[str, RouteView]) -> Site:
-    """Return the site model for one audience (the body of build_site)."""
+    routes = routes or {}
     visible = [e for e in entries if is_visible(e, audience)]
     runs = sorted((e for e in visible if not e.is_page), key=_newest_first)
     listed_runs = [e for e in runs if is_listed(e, audience)]

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+from types import CodeType
 from urllib.parse import urlsplit
 
 import jinja2
@@ -17,7 +18,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.pipeline.pages import PlannedPage
-from generator.incremental.partials import LINK_START, FootfallEnvironment, FootfallTemplate
+from generator.pipeline.links import LINKS, page_links, relative_url
 from generator.units import MONTH_NAMES, long_date, short_date
 from generator.urls import absolute
 
@@ -144,19 +145,60 @@ def template_loader(theme: Theme) -> jinja2.BaseLoader:
                                 jinja2.PrefixLoader(by_theme)])
 
 
+class ThemeTemplate(jinja2.Template):
+    """A Jinja template whose macro modules, imported without context, still link from the page rendered.
+
+    Jinja keeps one module per template for such imports; this keeps one per link start (a
+    handful: one per folder depth), made with the page's `Links` as its only variable.
+    """
+
+    _link_modules: dict[Any, jinja2.environment.TemplateModule]
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: Any,
+                  uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
+        """Create the template with no module made yet."""
+        template = super().from_code(environment, code, globals, uptodate)
+        template._link_modules = {}  # type: ignore[attr-defined]
+        return template
+
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> jinja2.environment.TemplateModule:
+        """Return the module of an import without context, made for the importing page's links."""
+        links = ctx.get(LINKS) if ctx is not None else None
+        if links is None:
+            return super()._get_default_module(ctx)
+        assert ctx is not None
+        extra = {k: ctx.parent[k] for k in ctx.globals_keys - self.globals.keys()}  # as Jinja does
+        if extra:
+            return self.make_module({**extra, LINKS: links})
+        found = self._link_modules.get(links)
+        if found is None:
+            found = self._link_modules[links] = self.make_module({LINKS: links})
+        return found
+
+
+class ThemeEnvironment(jinja2.Environment):
+    """A Jinja environment for one site: its templates know where the site lives (for root-relative links)."""
+
+    template_class = ThemeTemplate
+    base_path = "/"  # the path of the site's base URL
+
+
 def make_environment(theme: Theme, cfg: SiteConfig, static: Mapping[str, StaticFile] | None = None,
-                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+                     compiled: jinja2.BytecodeCache | None = None,
+                     kind: type[ThemeEnvironment] = ThemeEnvironment) -> ThemeEnvironment:
     """Return the Jinja environment for a theme: autoescaped, strict, with Footfall's filters.
 
-    `compiled` keeps compiled templates between runs (see CompiledTemplates).
+    `compiled` keeps compiled templates between runs (see CompiledTemplates); `kind` is the
+    environment class (the speed layer brings its own).
     """
-    env = FootfallEnvironment(
+    env = kind(
         loader=template_loader(theme),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, auto_reload=False,  # a build makes a new environment when a template changes
         bytecode_cache=compiled,
     )
-    env.template_class = FootfallTemplate
+    env.base_path = urlsplit(cfg.base_url).path
     env.filters.update(date=format_date, isodate=iso_date, month_name=month_name,
                        absolute=lambda url: absolute(cfg.base_url, url))
     env.filters["rel"] = relative_url
@@ -235,48 +277,12 @@ def month_name(number: int) -> str:
     return MONTH_NAMES[number - 1]
 
 
-@jinja2.pass_context
-def relative_url(context: jinja2.runtime.Context, url: str) -> str:
-    """Return a site URL relative to the page being rendered, so the site works under any path.
-
-    In a macro imported without context, the page is the one render_page is rendering.
-    """
-    if not url.startswith("/"):
-        return url
-    local, parent = context.vars, context.parent  # looked up as Context.resolve_or_missing does, without its calls
-    if "page_url" not in local and "page_url" not in parent:  # a macro's module, imported without context
-        local, parent = {}, RENDERING.context
-    if local["root_relative"] if "root_relative" in local else parent.get("root_relative"):
-        site = local["site"] if "site" in local else parent["site"]
-        base_path: str = urlsplit(site.config.base_url).path
-        return base_path.rstrip("/") + url
-    if LINK_START.marker is not None:  # a reused partial rendered for every depth: a marker stands in
-        LINK_START.written += 1
-        return LINK_START.marker + url.lstrip("/")
-    here = local["page_url"] if "page_url" in local else parent.get("page_url", "/")
-    prefix = "../" * (here.count("/") - 1)
-    target = url.lstrip("/")
-    return (prefix + target) or "./"
-
-
-class Rendering:
-    """The variables of the page render_page is rendering (empty between pages)."""
-
-    context: Mapping[str, Any] = {}
-
-
-RENDERING = Rendering()
-
-
 def render_page(env: jinja2.Environment, planned: PlannedPage, shared: Mapping[str, Any]) -> str:
-    """Render one planned page to HTML."""
+    """Render one planned page to HTML, its links starting where the page sits."""
     template = env.get_template(planned.template)
-    context = {**shared, **planned.context, "page_url": planned.url}
-    outer, RENDERING.context = RENDERING.context, context
-    try:
-        return template.render(context)
-    finally:
-        RENDERING.context = outer
+    base_path = env.base_path if isinstance(env, ThemeEnvironment) else "/"
+    links = page_links(planned.url, bool(planned.context.get("root_relative")), base_path)
+    return template.render({**shared, **planned.context, "page_url": planned.url, LINKS: links})
 
 
 def template_problem(exc: Exception, planned: PlannedPage) -> Problem:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.incremental.builder import build
 from tests.conftest import CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,372 @@
+"""Work out what the audit looks for, from the raw source files alone: never from the site model.
+
+The audit is a second line behind the structural filter, so it must not trust what the first line
+made. It reads the writer's files again, as text:
+
+- what may be public: the words of the public and unlisted entries (their front matter and body,
+  minus the private blocks and comments found by regions.py), of site.toml, of the templates, of
+  the themes shipped with Footfall and of Footfall's own source (month names, labels, the
+  vocabulary). The site's own static/ is not in it: a static file is searched like any other.
+- what must stay private: every word of a private entry's file (front matter and body), and the
+  private blocks and comments of shared ones.
+
+A needle is a private word that nothing public holds (long enough to mean something), or a
+phrase of SHINGLE words around a shorter one; ordinary words shared with public text never become
+needles, so a private "Morning run" or About page cannot stop a public build that says "morning
+run" or "about". URLs are needles in their own right: the private entry's page and the pages of
+tags and emotions only private entries name, as paths, as absolute or root-relative URLs and as
+links; and the bytes of the images private entries show.
+
+An entry counts as private when the parsed entry says so or when its front matter, read here
+without YAML, names any visibility but public or unlisted: a front matter reader that got it
+wrong shows up as a leak rather than slipping through.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import importlib.util
+import json
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from generator import __version__
+from generator.config import SiteConfig
+from generator.deploy.decoders import decode
+from generator.deploy.normalise import views, word_string
+from generator.deploy.regions import split_private
+from generator.pipeline.entries import Entry
+from generator.pipeline.site import url_of
+from generator.pipeline.themes import SHIPPED_THEMES, Theme
+from generator.urls import output_path, slugify
+from generator.vocabulary import Vocabulary
+
+GENERATOR_DIR = Path(__file__).resolve().parent.parent  # Footfall's own source: words it may write itself
+WRITERS = ("markdown_it", "mdit_py_plugins", "feedgen")  # libraries whose own words reach pages ("footnote-backref")
+MIN_WORD = 5  # a private word this long is a needle on its own
+MIN_NAME_WORD = 4  # ... or this long, in a title, tag or emotion
+SHINGLE = 3  # a shorter private word is looked for in the phrases of this many words around it
+MAX_ALLOWED_FILE = 4 * 1024 * 1024  # larger theme or source files are not read for allowed words
+_VISIBILITY = re.compile(r"""^["']?visibility["']?[ \t]*:[ \t]*(?:!!str[ \t]+)?["']?([^"'#\r\n]*)""",
+                         re.MULTILINE | re.IGNORECASE)
+_FRONT = re.compile(r"\A\ufeff?-{3,}[ \t]*\r?\n(.*?)^-{3,}[ \t]*$", re.MULTILINE | re.DOTALL)
+_IMAGE_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|tiff?|bmp|heic)\b", re.IGNORECASE)
+MAX_NAME = 255  # a file name is read backwards from its suffix at most this far
+PUBLIC = ("public", "unlisted")
+
+
+@dataclass(frozen=True, slots=True)
+class Needle:
+    """A piece of private text to look for."""
+
+    text: str  # what is looked for, as shown in the report
+    source: str  # the entry it belongs to, relative to content/
+    what: str  # what it is: "a private word", "the URL", ...
+
+
+@dataclass
+class Needles:
+    """Everything the audit looks for, ready to search in one pass per text."""
+
+    words: ahocorasick.Automaton  # " word " and " a few words " -> (Needle, ...)
+    urls: ahocorasick.Automaton  # folded absolute and root-relative URLs -> (the URL, Needle)
+    pages: dict[str, Needle] = field(default_factory=dict)  # private URL paths ("/help/") -> Needle, for links
+    page_ends: set[str] = field(default_factory=set)  # the last segments of those paths ("help"), to skip others fast
+    folders: dict[str, Needle] = field(default_factory=dict)  # output folders ("help/") only private pages have
+    names: dict[str, Needle] = field(default_factory=dict)  # image file names only private entries use
+    files: dict[tuple[int, str], Needle] = field(default_factory=dict)  # (size, sha256) of private images
+    count: int = 0  # how many needles in all
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry read again from disk."""
+
+    entry: Entry
+    text: str  # the whole file
+    private: bool  # in neither the public nor the unlisted part of the site
+
+
+def read_sources(entries: Iterable[Entry], cfg: SiteConfig) -> list[Source]:
+    """Return every entry with its raw text and whether it is private (by either reading)."""
+    sources = []
+    for entry in entries:
+        try:
+            text = entry.source.read_bytes().decode("utf-8-sig", "replace")
+        except OSError:
+            text = f"{entry.title}\n{entry.intention}\n{entry.summary}\n{entry.body}"
+        sources.append(Source(entry, text, entry.visibility not in PUBLIC or raw_visibility(text, cfg) not in PUBLIC))
+    return sources
+
+
+def raw_visibility(text: str, cfg: SiteConfig) -> str:
+    """Return the visibility a file's front matter names, read as text (the least public if it names several)."""
+    front = _FRONT.match(text)
+    found = [m.group(1).strip().casefold() for m in _VISIBILITY.finditer(front.group(1))] if front else []
+    if not found:
+        return cfg.default_visibility
+    return next((value for value in found if value not in PUBLIC), found[-1])
+
+
+# --- what may be public -----------------------------------------------------------------------------
+
+def allowed_words(sources: Iterable[Source], cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> set[str]:
+    """Return every folded word the public build may hold without it being a leak."""
+    allowed = set(footfall_words(tuple(shipped_folders(theme)), cfg.cache_dir / "audit"))
+    add_words(allowed, "\n".join(site_texts(cfg, vocabulary, theme)))
+    for source in sources:
+        if not source.private:
+            add_words(allowed, split_private(source.text).public)
+            add_words(allowed, url_of(source.entry, cfg))
+    return allowed
+
+
+def add_words(into: set[str], text: str) -> None:
+    """Add the folded words of a text, as written and as read without markup."""
+    for view in views(text):
+        into.update(word_string(view).split())
+
+
+def site_texts(cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Iterator[str]:
+    """Yield the writer's settings and templates, and the vocabulary: never an entry, never a site static file."""
+    yield " ".join(f"{f.name} {f.slug}" for f in vocabulary.families)
+    yield " ".join(f"{e.name} {e.slug}" for e in vocabulary.emotions)
+    yield " ".join(vocabulary.words)
+    yield " ".join((cfg.title, cfg.author, cfg.description, cfg.hashtag, cfg.base_url, cfg.language))
+    if cfg.path.is_file():
+        yield cfg.path.read_text("utf-8", "replace")
+    for folder in theme.template_dirs:
+        if not folder.is_relative_to(SHIPPED_THEMES):
+            yield from _folder_texts(folder)
+    for folder in theme.folders:
+        if (folder / "theme.toml").is_file():
+            yield (folder / "theme.toml").read_text("utf-8", "replace")
+
+
+def shipped_folders(theme: Theme) -> list[Path]:
+    """Return the folders of Footfall itself whose words pages may hold: its source, libraries, shipped themes."""
+    return [GENERATOR_DIR, *library_folders(), *(f for f in theme.folders if f.is_relative_to(SHIPPED_THEMES))]
+
+
+def footfall_words(folders: tuple[Path, ...], cache: Path) -> frozenset[str]:
+    """Return the words of Footfall's own files, kept (in memory and in the cache folder) while none changes."""
+    stamp = hashlib.sha256(__version__.encode())
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                status = path.stat()
+                stamp.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    key = stamp.hexdigest()[:24]
+    kept = cache / f"words-{key}.json"
+    try:
+        return frozenset(json.loads(kept.read_text("utf-8")))
+    except (OSError, ValueError):
+        pass
+    words = _read_words(key, folders)
+    _keep(kept, sorted(words))
+    return words
+
+
+@lru_cache(maxsize=2)
+def _read_words(key: str, folders: tuple[Path, ...]) -> frozenset[str]:
+    """Return the words of some folders of Footfall's own (`key` names their state)."""
+    words: set[str] = set()
+    add_words(words, " ".join([*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr]))
+    for folder in folders:
+        add_words(words, "\n".join(_folder_texts(folder)))
+    return frozenset(words)
+
+
+def _keep(path: Path, words: list[str]) -> None:
+    """Write the words to the cache (in place of older ones); a cache that cannot be written is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("words-*.json"):
+            old.unlink()
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(words), "utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def library_folders() -> list[Path]:
+    """Return the folders of the libraries that write parts of the pages."""
+    folders = []
+    for name in WRITERS:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            folders.append(Path(spec.origin).parent)
+    return folders
+
+
+def _folder_texts(folder: Path) -> Iterator[str]:
+    """Yield the names and texts of the files in a folder of templates, a shipped theme or Footfall's source."""
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.stat().st_size > MAX_ALLOWED_FILE:
+            continue
+        yield path.relative_to(folder).as_posix()
+        yield from decode(path.read_bytes()).texts  # a shipped font's names and licence too
+
+
+# --- what must stay private -------------------------------------------------------------------------
+
+class NeedleMaker:
+    """Gathers the needles of one audit."""
+
+    def __init__(self, allowed: set[str], cfg: SiteConfig) -> None:
+        self.allowed = allowed
+        self.cfg = cfg
+        self.words: dict[str, list[Needle]] = {}
+        self.urls: dict[str, Needle] = {}
+        self.needles = Needles(ahocorasick.Automaton(), ahocorasick.Automaton())
+
+    def private_text(self, text: str, source: str, what: str, minimum: int = MIN_WORD) -> None:
+        """Add the private-only words of a text, and the phrases around its shorter private-only words."""
+        for view in views(text):
+            found = word_string(view).split()
+            for index, word in enumerate(found):
+                if word in self.allowed or word.isdigit():
+                    continue
+                if sum(char.isalpha() for char in word) >= minimum:
+                    self._add(f" {word} ", source, f"the private word of {what}")
+                elif len(word) > 1 and word.isalpha():
+                    self._phrases(found, index, source, what)
+
+    def _phrases(self, found: list[str], index: int, source: str, what: str) -> None:
+        """Add the phrases of SHINGLE words around the word at `index`."""
+        for start in range(max(0, index - SHINGLE + 1), index + 1):
+            phrase = found[start:start + SHINGLE]
+            if len(phrase) == SHINGLE:
+                self._add(f" {' '.join(phrase)} ", source, f"a private phrase of {what}")
+
+    def _add(self, key: str, source: str, what: str) -> None:
+        """Add one word needle (the first source to hold it is the one reported)."""
+        if key not in self.words:
+            self.words[key] = [Needle(key.strip(), source, what)]
+
+    def url(self, url: str, source: str, what: str, public_folders: set[str]) -> None:
+        """Add a private page's URL: its output folder, absolute and root-relative forms, links to it."""
+        needle = Needle(url, source, what)
+        folder = output_path(url).rsplit("/", 1)[0] + "/"
+        if folder.casefold() not in public_folders:
+            self.needles.folders.setdefault(folder.casefold(), needle)
+        self.needles.pages.setdefault(url.casefold(), needle)
+        self.needles.page_ends.add(url.casefold().rstrip("/").rsplit("/", 1)[-1])
+        self.exact(self.cfg.base_url.rstrip("/") + url, needle)
+        self.exact(url, needle)
+
+    def exact(self, text: str, needle: Needle) -> None:
+        """Add a string looked for as written (case aside), never inside a longer URL or number.
+
+        URLs come in here; so will the coordinates of private routes, written as a map or a GPX
+        file would write them (a later change: `route_needles` below is where they are made).
+        """
+        self.urls.setdefault(text.casefold(), needle)
+
+    def private_file(self, path: Path, source: str) -> None:
+        """Add the bytes of an image a private entry shows."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        key = (len(data), hashlib.sha256(data).hexdigest())
+        self.needles.files.setdefault(key, Needle(path.name, source, "the image file"))
+
+    def finish(self) -> Needles:
+        """Return the needles, their automatons made."""
+        for key, found in self.words.items():
+            self.needles.words.add_word(key, tuple(found))
+        for key, needle in self.urls.items():
+            self.needles.urls.add_word(key, (key, needle))
+        for automaton in (self.needles.words, self.needles.urls):
+            if len(automaton):
+                automaton.make_automaton()
+        self.needles.count = (len(self.words) + len(self.urls) + len(self.needles.folders) + len(self.needles.names)
+                              + len(self.needles.files))
+        return self.needles
+
+
+def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Needles:
+    """Return the needles of a site, worked out from its source files."""
+    sources = read_sources(entries, cfg)
+    maker = NeedleMaker(allowed_words(sources, cfg, vocabulary, theme), cfg)
+    shared = [s for s in sources if not s.private]
+    public_urls = {url_of(s.entry, cfg) for s in shared}
+    public_folders = {url[1:end + 1].casefold() for url in public_urls for end in range(len(url)) if url[end] == "/"}
+    public_images = [(s.entry.source.parent, name) for s in shared for name in image_names(split_private(s.text).public)]
+    public_names = {name.casefold() for _, name in public_images}
+    public_files = {(folder / name).resolve() for folder, name in public_images}
+    for source in sources:
+        if source.private:
+            _private_entry(maker, source, public_folders, public_names, public_files)
+        else:
+            maker.private_text(split_private(source.text).private, source.entry.rel, "a private passage")
+    _private_terms(maker, sources, vocabulary, public_folders)
+    return maker.finish()
+
+
+def _private_entry(maker: NeedleMaker, source: Source, public_folders: set[str], public_names: set[str],
+                   public_files: set[Path]) -> None:
+    """Add the needles of one private entry: its words, URL, image names and image bytes."""
+    entry, rel = source.entry, source.entry.rel
+    maker.private_text(source.text, rel, "a private entry")
+    for name in (entry.title, *entry.emotions, *entry.tags):
+        maker.private_text(name, rel, "a private name", MIN_NAME_WORD)
+    maker.url(url_of(entry, maker.cfg), rel, "the URL of a private entry", public_folders)
+    for text, what in route_needles(source):
+        maker.exact(text, Needle(text, rel, what))
+    for name in image_names(source.text):
+        if name.casefold() not in public_names:
+            maker.needles.names.setdefault(name.casefold(), Needle(name, rel, "the file name of a private image"))
+        path = entry.source.parent / name
+        if "%" not in name and path.resolve() not in public_files:  # one a public story shows is published on purpose
+            maker.private_file(path, rel)
+
+
+def route_needles(source: Source) -> Iterator[tuple[str, str]]:
+    """Yield (text, what) for the places of a private entry's route: none yet (route privacy comes later)."""
+    return iter(())
+
+
+def _private_terms(maker: NeedleMaker, sources: list[Source], vocabulary: Vocabulary, public_folders: set[str]) -> None:
+    """Add the pages of the tags and emotions that only private entries name."""
+    named: dict[str, set[str]] = {"public": set(), "private": set()}
+    first: dict[str, str] = {}
+    for source in sources:
+        side = "private" if source.private else "public"
+        for folder in _term_folders(source.entry, vocabulary):
+            named[side].add(folder)
+            if source.private:
+                first.setdefault(folder, source.entry.rel)
+    for folder in sorted(named["private"] - named["public"]):
+        kind = "a tag" if folder.startswith("/tags/") else "an emotion"
+        maker.url(folder, first[folder], f"the page of {kind} only private entries name", public_folders)
+
+
+def _term_folders(entry: Entry, vocabulary: Vocabulary) -> Iterator[str]:
+    """Yield the URLs of the tag and emotion pages an entry would be listed on."""
+    for tag in entry.tags:
+        yield f"/tags/{slugify(tag, 'tag')}/"
+    for emotion in entry.emotions:
+        yield f"/emotions/{vocabulary.normalise(emotion).slug}/"
+
+
+def image_names(text: str) -> set[str]:
+    """Return the file names of the images a text refers to, found by their suffix (linear: names are short)."""
+    names = set()
+    for match in _IMAGE_SUFFIX.finditer(text):
+        start = match.start()
+        while start > max(0, match.start() - MAX_NAME) and (text[start - 1].isalnum() or text[start - 1] in "_.%-"):
+            start -= 1
+        if start < match.start():
+            names.add(posixpath.basename(text[start:match.end()]))
+    return names

@@ -1,0 +1,116 @@
+"""Bring text to one plain form before the audit compares it: escapes undone, hidden characters out.
+
+Private text can hide in the public output behind character entities (`&#122;`), URL-encoding
+(`%7a`), JSON escapes (`\\u007a`), soft hyphens and zero-width characters, accents added as
+combining marks, full-width or other compatibility letters, and markup in the middle of a word
+(`zan<b></b>zibar`). Every function here is one linear pass (regular expressions without nested
+repeats, str.translate, unicodedata), so that no input can make the audit slow.
+
+Words are compared as case-folded runs of letters and digits, joined by single spaces and framed
+by spaces (" a few words "), so a needle " weir " matches a whole word and never part of one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import unquote_to_bytes
+
+_JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+                          r"|\\x([0-9a-fA-F]{2})|\\([/\"'\\])|\\[nrtbf]")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_TAG = re.compile(r"<[^<>]*+>")  # possessive: linear on "<aaaa…"
+_NON_WORD = re.compile(r"[\W_]+")
+#: Elements a word may run through: "zan<b></b>zibar" reads "zanzibar"; any other tag parts words.
+INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+                         "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+                         "tspan", "u", "var", "wbr"})
+#: Characters that show nothing (soft hyphen, zero-width, direction marks, BOM, variation selectors): dropped.
+_FORMAT_BLOCKS = (range(0x10000), range(0x110B0, 0x110D0), range(0x13430, 0x13460), range(0x1BCA0, 0x1BCA4),
+                  range(0x1D173, 0x1D17B), range(0xE0000, 0xE01F0))
+_INVISIBLE = frozenset(chr(code) for block in _FORMAT_BLOCKS for code in block
+                       if unicodedata.category(chr(code)) == "Cf" or 0xFE00 <= code <= 0xFE0F or code == 0x034F
+                       or 0xE0100 <= code)
+#: Combining marks (accents written as their own character): dropped after NFKD, so "zánzibar" reads "zanzibar".
+_COMBINING = frozenset(chr(code) for block in (range(0x300, 0x10000), range(0x1D165, 0x1D1AE))
+                       for code in block if unicodedata.combining(chr(code)))
+#: The tags of inline elements alone (taken out before the others).
+_INLINE_TAG = re.compile(r"</?(?:%s)(?![\w:-])[^<>]*+>" % "|".join(sorted(INLINE_TAGS, key=len, reverse=True)),
+                         re.IGNORECASE)
+ROUNDS = 3  # escapes are undone this many times over, for text escaped twice ("&amp;#122;")
+
+
+def fold(text: str) -> str:
+    """Return text without invisible characters or accents, compatibility forms made plain, case-folded."""
+    if text.isascii():
+        return text.casefold()
+    odd = {char for char in set(text) if char > "\x7f"}  # a text has few kinds of them: look at those alone
+    hidden = odd & _INVISIBLE
+    if hidden:
+        text = text.translate(dict.fromkeys(map(ord, hidden)))
+    if any(unicodedata.decomposition(char) for char in odd - hidden):
+        text = unicodedata.normalize("NFKD", text)
+        odd = {char for char in set(text) if char > "\x7f"}
+    marks = odd & _COMBINING
+    if marks:
+        text = text.translate(dict.fromkeys(map(ord, marks)))
+    return text.casefold()
+
+
+def word_string(text: str) -> str:
+    """Return the words of a text (already folded) as one string: " word word word "."""
+    return f" {_NON_WORD.sub(' ', text).strip()} "
+
+
+def words(text: str) -> list[str]:
+    """Return the folded words of a text."""
+    return word_string(fold(text)).split()
+
+
+def unescape(text: str) -> str:
+    """Return text with JSON, HTML and URL escapes undone, a few times over (escapes within escapes)."""
+    for _ in range(ROUNDS):
+        before = text
+        if "\\" in text:
+            text = _JSON_ESCAPE.sub(_json_char, text)
+        if "&" in text:
+            text = html.unescape(text)
+        if "%" in text:
+            text = _PERCENT.sub(_unquote_run, text)
+        if text == before:
+            break
+    return text
+
+
+def _json_char(match: re.Match[str]) -> str:
+    """Return the character of one JSON or JavaScript escape."""
+    high, low, single, hex_byte, plain = match.groups()
+    if high:
+        return chr(0x10000 + ((int(high, 16) - 0xD800) << 10) + int(low, 16) - 0xDC00)
+    if single or hex_byte:
+        return chr(int(single or hex_byte, 16))
+    return plain or " "
+
+
+def _unquote_run(match: re.Match[str]) -> str:
+    """Return a run of %XX escapes decoded, or as it was when it is not UTF-8 (so "100%effort" stays)."""
+    try:
+        return unquote_to_bytes(match.group(0)).decode("utf-8")
+    except UnicodeDecodeError:
+        return unquote_to_bytes(match.group(0)).decode("latin-1")
+
+
+def without_markup(text: str) -> str:
+    """Return what a reader sees of markup: tags out, words running through inline elements joined."""
+    if "<" not in text:
+        return text
+    return _TAG.sub(" ", _INLINE_TAG.sub("", text))
+
+
+def views(text: str) -> tuple[str, ...]:
+    """Return the folded forms of a text to search: as written, and as read with markup taken out."""
+    plain = fold(unescape(text))
+    if "<" not in plain:
+        return (plain,)
+    return (plain, without_markup(plain))

@@ -1,0 +1,17 @@
+"""The privacy audit of a staged public build: every file, changed or kept, before it goes live."""
+
+from __future__ import annotations
+
+from generator.deploy import audit
+from generator.deploy.output import Staging
+from generator.errors import Problem
+from generator.pipeline.inputs import Inputs
+from generator.pipeline.site import Site
+
+
+def privacy_audit(site: Site, inputs: Inputs, staging: Staging) -> list[Problem]:
+    """Return a problem for every piece of private text in the staged build (changed files and kept ones)."""
+    files = [(relpath, (staging.folder if relpath in staging.staged else staging.target) / relpath)
+             for relpath in sorted(staging.staged | staging.kept)]
+    return audit.audit_files(files, staging.target, site, inputs.entries, inputs.vocabulary, inputs.theme,
+                             inputs.config.path)

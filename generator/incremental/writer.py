@@ -1,0 +1,118 @@
+"""Write one build's files: check every claim, render the pages that changed, stage the rest, swap them in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jinja2
+
+from generator.deploy.output import Staging
+from generator.deploy.staged_audit import privacy_audit
+from generator.errors import Problem, has_errors
+from generator.incremental.cache import Cache, OutputRow, compiled_templates_home
+from generator.incremental.digest import hash_bytes
+from generator.incremental.file_staging import FAILURES, FilesAlongside
+from generator.incremental.ledger import OutputLedger
+from generator.incremental.page_staging import Progress, environment_key, stage_pages
+from generator.incremental.partials import FootfallEnvironment
+from generator.incremental.search_index import stage_search_index
+from generator.outputs.files import Making, ProducerFailed
+from generator.outputs.search import SearchIndexFailed, index_problem
+from generator.outputs.registry import check_claims, claims
+from generator.pipeline.inputs import Inputs
+from generator.pipeline.markdown import Audience
+from generator.pipeline.pages import PlannedPage
+from generator.pipeline.result import BuildResult
+from generator.pipeline.site import Site
+from generator.pipeline.themes import CompiledTemplates, make_environment
+
+
+class OutputWriter:
+    """Writes the builds of one audience, keeping the last good build's rows and the Jinja environment."""
+
+    def __init__(self, cache: Cache, audience: Audience, code: str, progress: Progress | None = None) -> None:
+        self.cache = cache
+        self.audience: Audience = audience
+        self.code = code  # Footfall's code stamp: compiled templates are kept per stamp
+        self.progress = progress  # told how page rendering advances
+        self.manifest: dict[str, OutputRow] = cache.outputs(audience)  # the last good build's rows
+        self._env: tuple[str, jinja2.Environment] | None = None
+        self._search_note: tuple[str, dict[str, Any]] | None = None  # the search index staged, noted on commit
+
+    def write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
+               dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
+               meanwhile: Callable[[], object] | None = None,
+               on_disk: Callable[[], dict[str, tuple[int, int]]] | None = None) -> None:
+        """Check every output path's claim, render what changed, stage every file, then swap them in, or drop them.
+
+        `dirty` names the entries whose body alone changed (None: more changed); `produced`, what each
+        file producer made last time, so that those that never read a body can be skipped;
+        `meanwhile`, a task for this process while the workers render; `on_disk`, the live files of
+        the manifest when they are being looked at already (with `dirty` only).
+        """
+        assert result.output_dir is not None
+        making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None)
+        claimed, problems = check_claims(claims(making))
+        if problems:
+            result.problems.extend(problems)
+            return
+        staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
+        try:
+            staging.begin()
+            ledger = OutputLedger(staging, self.manifest, walk=dirty is None,  # a body edit keeps the set of files
+                                  on_disk=on_disk)
+            files = FilesAlongside(making, claimed, ledger, produced or {}, result)
+            with result.timed("templates"):
+                stage_pages(self._environment(inputs), self.cache, self.audience, site, planned, inputs, ledger,
+                            result, dirty, self.progress, lambda: files.stage(meanwhile))
+            result.produced = files.finish()
+            if not has_errors(result.problems):  # the index is made from the pages: all of them
+                with result.timed("search"):
+                    self._stage_search(planned, ledger, inputs.config.language)
+            result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
+            if self.audience == "public" and not has_errors(result.problems):
+                with result.timed("audit"):
+                    result.problems.extend(privacy_audit(site, inputs, staging))
+        except FAILURES as exc:
+            result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
+        if has_errors(result.problems):
+            staging.abandon()
+            return
+        self._commit(ledger, staging, result)
+
+    def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult) -> None:
+        """Swap the staged files in and note the output rows in the cache."""
+        assert self.cache is not None
+        with result.timed("output"):
+            removed = ledger.commit()
+        with result.timed("cache"):
+            if self._search_note is not None:
+                self.cache.set_note(*self._search_note)
+                self._search_note = None
+            changed, forgotten = ledger.changes()
+            self.cache.save_outputs(self.audience, changed, forgotten)
+            self.manifest = ledger.rows
+        result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
+        result.changed = sorted({*ledger.written, *removed})
+
+    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str) -> None:
+        """Stage the search index of the pages (the last one, when they did not change)."""
+        note = f"search-index:{self.audience}"
+        pages = [item.path for item in planned if item.path.endswith(".html")]
+        try:
+            made = stage_search_index(ledger, pages, language, self.cache.key, self.cache.note(note))
+        except SearchIndexFailed as exc:
+            raise ProducerFailed(index_problem(exc)) from exc
+        self._search_note = (note, made)
+
+    def _environment(self, inputs: Inputs) -> jinja2.Environment:
+        """Return the Jinja environment, kept between builds while no template file and no setting changed."""
+        files = [(str(p), hash_bytes(p.read_bytes()))
+                 for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
+        key = environment_key(inputs, files)
+        if self._env is None or self._env[0] != key:
+            compiled = CompiledTemplates(compiled_templates_home(), self.code)
+            self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
+                                               kind=FootfallEnvironment))
+        return self._env[1]

@@ -1,0 +1,122 @@
+"""Share cards by what they show: kept in the cache folder, drawn (in worker processes) only when missing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import time
+import zlib
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict
+from functools import cache
+from itertools import repeat
+from pathlib import Path
+
+import PIL
+from PIL import Image, features
+
+from generator.outputs import cards
+from generator.outputs.cards import CARD_VERSION, COLOUR_KEYS, HEIGHT, WIDTH, CardSpec, CardStyle, file_stamp
+
+PARALLEL_ABOVE = 8  # draw in worker processes when more cards than this are missing
+
+
+def card_key(spec: CardSpec, style: CardStyle) -> str:
+    """Return a sha256 hex digest of everything that decides the card's pixels."""
+    payload = {
+        "card": CARD_VERSION,
+        "engine": _engine(),
+        "spec": asdict(spec),
+        "colours": [getattr(style, key) for key in COLOUR_KEYS],
+        "fonts": [_hash_file(str(p), file_stamp(p)) for p in (style.font_regular, style.font_bold)],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@cache
+def _engine() -> str:
+    """Return the versions of the libraries that rasterise and encode a card."""
+    libraries = [str(features.version(name)) for name in ("freetype2", "raqm")]
+    return " ".join([PIL.__version__, zlib.ZLIB_VERSION, *libraries])
+
+
+@cache
+def _hash_file(path: str, stamp: tuple[int, int]) -> str:
+    """Return the sha256 hex of a file's bytes, once per version of the file (stamp)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+def render_cards(
+    specs: Mapping[str, CardSpec],
+    style: CardStyle,
+    cache_dir: Path | None,
+    *,
+    workers: int | None = None,
+    drawn: dict[str, float] | None = None,
+) -> dict[str, bytes]:
+    """Return name -> PNG bytes, taking cards from cache_dir and drawing only the missing ones.
+
+    `drawn`, when given, receives how many cards were drawn ("count") and the time that took ("seconds").
+    """
+    keys = {name: card_key(spec, style) for name, spec in specs.items()}
+    cached = {key: _read_cached(cache_dir, key) for key in set(keys.values())}
+    found = {key: data for key, data in cached.items() if data is not None}
+    missing = {key: specs[name] for name, key in keys.items() if key not in found}
+    start = time.perf_counter()
+    for key, data in zip(missing, draw_many(list(missing.values()), style, workers)):
+        found[key] = data
+        _store(cache_dir, key, data)
+    if drawn is not None:
+        drawn.update(count=len(missing), seconds=time.perf_counter() - start)
+    return {name: found[key] for name, key in keys.items()}
+
+
+def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None) -> list[bytes]:
+    """Draw cards in order, spread over worker processes when there are enough of them."""
+    workers = min(workers or os.cpu_count() or 1, len(specs))
+    if len(specs) <= PARALLEL_ABOVE or workers < 2:
+        return [cards.draw_card(spec, style) for spec in specs]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(specs) // (workers * 4))
+            return list(pool.map(cards.draw_card, specs, repeat(style), chunksize=chunk))
+    except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
+        return [cards.draw_card(spec, style) for spec in specs]
+
+
+def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:
+    """Return the cached card for key, or None if it is absent, unreadable or damaged."""
+    if cache_dir is None:
+        return None
+    try:
+        data = (cache_dir / f"{key}.png").read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            size = image.size
+            image.verify()  # walks every chunk and checks its checksum, without decoding
+    except Exception:  # Pillow raises many kinds of error for a damaged file
+        return None
+    return data if size == (WIDTH, HEIGHT) else None
+
+
+def _store(cache_dir: Path | None, key: str, data: bytes) -> None:
+    """Write a card into the cache atomically; a cache that cannot be written is skipped."""
+    if cache_dir is None:
+        return
+    temp = None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, cache_dir / f"{key}.png")
+    except OSError:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)

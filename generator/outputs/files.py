@@ -1,0 +1,47 @@
+"""What a file producer is: the output paths it claims, with their inputs, and the files it makes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Problem
+from generator.pipeline.inputs import Inputs
+from generator.pipeline.pages import PlannedPage
+from generator.pipeline.site import Site
+
+
+class ProducerFailed(Exception):
+    """A file producer that cannot make its files; carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Making:
+    """What file producers make their files from, and how."""
+
+    site: Site  # the build's site model
+    planned: Sequence[PlannedPage]  # the build's pages
+    inputs: Inputs  # settings, theme, vocabulary, entries, static files
+    card_cache: Path | None = None  # where drawn share cards are kept between builds (None: draw every one)
+    card_workers: int | None = 1  # processes drawing share cards (None: one per core)
+    cards_drawn: dict[str, float] = field(default_factory=dict)  # receives the cards drawn ("count") and "seconds"
+
+
+Data = bytes | Path  # a file's bytes, or a source file to copy
+Claims = Callable[[Making], Iterable[tuple[str, str]]]  # yields (output path, the input it comes from)
+Files = Callable[[Making], Iterable[tuple[str, Data]]]  # yields (output path, bytes or a file to copy)
+
+
+@dataclass(frozen=True, slots=True)
+class FileProducer:
+    """One kind of file a build writes besides its pages."""
+
+    name: str  # e.g. "card_files"
+    claims: Claims  # the paths it will write, each with its input, worked out without making anything
+    files: Files  # the files themselves
+    body_free: bool = False  # its files come from settings, the theme and front matter alone, never a body
