@@ -64,6 +64,18 @@ class Builder:
         self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
         self._shapes_due: tuple[list[EntryRecord], dict[str, Any]] | None = None  # see _settle_shapes
 
+    def __enter__(self) -> Builder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the cache (a later build opens it again)."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
         gc.unfreeze()  # what the last build set aside (see below) is the collector's again
@@ -340,5 +352,6 @@ class Builder:
 def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None,
           today: date | None = None) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
-    return Builder(root, audience, mapper=mapper, progress=progress, today=today).build()
+    with Builder(root, audience, mapper=mapper, progress=progress, today=today) as builder:
+        return builder.build()
 
