@@ -69,9 +69,10 @@ def cli() -> None:
 @site_option
 def build_command(journal: bool, profile: bool, today: datetime | None, site_dir: Path) -> None:
     """Build the public site into output/public/ (or the journal with --journal)."""
-    builder = Builder(site_dir, "journal" if journal else "public", progress=ProgressBar(),
-                      today=today.date() if today else None)
-    if not run_build(builder, site_dir, profile).ok:
+    with Builder(site_dir, "journal" if journal else "public", progress=ProgressBar(),
+                 today=today.date() if today else None) as builder:
+        ok = run_build(builder, site_dir, profile).ok
+    if not ok:
         sys.exit(EXIT_PROBLEMS)
     echo(view_line(builder.audience, site_dir))
 
@@ -362,7 +363,8 @@ def init_command(directory: Path, title: str) -> None:
     if problems:
         show_problems(problems, directory)
         sys.exit(EXIT_PROBLEMS)
-    result = Builder(directory, "public").build()
+    with Builder(directory, "public") as builder:
+        result = builder.build()
     show_problems(result.problems, directory)
     if not result.ok:
         sys.exit(EXIT_PROBLEMS)

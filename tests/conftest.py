@@ -41,6 +41,16 @@ def entry(front: Mapping[str, object] | str, body: str = "A run.\n") -> str:
     return f"---\n{yaml}\n---\n{textwrap.dedent(body)}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked `long` unless the run selects them (`pytest -m long`)."""
+    if "long" in (config.getoption("markexpr", "") or ""):
+        return
+    skip = pytest.mark.skip(reason="a long run: select it with `pytest -m long`")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """Return a function that writes files into a fresh site folder and returns it."""
@@ -59,6 +69,19 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+@pytest.fixture
+def trust_stamps_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust the stamp of a file as soon as a build starts after it was written, as if seconds had passed.
+
+    A build hashes a file again while its change time is within two seconds of the build's start
+    (the change time cannot be set back, so `os.utime` cannot age a file): tests that count what the
+    short ways skip would otherwise wait.
+    """
+    from generator.incremental import scan
+
+    monkeypatch.setattr(scan, "RACY_NS", 0)
 
 
 @pytest.fixture

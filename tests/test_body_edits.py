@@ -23,8 +23,13 @@ EMOTIONS = ("calm", "joy", "tired", "grief")
 TAGS = ("trail", "easy", "long run")
 
 
+@pytest.fixture(autouse=True)
+def _trusted(trust_stamps_at_once: None) -> None:
+    """Trust every file's stamp from the first build after it was written (see conftest)."""
+
+
 class AgedSite:
-    """A site on disk whose files all get distinct modification times in the past, so stamps are trusted."""
+    """A site on disk whose files all get distinct modification times in the past."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -145,9 +150,9 @@ def test_a_deleted_output_page_comes_back_on_a_body_edit(site: AgedSite, tmp_pat
 
 def test_output_files_looked_at_in_a_child_come_back_when_deleted_or_changed(site: AgedSite, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.incremental import incremental
+    from generator.incremental import scan
 
-    monkeypatch.setattr(incremental, "BACKGROUND_STAT_FROM", 0)  # a big site's quick rebuild: a child looks at them
+    monkeypatch.setattr(scan, "BACKGROUND_STAT_FROM", 0)  # a big site's quick rebuild: a child looks at them
     (site.root / "output/journal/tags/index.html").unlink()
     (site.root / "output/journal/emotions/index.html").write_text("changed by hand", "utf-8")
     site.append("content/runs/r05.md", "\nOne more line.\n")
@@ -332,4 +337,61 @@ def test_a_page_showing_model_values_whole_shows_a_body_edit(site: AgedSite, tmp
     site.replace("content/runs/r05.md", "More words about the run.", "Words shown on the tags page too.")
     assert all(build(site.root, audience).ok for audience in AUDIENCES)
     assert b"Words shown on the tags page too." in (site.root / "output/journal/tags/index.html").read_bytes()
+    assert_like_clean(site, tmp_path / "clean")
+
+
+# --- dependencies by construction: a planner cannot forget what its pages show -------------------
+
+def _archive_showing_a_summary(real):  # type: ignore[no-untyped-def]
+    """Return an archive planner that also puts the newest run's summary in the page's description."""
+    from generator.pipeline.pages import page
+
+    def planner(site):  # type: ignore[no-untyped-def]
+        planned = real(site)
+        newest = next(post for post in site.listed if not post.is_page)
+        return page(planned.url, planned.template, "Archive", description=f"Latest: {newest.summary}",
+                    **{k: v for k, v in planned.context.items() if k != "title"})
+
+    return planner
+
+
+def _home_ordered_by_words(real):  # type: ignore[no-untyped-def]
+    """Return a home planner whose first page lists the runs with the most words first (an order made from bodies)."""
+    from generator.pipeline.pages import page
+
+    def planner(site, *args):  # type: ignore[no-untyped-def]
+        for item in real(site, *args):
+            if item.url == "/":
+                chunk = tuple(sorted(site.listed, key=lambda post: (-post.words, post.key))[:5])
+                rest = {k: v for k, v in item.context.items() if k not in ("title", "posts")}
+                yield page(item.url, item.template, "Home", posts=chunk, **rest)
+            else:
+                yield item
+
+    return planner
+
+
+@pytest.mark.parametrize("planner", ["_archive", "_home"])
+def test_a_page_made_from_a_body_is_rendered_again_whatever_its_planner_names(
+        site: AgedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planner: str) -> None:
+    """A planner that derives a page's context from bodies (text, or an order) names nothing: the page still follows."""
+    from generator.pipeline import pages
+
+    wrap = _archive_showing_a_summary if planner == "_archive" else _home_ordered_by_words
+    monkeypatch.setattr(pages, planner, wrap(getattr(pages, planner)))
+    for audience in AUDIENCES:
+        assert build(site.root, audience).ok  # built with the new planner: the full way
+    newest = max(site.root.glob("content/runs/r*.md"), key=lambda p: p.read_text("utf-8").split("date: ")[1][:10])
+    for number in (0, 9, 19):  # whatever run is newest, one of these edits reaches a page that derives from bodies
+        relpath = f"content/runs/r{number:02d}.md"
+        site.replace(relpath, f"First paragraph of run {number}.", f"Run {number} opened with many more words: "
+                     + "step " * (5 + number))
+    site.replace(str(newest.relative_to(site.root)), "More words about the run.", "A new summary? No: more words.")
+    site.replace(str(newest.relative_to(site.root)), "First paragraph of run", "The newest run, retold: run")
+    for audience in AUDIENCES:
+        result = build(site.root, audience)
+        assert result.ok and result.checked < result.pages, audience  # still the short way
+    assert_like_clean(site, tmp_path / "clean")
+    for audience in AUDIENCES:  # and a build with nothing changed keeps it so
+        assert build(site.root, audience).ok
     assert_like_clean(site, tmp_path / "clean")

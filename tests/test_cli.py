@@ -17,7 +17,8 @@ def test_init_makes_a_site_that_builds(tmp_path: Path, run_cli) -> None:
 
 
 def test_new_writes_an_entry_and_never_overwrites(tmp_path: Path, run_cli) -> None:
-    run_cli("init", str(tmp_path / "j"))
+    built = run_cli("init", str(tmp_path / "j"))
+    assert built.exit_code == 0, built.output
     first = run_cli("new", "Rainy tempo", "--intention", "Stay with the breath", "--site", str(tmp_path / "j"))
     assert first.exit_code == 0, first.output
     created = list((tmp_path / "j/content").rglob("*rainy-tempo.md"))
@@ -33,12 +34,14 @@ def test_new_writes_an_entry_and_never_overwrites(tmp_path: Path, run_cli) -> No
 
 def test_builds_are_reproducible(make_site, run_cli) -> None:
     site = make_site({"content/a.md": entry("title: One\ndate: 2026-03-14\nvisibility: public\nemotions: [calm]")})
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     first = snapshot(site / "output/public")
     for path in (site / "output").rglob("*"):
         if path.is_file():
             path.unlink()
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     assert snapshot(site / "output/public") == first
 
 
@@ -48,12 +51,14 @@ def test_stale_files_disappear_and_unchanged_files_keep_their_times(make_site, r
         "content/b.md": entry("title: Two\ndate: 2026-03-15\nvisibility: public"),
         "content/c.md": entry("title: Three\ndate: 2026-03-16\nvisibility: public"),
     })
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     out = site / "output/public"
     kept = out / "2026/03/14/one/index.html"
     mtime = kept.stat().st_mtime_ns
     (site / "content/c.md").write_text(entry("title: Three\ndate: 2026-03-16\nvisibility: private"))
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     assert not (out / "2026/03/16/three").exists()
     assert kept.stat().st_mtime_ns == mtime
 
@@ -61,21 +66,25 @@ def test_stale_files_disappear_and_unchanged_files_keep_their_times(make_site, r
 def test_build_never_writes_into_content(make_site, run_cli) -> None:
     site = make_site({"content/a.md": entry("title: One\ndate: 2026-03-14\nvisibility: public")})
     before = snapshot(site / "content")
-    run_cli("build", "--site", str(site))
-    run_cli("build", "--journal", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
+    built = run_cli("build", "--journal", "--site", str(site))
+    assert built.exit_code == 0, built.output
     assert snapshot(site / "content") == before
 
 
 def test_date_only_entries_belong_to_their_day_in_the_site_zone(make_site, run_cli) -> None:
     toml = 'title = "T"\ntimezone = "Pacific/Auckland"\n'
     site = make_site({"content/a.md": entry("title: Late\ndate: 2026-03-14\nvisibility: public")}, toml)
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     assert (site / "output/public/2026/03/14/late/index.html").is_file()
 
 
 def test_future_entries_are_built(make_site, run_cli) -> None:
     site = make_site({"content/a.md": entry("title: Someday\ndate: 2099-01-01\nvisibility: public")})
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     assert (site / "output/public/2099/01/01/someday/index.html").is_file()
 
 

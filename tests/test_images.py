@@ -81,7 +81,8 @@ def test_public_images_lose_exif_and_gps_and_come_in_several_widths(make_site, r
 
 def test_img_tags_get_srcset_sizes_and_dimensions(make_site, run_cli) -> None:
     site = photo_site(make_site)
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     page = html(site / "output/public/2026/03/13/photo-run/index.html")
     river, badge = page.select(".entry-body img")
     assert river["src"] == "river.jpg" and river["alt"] == "The river"

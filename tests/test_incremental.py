@@ -20,9 +20,10 @@ from rich.console import Console
 
 from generator.incremental.builder import Builder, build
 from generator.cli import ProgressBar
-from generator.incremental.digest import ReadLog, resolve
+from generator.incremental.readlog import ReadLog, resolve
 from generator.pipeline.entries import SourceFile, discover
-from generator.incremental.incremental import read_ahead, watch_values
+from generator.incremental.page_digests import watch_values
+from generator.incremental.store import read_ahead
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -210,7 +211,7 @@ def test_one_edited_entry_of_200_rewrites_only_the_pages_that_show_it(make_site)
 
 def test_unchanged_files_keep_their_bytes_and_times(make_site) -> None:
     site = make_site(journal_of(12))
-    build(site, "journal")
+    assert build(site, "journal").ok
     out = site / "output/journal"
     times = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     (site / "content/003.md").write_text((site / "content/003.md").read_text() + "\nOne more line.\n")
@@ -225,7 +226,7 @@ def test_a_newly_private_or_deleted_entry_leaves_no_trace(make_site) -> None:
     source = site / "content/017.md"
     source.write_text(source.read_text().replace("emotions: [", "emotions: [quibblewarm, ").replace(
         "tags: [", "tags: [zorrowick, ").replace("More words.", "The word brindlecastle."))
-    build(site, "public")
+    assert build(site, "public").ok
     out = site / "output/public"
     canaries = ("Run number 017", "run-number-017", "quibblewarm", "zorrowick", "brindlecastle")
     assert all(files_containing(out, word) for word in canaries)
@@ -250,16 +251,20 @@ def test_a_template_edit_rerenders_the_pages_that_use_it(make_site) -> None:
     assert not any(p.count("/") == 4 and "run-number" in p for p in result.changed)
 
 
-def test_compiled_templates_are_kept_and_never_stand_for_a_changed_one(make_site) -> None:
+def test_compiled_templates_are_kept_in_the_users_cache_and_never_stand_for_a_changed_one(
+        make_site, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    kept = tmp_path / "user-cache/footfall/templates"
     site = make_site({**journal_of(6), "templates/partials/entry_card.html": CARD})
     assert build(site, "journal").ok
-    compiled = list((site / ".footfall-cache/templates").glob("*/*.cache"))
+    compiled = list(kept.glob("*/*.cache"))
     assert compiled, "a build keeps its compiled templates for the next process"
+    assert not (site / ".footfall-cache/templates").exists()  # code never goes into the site's own cache
     card = site / "templates/partials/entry_card.html"
     card.write_text(CARD.replace('class="entry-card"', 'class="entry-card edited"'))
     assert build(site, "journal").ok  # a new process would find the old compiled card: Jinja checks its source
     assert files_containing(site / "output/journal", 'class="entry-card edited"')
-    for path in (site / ".footfall-cache/templates").glob("*/*.cache"):
+    for path in kept.glob("*/*.cache"):
         path.write_bytes(b"not compiled code")
     shutil.rmtree(site / "output")
     assert build(site, "journal").ok
@@ -268,7 +273,7 @@ def test_compiled_templates_are_kept_and_never_stand_for_a_changed_one(make_site
 
 def test_a_broken_or_missing_cache_counts_as_empty_with_a_warning(make_site) -> None:
     site = make_site(journal_of(8))
-    build(site, "journal")
+    assert build(site, "journal").ok
     good = snapshot(site / "output/journal")
     cache = site / ".footfall-cache/cache.sqlite"
     for wal in cache.parent.glob("cache.sqlite-*"):
@@ -308,7 +313,7 @@ def test_an_image_added_after_the_entry_is_picked_up(make_site, tmp_path: Path) 
 
 def test_a_failed_build_leaves_output_and_cache_as_they_were(make_site) -> None:
     site = make_site(journal_of(6))
-    build(site, "journal")
+    assert build(site, "journal").ok
     good = snapshot(site / "output/journal")
     (site / "content/002.md").write_text("---\ntitle: [broken\n---\n")
     failed = build(site, "journal")
@@ -320,7 +325,7 @@ def test_a_failed_build_leaves_output_and_cache_as_they_were(make_site) -> None:
 
 def test_a_noop_build_restores_a_deleted_or_edited_output_file(make_site) -> None:
     site = make_site(journal_of(6))
-    build(site, "journal")
+    assert build(site, "journal").ok
     good = snapshot(site / "output/journal")
     (site / "output/journal/index.html").unlink()
     (site / "output/journal/archive/index.html").write_text("scribbled over")
@@ -339,22 +344,24 @@ def test_entries_parse_and_render_in_a_process_pool(make_site, tmp_path: Path) -
     assert snapshot(site / "output/journal") == expected["journal"]
 
 
-def test_files_with_the_recorded_size_and_time_are_not_read_again(make_site) -> None:
+def test_files_with_the_recorded_stamp_are_not_read_again(make_site, trust_stamps_at_once) -> None:
     site = make_site(journal_of(5))
     for path in (site / "content").iterdir():
         os.utime(path, (1_700_000_000, 1_700_000_000))
     builder = Builder(site, "journal")
     first = builder.build()
-    assert first.parsed == 5 and first.rendered == first.pages
+    assert first.ok and first.parsed == 5 and first.rendered == first.pages
+    again = Builder(site, "journal").build()
+    assert again.ok and again.parsed == 0
     source = site / "content/001.md"
     source.write_text(source.read_text().replace("First paragraph", "Other paragraph"))
-    os.utime(source, (1_700_000_000, 1_700_000_000))  # same size, same time: taken as unchanged, never read
-    assert Builder(site, "journal").build().parsed == 0
-    assert "First paragraph of run 1." in (site / "output/journal/index.html").read_text()
-    os.utime(source, (1_700_000_100, 1_700_000_100))  # a new time: read, hashed, parsed
-    second = builder.build()
-    assert second.parsed == 1 and 0 < second.rendered < first.pages
+    os.utime(source, (1_700_000_000, 1_700_000_000))  # same size, same time: the change time tells it changed
+    second = Builder(site, "journal").build()
+    assert second.ok and second.parsed == 1 and 0 < second.rendered < first.pages
     assert "Other paragraph of run 1." in (site / "output/journal/index.html").read_text()
+    os.utime(source, (1_700_000_100, 1_700_000_100))  # a new time, the same bytes: no page is made again
+    third = Builder(site, "journal").build()
+    assert third.ok and third.parsed <= 1 and third.rendered == 0  # (the snapshot's way parses what changed since)
 
 
 def test_an_entry_gone_before_it_is_read_is_an_error_naming_it(make_site, monkeypatch) -> None:

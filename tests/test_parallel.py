@@ -45,7 +45,8 @@ def force(monkeypatch: pytest.MonkeyPatch, forked: bool) -> list[int]:
 
 
 @pytest.mark.parametrize("audience", ["journal", "public"])
-def test_forked_and_serial_builds_write_the_same_bytes(make_site, tmp_path: Path, monkeypatch, audience) -> None:
+def test_forked_and_serial_builds_write_the_same_bytes(make_site, tmp_path: Path, monkeypatch, audience,
+                                                      trust_stamps_at_once) -> None:
     files = mixed_journal(24)
     serial_site, forked_site = make_site(files), tmp_path / "forked"
     force(monkeypatch, forked=False)

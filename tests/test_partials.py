@@ -14,8 +14,8 @@ from generator.incremental import partials
 from generator.incremental.page_staging import render_one
 from generator.pipeline.inputs import make_model, read_inputs, shared_context
 from generator.pipeline.result import BuildResult
-from generator.incremental.digest import TemplateDigests
-from generator.incremental.incremental import PageDigests
+from generator.incremental.template_digests import TemplateDigests
+from generator.incremental.page_digests import PageDigests
 from generator.pipeline.markdown import Audience
 from generator.pipeline.pages import plan_pages
 from generator.pipeline.themes import make_environment

@@ -101,7 +101,8 @@ def test_public_build_holds_no_private_canary(make_site, run_cli, canary: str) -
 
 def test_private_distance_and_dates_stay_out_of_totals(make_site, run_cli) -> None:
     site = canary_site(make_site)
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     text = b"".join(all_public_bytes(site).values())
     assert b"7.7 km" not in text and b"12.7 km" not in text
     assert b"2026-03-10" not in text and b"2026-03-11" not in text
@@ -109,7 +110,8 @@ def test_private_distance_and_dates_stay_out_of_totals(make_site, run_cli) -> No
 
 def test_unlisted_story_has_its_own_page_and_nothing_links_it(make_site, run_cli) -> None:
     site = canary_site(make_site)
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     files = all_public_bytes(site)
     unlisted = [p for p, data in files.items() if b"shared-by-link" in data.lower()]
     assert unlisted == ["2026/03/12/a-shared-by-link-run/index.html"]
@@ -132,7 +134,8 @@ def test_journal_build_holds_everything(make_site, run_cli) -> None:
 
 def test_public_story_shows_its_public_words(make_site, run_cli) -> None:
     site = canary_site(make_site)
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     page = html(site / "output/public/2026/03/13/a-story-to-share/index.html")
     text = page.get_text(" ")
     assert "The public part of the story." in text

@@ -142,7 +142,8 @@ def test_an_unknown_asset_names_the_template(make_site, run_cli) -> None:
 
 def test_task_list_checkboxes_have_an_accessible_name(make_site, run_cli) -> None:
     site = make_site({"content/run.md": RUN})
-    run_cli("build", "--site", str(site))
+    built = run_cli("build", "--site", str(site))
+    assert built.exit_code == 0, built.output
     page = html(site / "output/public/2026/05/03/harbour-loop/index.html")
     boxes = page.select("input.task-list-item-checkbox")
     assert len(boxes) == 2

@@ -21,8 +21,10 @@ from generator.incremental import snapshot
 from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.changes import body_only_changes, entry_shapes
 from generator.incremental.digest import hash_text
-from generator.incremental.incremental import (EntryStore, InputScan, Mapper, cache_key, code_stamp,
-                                               manifest_on_disk, outputs_intact, scan_inputs, trusted_stamp)
+from generator.incremental.graph import GraphError
+from generator.incremental.scan import (InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs,
+                                        trusted_stamp)
+from generator.incremental.store import EntryStore, Mapper
 from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
 from generator.incremental.parallel import fork_map
@@ -63,6 +65,18 @@ class Builder:
         self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
         self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
         self._shapes_due: tuple[list[EntryRecord], dict[str, Any]] | None = None  # see _settle_shapes
+
+    def __enter__(self) -> Builder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the cache (a later build opens it again)."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
 
     def build(self) -> BuildResult:
         """Build into output/<audience>/; write nothing if there are errors."""
@@ -127,14 +141,14 @@ class Builder:
         return last
 
     def _snapshot_to_keep(self, records: list[EntryRecord], model_problems: list[Problem],
-                          visible: Mapping[str, Rendered], site: Site, planned: list[PlannedPage], scan: InputScan,
+                          visible: Mapping[str, Rendered], site: Site, scan: InputScan,
                           start_ns: int, result: BuildResult) -> Snapshot | None:
         """Return the snapshot of a journal build's model (see generator/incremental/snapshot.py); None for the public build."""
         if self.audience != "journal" or scan.setup is None or self._cache is None:
             return None
         stamps = {rel: trusted_stamp(stamp, start_ns) for rel, stamp in scan.content.items()}
         return Snapshot(self._cache.key, scan.setup, stamps, result.shapes, {r.rel: r.problems for r in records},
-                        model_problems, {rel: item.problems for rel, item in visible.items()}, site, planned)
+                        model_problems, {rel: item.problems for rel, item in visible.items()}, site)
 
     def _prepare(self, made: Snapshot) -> None:
         """Write the snapshot, to be kept if the build succeeds (while the workers render, when there are some)."""
@@ -158,7 +172,8 @@ class Builder:
         on_disk = None if held is not None else manifest_on_disk(result.output_dir, self._manifest())  # while it loads
         try:
             with result.timed("snapshot"):
-                made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup)
+                made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup,
+                                              self._cache.problems)
                 changed = made.changed(scan.content) if made is not None else None
             if made is None or not changed:
                 return None
@@ -171,7 +186,7 @@ class Builder:
                          last: dict[str, Any], result: BuildResult,
                          on_disk: Callable[[], dict[str, tuple[int, int]]] | None) -> Snapshot | None:
         """Parse the changed files into the snapshot and write what changed; None when their front matter did not fit."""
-        assert self._store is not None
+        assert self._store is not None and self._cache is not None
         cfg, theme, vocabulary = setup
         with result.timed("entries"):
             records = self._store.parse([SourceFile(cfg.content_dir / rel, rel) for rel in changed], cfg,
@@ -181,15 +196,20 @@ class Builder:
             shapes = made.fits(records)
             if shapes is None:
                 return None
-            made.patch(records)
-            self._snapshot = made
-            self._store.keep(records, self.audience)
+        with result.timed("snapshot"):
+            try:
+                site, planned, problems = made.patched(records, cfg, self._day)
+            except GraphError as exc:
+                result.problems.append(snapshot.damaged(self._cache.folder, exc))
+                return None
+        self._snapshot = made
+        self._store.keep(records, self.audience)
         result.parsed, result.shapes = len(records), shapes
-        result.problems.extend(made.problems())
-        result.entries, result.pages = len(made.site.posts), len(made.planned)
+        result.problems.extend(problems)
+        result.entries, result.pages = len(site.posts), len(planned)
         produced = last.get("produced")
         inputs = Inputs(cfg, theme, vocabulary, (), static_files(theme))  # the entries are only audited (public)
-        self._write(made.site, made.planned, inputs, result, frozenset(changed),
+        self._write(site, planned, inputs, result, frozenset(changed),
                     produced if isinstance(produced, dict) else {}, on_disk=on_disk)
         return made
 
@@ -293,7 +313,7 @@ class Builder:
         if has_errors(result.problems):
             return None
         produced = last.get("produced") if dirty is not None else None
-        made = self._snapshot_to_keep(records, model_problems, visible, site, planned, scan, start_ns, result)
+        made = self._snapshot_to_keep(records, model_problems, visible, site, scan, start_ns, result)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
                     produced if isinstance(produced, dict) else {}, meanwhile=lambda: self._meanwhile(made, result))
         self._settle_shapes(result)
@@ -336,5 +356,6 @@ class Builder:
 def build(root: Path, audience: Audience, *, mapper: Mapper = fork_map, progress: Progress | None = None,
           today: date | None = None, drafts: bool = False) -> BuildResult:
     """Build one audience's site into output/<audience>/, reusing the site's cache."""
-    return Builder(root, audience, mapper=mapper, progress=progress, today=today, drafts=drafts).build()
+    with Builder(root, audience, mapper=mapper, progress=progress, today=today, drafts=drafts) as builder:
+        return builder.build()
 

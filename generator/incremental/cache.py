@@ -12,6 +12,7 @@ different key, a missing file or a broken one all mean an empty cache, the last 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -227,6 +228,17 @@ class Cache:
             self.close()
             self.problems.append(warning(self.path, None, f"the build cache could not be saved ({exc})",
                                          "delete .footfall-cache/ if this repeats"))
+
+
+def compiled_templates_home() -> Path:
+    """Return the folder of the user's own cache where compiled templates are kept, outside every site.
+
+    Compiled templates are code: they never live in a site's `.footfall-cache/`, which travels with a
+    journal that is copied or cloned, but in the cache folder of the user who runs Footfall
+    (`$XDG_CACHE_HOME/footfall`, else `~/.cache/footfall`), as trusted as the installed code itself.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "footfall"
 
 
 def _render_column(audience: str) -> str:

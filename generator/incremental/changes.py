@@ -4,12 +4,12 @@ Most rebuilds while writing follow an edit to the text of one entry. When every 
 its front matter (same date, title, emotions, tags, visibility...) and nothing else changed (no file
 added or removed, no image, template, theme or setting), the new site model differs from the last
 good one only in the body fields (`BODY_FIELDS`) of those entries' posts. A page can then differ
-only if it names such a post among its `sources`, or holds one (in its context or a shared value it
-read) and read one of its body fields or used a value holding it whole. Only those pages have their
-digests checked; every other page is kept as the last good build left it, unchecked.
-
-This rests on one rule for the planner (generator/pipeline/pages.py): a page whose context holds text derived
-from a post's body (its description, say) names that post in its `sources`.
+only if what its planner gave it changed (its plan digest, plan_digest.py: a description cut from
+a summary, a list ordered by length), or it holds one of those posts (in its context or a shared
+value it read) and read one of its body fields or used a value holding it whole. Only those pages
+have their digests checked; every other page is kept as the last good build left it, unchecked.
+Nothing rests on the planner naming what its pages show: what they were given and what they read
+are both recorded by the speed layer itself.
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from __future__ import annotations
 import dataclasses
 import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from generator.incremental.digest import hash_text, holds_no_model_values, resolve
+from generator.incremental.cache import OutputRow
+from generator.incremental.digest import hash_text
+from generator.incremental.kinds import holds_no_model_values
+from generator.incremental.readlog import resolve
 from generator.pipeline.entries import Entry
 from generator.pipeline.pages import PlannedPage
 from generator.incremental.records import EntryRecord
@@ -68,9 +71,10 @@ BODY_FIELDS = frozenset({"html", "summary", "words", "assets"})
 class TouchedPages:
     """Tells which pages can show a post whose body changed (see the module's docstring)."""
 
-    def __init__(self, dirty: frozenset[str], shared: Mapping[str, Any]) -> None:
+    def __init__(self, dirty: frozenset[str], shared: Mapping[str, Any], plan: Callable[[PlannedPage], str]) -> None:
         self.dirty = dirty  # keys of the posts whose body changed
         self.shared = shared  # what every page receives (the Site, the config)
+        self.plan = plan  # the digest of what the planner gave a page (PageDigests.plan)
         self._holds: dict[int, tuple[Any, bool]] = {}  # id of a value -> (the value, kept so its id stays its own;
         # whether it holds a dirty post). Resolving `posts[]` makes a new tuple each time.
         self._holders: dict[int, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}  # id of read paths ->
@@ -78,14 +82,15 @@ class TouchedPages:
         # itself when the value is the root's, whole or its items)). Pages share a few tuples of read paths.
         self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
 
-    def touches(self, item: PlannedPage, reads: tuple[str, ...]) -> bool:
+    def touches(self, item: PlannedPage, row: OutputRow) -> bool:
         """Return True when the page may show something a body-only edit changed.
 
-        That is: it names a dirty post among its `sources` (text derived from the body), or it read a
-        body field of one, or it used a value holding one whole.
+        That is: what its planner gave it is not as it was, or it read a body field of a dirty post,
+        or it used a value holding one whole.
         """
-        if not self.dirty.isdisjoint(item.sources):
+        if not row.digest.startswith(self.plan(item)):
             return True
+        reads = row.reads
         known = self._holders.get(id(reads))
         if known is None or known[0] is not reads:
             known = self._holders[id(reads)] = (reads, _holders(reads))

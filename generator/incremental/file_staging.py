@@ -9,7 +9,8 @@ from typing import Any
 
 from generator.deploy.output import UnsafePath
 from generator.incremental.digest import hash_bytes
-from generator.incremental.incremental import RACY_NS, OutputLedger
+from generator.incremental.ledger import OutputLedger
+from generator.incremental.scan import file_stamp, trusted_stamp
 from generator.outputs.files import FileProducer, Making, ProducerFailed
 from generator.outputs.producers import CARD_FILES
 from generator.outputs.registry import FILE_PRODUCERS, Claim, UnclaimedFile, claimed_files
@@ -84,8 +85,8 @@ def stage_files(making: Making, claimed: Mapping[str, Claim], ledger: OutputLedg
 
 
 def copy_digest(source: Path, now_ns: int) -> str:
-    """Return what a copied file is made from: its path, size and time (never trusted when very recent)."""
-    status = source.stat()
-    if status.st_mtime_ns >= now_ns - RACY_NS:
+    """Return what a copied file is made from: its path and stamp (never trusted when unknown or very recent)."""
+    stamp = trusted_stamp(file_stamp(source), now_ns)
+    if stamp is None:
         return f"copy:{source}:recent:{now_ns}"
-    return f"copy:{source}:{status.st_size}:{status.st_mtime_ns}"
+    return f"copy:{source}:{':'.join(map(str, stamp))}"

@@ -9,8 +9,10 @@ import jinja2
 from generator.errors import Problem
 from generator.incremental.cache import Cache
 from generator.incremental.changes import TouchedPages
-from generator.incremental.digest import TemplateDigests, hash_text
-from generator.incremental.incremental import OutputLedger, PageDigests, StagedFile, watch_context
+from generator.incremental.digest import hash_text
+from generator.incremental.ledger import OutputLedger, StagedFile
+from generator.incremental.page_digests import PageDigests, watch_context
+from generator.incremental.template_digests import TemplateDigests
 from generator.incremental.parallel import indexed_map
 from generator.pipeline.build import TEMPLATE_ERRORS
 from generator.pipeline.inputs import Inputs, shared_context
@@ -41,7 +43,7 @@ def stage_pages(env: jinja2.Environment, cache: Cache, audience: Audience, site:
         templates.digest(name)  # here, before any worker starts: they inherit it
     if templates.learned:
         cache.set_note(note, templates.references())
-    touched = None if dirty is None else TouchedPages(dirty, shared)
+    touched = None if dirty is None else TouchedPages(dirty, shared, digests.plan)
     todo, result.checked = unchanged_pages(planned, ledger, digests, touched)
     todo = listings_first(todo)
     result.rendered = len(todo)
@@ -68,10 +70,10 @@ def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: P
     known = [(item, row) for item, row in rows if row is not None]
     kept: set[str] = set()
     if touched is not None:
-        kept = {item.path for item, row in known if not touched.touches(item, row.reads) and ledger.keep(item.path, row)}
+        kept = {item.path for item, row in known if not touched.touches(item, row) and ledger.keep(item.path, row)}
         known = [(item, row) for item, row in known if item.path not in kept]
     made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
-    kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse(item.path, digest))
+    kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse_page(item.path, digest))
     return [item for item in planned if item.path not in kept], len(known)
 
 

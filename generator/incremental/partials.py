@@ -24,7 +24,7 @@ import jinja2.meta
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from generator.incremental.digest import ReadLog, log_of, path_of, real_value
+from generator.incremental.readlog import ReadLog, log_of, path_of, real_value
 from generator.pipeline.links import LINKS
 from generator.pipeline.themes import ThemeEnvironment, ThemeTemplate
 

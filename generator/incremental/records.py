@@ -25,7 +25,7 @@ from generator.pipeline.markdown import Asset, Audience, Rendered, render_entry
 from generator.pipeline.site import is_visible, url_of
 from generator.urls import relative_root
 
-Stamp = tuple[int, int]  # (size, mtime_ns) of a file
+Stamp = tuple[int, int, int, int]  # (size, mtime_ns, ctime_ns, inode) of a file (see incremental/scan.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,7 @@ class EntryRecord:
 
     rel: str  # path relative to content/
     digest: str  # hash of the file's bytes
-    stamp: Stamp | None  # (size, mtime_ns) when the file was read; None when too fresh to trust
+    stamp: Stamp | None  # the file's stamp when it was read; None when it cannot be trusted
     entry: Entry | None  # None when the file has errors
     problems: tuple[Problem, ...]  # from reading and parsing
     journal: Rendered | None = None  # the body rendered for the journal, once asked for

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from generator.incremental.digest import hash_text
-from generator.incremental.incremental import OutputLedger
+from generator.incremental.ledger import OutputLedger
 from generator.outputs import search
 
 NOT_SEARCHABLE = ""  # the "shard" of a page the index does not hold

@@ -1,42 +1,52 @@
 """The journal's last site model, kept on disk, so that an edit to entry text rebuilds in a blink.
 
-After a journal build that made its model from every record, the model and its page plan are
-pickled into the cache folder, with the size and time of every content file they were made from,
-each entry's shape (generator/incremental/changes.py) and the problems found on the way. A later build, in a
-new process, can then skip decoding every record and making the model again when only entry bodies
-changed since: it parses the changed files, checks that their front matter is as it was, and puts
-each new body into its post (`Snapshot.patch`), whose fields are the only part of the model a body
-reaches (`BODY_FIELDS`, and the entry page planned for the post). Page digests then decide, as
-always, which pages are rendered again.
+After a journal build that made its model from every record, the model is stored in the cache folder
+as plain JSON data (generator/incremental/graph.py: never code, nothing a crafted file can run), with
+the stamp of every content file it was made from, each entry's shape (generator/incremental/changes.py)
+and the problems found on the way. A later build, in a new process, can then skip decoding every
+record and making the model again when only entry bodies changed since: it parses the changed files,
+checks that their front matter is as it was, and reads the model back with each new body in its post
+(`Snapshot.patched`), whose fields are the only part of the model a body reaches (`BODY_FIELDS`). The
+pages are planned again from that model, as a full build plans them, and page digests then decide,
+as always, which pages are rendered again.
 
-The snapshot stays as the full build left it; each build patches it again with every file changed
-since, so it never depends on the builds in between. Only the journal keeps one: the public build's
-privacy audit reads every page anyway. It lives in the site's cache folder, as trusted as the
-site's own templates.
+The stored model stays as the full build left it; each build reads it with every file changed since,
+so it never depends on the builds in between. Only the journal keeps one: the public build's privacy
+audit reads every page anyway. A damaged or foreign file is no snapshot: the usual way makes a new one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
-import pickle
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+from generator.config import SiteConfig
+from generator.errors import Problem, warning
 from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
-from generator.errors import Problem
-from generator.pipeline.pages import PlannedPage, post_page
-from generator.incremental.records import EntryRecord, Stamp
-from generator.incremental.swap import Swap
+from generator.incremental.graph import GraphError, allowed_classes, decode, encode_all
+from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
+from generator.pipeline.pages import plan_pages
+from generator.pipeline.planned import PlannedPage
 from generator.incremental.memory import paused_gc
 from generator.pipeline.site import Post, Site
 
-FILE_NAME = "model-journal.pickle"
-PENDING_NAME = ".model-journal.pickle.pending"
+FORMAT = "footfall-snapshot 2"
+FILE_NAME = "model-journal.json"
+PENDING_NAME = ".model-journal.json.pending"
 #: More changed files than this since the snapshot: the usual way is as quick, and makes a new one.
 MOST_CHANGED = 50
+#: The classes a stored model may hold: the site model's own frozen dataclasses, and nothing else.
+ALLOWED = allowed_classes(Site)
+_POST_FIELDS = [f.name for f in dataclasses.fields(Post)]
+_BODY_AT = [(_POST_FIELDS.index(name), name) for name in sorted(BODY_FIELDS)]
+_KEY_AT = _POST_FIELDS.index("key")
 
 
 @dataclass
@@ -45,14 +55,14 @@ class Snapshot:
 
     key: str  # the cache key of the build (settings, theme, code)
     setup: str  # digest of every input besides the entries
-    stamps: dict[str, Stamp | None]  # every file under content/: (size, mtime_ns), None when too fresh to trust
+    stamps: dict[str, Stamp | None]  # every file under content/: its stamp, None when it cannot be trusted
     shapes: Shapes  # each entry's digest and shape
     record_problems: dict[str, tuple[Problem, ...]]  # what parsing each source found, in the records' order
     model_problems: list[Problem]  # what checking the entries together found (URLs, unknown emotions)
     render_problems: dict[str, tuple[Problem, ...]]  # what rendering each body found
-    site: Site
-    planned: list[PlannedPage]
+    site: Site | None  # the model as the full build made it (None when read from disk: see `graph`)
     token: str = field(default_factory=lambda: secrets.token_hex(8))  # names it in the last-build note
+    graph: tuple[Any, list[Any], list[str]] | None = None  # the model as stored: its reference, nodes, classes
 
     def changed(self, content: Mapping[str, Stamp]) -> list[str] | None:
         """Return the entries whose file changed since; None when a file came or went, or too many changed."""
@@ -70,65 +80,96 @@ class Snapshot:
             return None
         return {**self.shapes, **shapes}
 
-    def patch(self, records: Mapping[str, EntryRecord]) -> None:
-        """Put each record's body into a copy of its post and plan that post's page again; note its problems.
+    def patched(self, records: Mapping[str, EntryRecord], config: SiteConfig,
+                today: date | None = None) -> tuple[Site, list[PlannedPage], list[Problem]]:
+        """Return the model with each record's body in its post, its pages planned again (on the build date
+        given), and the build's problems.
 
-        The model is frozen: every value holding a changed post is copied (generator/incremental/swap.py).
-        The Site is a new one even when no post changed: what was kept for the model as it was
-        (partials rendered once, generator/incremental/partials.py) is known by the Site's identity.
+        The model is read back from its stored form, the new bodies put in as each post is made: a
+        new Site, whose posts are new values (nothing made for the old model is taken for the new).
         """
-        posts: dict[str, Post] = {post.key: post for post in (*self.site.posts, *self.site.pages)}
-        new: dict[int, Post] = {}
-        for rel, record in records.items():
-            self.record_problems[rel] = record.problems
-            post, rendered = posts.get(rel), record.rendered("journal")
-            if post is None or rendered is None:
-                continue
-            new[id(post)] = dataclasses.replace(post, **{name: getattr(rendered, name) for name in BODY_FIELDS})
-            self.render_problems[rel] = rendered.problems
-        swap = Swap(new, keep=(Post,))
-        site = swap.value(self.site)
-        self.site = site if site is not self.site else dataclasses.replace(self.site)
-        self.planned = [swap.value(item) for item in self.planned]
-        where = {item.url: index for index, item in enumerate(self.planned)}
-        for post in new.values():
-            self.planned[where[post.url]] = post_page(post, self.site)
+        if self.graph is None:
+            raise GraphError("the model was not stored")
+        bodies = {rel: rendered for rel, record in records.items()
+                  if (rendered := record.rendered("journal")) is not None}
 
-    def problems(self) -> list[Problem]:
-        """Return the problems a build of the patched model reports, in the order a full build does."""
-        return [*(p for found in self.record_problems.values() for p in found), *self.model_problems,
-                *(p for found in self.render_problems.values() for p in found)]
+        def patch(kind: type, values: list[Any]) -> list[Any]:
+            if kind is Post and values[_KEY_AT] in bodies:
+                rendered = bodies[values[_KEY_AT]]
+                for at, name in _BODY_AT:
+                    values[at] = getattr(rendered, name)
+            return values
+
+        reference, nodes, classes = self.graph
+        with paused_gc():
+            made = decode(nodes, classes, ALLOWED, config, patch)
+            at = reference[0] if isinstance(reference, list) and len(reference) == 1 else None
+            site = made[at] if type(at) is int and 0 <= at < len(made) else None
+            if not isinstance(site, Site):
+                raise GraphError("the stored model is not a site")
+            try:
+                planned, plan_problems = plan_pages(site, today)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:  # values of the wrong kind
+                raise GraphError(f"the stored model cannot be planned ({exc})") from exc
+        return site, planned, [*self.problems(records), *plan_problems]
+
+    def problems(self, records: Mapping[str, EntryRecord] | None = None) -> list[Problem]:
+        """Return the problems a build of the model with these records reports, in the order a full build does."""
+        found, rendered = dict(self.record_problems), dict(self.render_problems)
+        for rel, record in (records or {}).items():
+            found[rel] = record.problems
+            made = record.rendered("journal")
+            if made is not None and rel in rendered:
+                rendered[rel] = made.problems
+        return [*(p for each in found.values() for p in each), *self.model_problems,
+                *(p for each in rendered.values() for p in each)]
+
+    def stored(self) -> dict[str, Any]:
+        """Return the snapshot as plain data (storing its model as a graph, if not done yet)."""
+        if self.graph is None:
+            refs, nodes, classes = encode_all([self.site], ALLOWED)
+            self.graph, self.site = (refs[0], nodes, classes), None  # patched() reads the model from the graph
+        reference, nodes, classes = self.graph
+        return {"format": FORMAT, "key": self.key, "setup": self.setup, "token": self.token,
+                "stamps": self.stamps, "shapes": self.shapes,
+                "record_problems": _plain_problems(self.record_problems), "model_problems":
+                [encode_problem(p) for p in self.model_problems], "render_problems": _plain_problems(self.render_problems),
+                "site": reference, "nodes": nodes, "classes": classes}
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles a frozen dataclass instance as a call of its class with its fields, many times quicker to load.
-
-    (What dataclasses give a slotted class instead sets each field apart, looking all fields up
-    again for every instance.)
-    """
-
-    def reducer_override(self, obj: object) -> object:
-        """Return (class, fields) for a frozen dataclass that its __init__ rebuilds as it was."""
-        kind = type(obj)
-        names = _INIT_FIELDS.get(kind)
-        if names is None:
-            names = _INIT_FIELDS[kind] = _init_fields(kind)
-        if not names:
-            return NotImplemented
-        return kind, tuple([getattr(obj, name) for name in names])
+def _plain_problems(problems: Mapping[str, tuple[Problem, ...]]) -> dict[str, list[Any]]:
+    """Return problems by source as plain data."""
+    return {rel: [encode_problem(p) for p in found] for rel, found in problems.items()}
 
 
-_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+def _read_problems(data: Any) -> dict[str, tuple[Problem, ...]]:
+    """Return the problems stored by _plain_problems."""
+    if not isinstance(data, dict):
+        raise TypeError("not problems by source")
+    return {str(rel): tuple(decode_problem(p) for p in found) for rel, found in data.items()}
 
 
-def _init_fields(kind: type) -> tuple[str, ...]:
-    """Return the fields of a frozen dataclass that __init__ takes as they are; () for any other type."""
-    params = getattr(kind, "__dataclass_params__", None)
-    if (params is None or not params.frozen or not dataclasses.is_dataclass(kind) or hasattr(kind, "__post_init__")
-            or kind.__reduce__ is not object.__reduce__ or kind.__reduce_ex__ is not object.__reduce_ex__):
-        return ()  # not a frozen dataclass, or one that says itself how it is pickled
-    found = dataclasses.fields(kind)
-    return tuple(f.name for f in found) if all(f.init for f in found) else ()
+def from_stored(data: Any) -> Snapshot:
+    """Return the snapshot stored by Snapshot.stored(); raise ValueError, TypeError or KeyError on a bad shape."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not a snapshot of this format")
+    stamps = {str(rel): None if s is None else _stamp(s) for rel, s in data["stamps"].items()}
+    shapes = data["shapes"]
+    if not isinstance(shapes, dict):
+        raise TypeError("not shapes")
+    nodes, classes = data["nodes"], data["classes"]
+    if not isinstance(nodes, list) or not isinstance(classes, list):
+        raise TypeError("not a stored model")
+    return Snapshot(str(data["key"]), str(data["setup"]), stamps, shapes, _read_problems(data["record_problems"]),
+                    [decode_problem(p) for p in data["model_problems"]], _read_problems(data["render_problems"]),
+                    None, str(data["token"]), (data["site"], nodes, classes))
+
+
+def _stamp(value: Any) -> Stamp:
+    """Return a stored stamp."""
+    if not isinstance(value, list) or len(value) != 4 or not all(type(v) is int for v in value):
+        raise TypeError("not a stamp")
+    return (value[0], value[1], value[2], value[3])
 
 
 def prepare(snapshot: Snapshot, folder: Path) -> bool:
@@ -136,10 +177,11 @@ def prepare(snapshot: Snapshot, folder: Path) -> bool:
     pending = folder / PENDING_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(pending, "wb") as out:
-            _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(snapshot)
+        text = json.dumps(snapshot.stored(), ensure_ascii=False, separators=(",", ":"))
+        pending.write_text(text, "utf-8")
+        (folder / "model-journal.pickle").unlink(missing_ok=True)  # what older versions kept: never read
         return True
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+    except (OSError, GraphError, TypeError, ValueError, RecursionError):
         discard(folder)
         return False
 
@@ -161,16 +203,30 @@ def discard(folder: Path) -> None:
         pass  # no cache folder to clean (a file stands in its place): nothing was prepared
 
 
-def load(folder: Path, token: str, key: str, setup: str) -> Snapshot | None:
-    """Return the snapshot named in the last-build note, if it is there and made with these settings."""
+def damaged(folder: Path, exc: Exception) -> Problem:
+    """Return the warning about a stored snapshot that cannot be read."""
+    return warning(folder / FILE_NAME, None, f"ignored a damaged snapshot of the journal ({type(exc).__name__})",
+                   "nothing to do: this build makes a new one")
+
+
+def load(folder: Path, token: str, key: str, setup: str, problems: list[Problem] | None = None) -> Snapshot | None:
+    """Return the snapshot named in the last-build note, if it is there and made with these settings.
+
+    A damaged or foreign file is no snapshot (a warning in `problems`): the usual way makes a new one.
+    """
+    path = folder / FILE_NAME
     try:
-        with paused_gc(), open(folder / FILE_NAME, "rb") as stream:
-            snapshot = pickle.load(stream)
-    except Exception:  # a damaged or foreign file is no snapshot: the usual way makes a new one
+        with paused_gc():
+            snapshot = from_stored(json.loads(path.read_bytes()))
+    except FileNotFoundError:
         return None
-    if not isinstance(snapshot, Snapshot) or (snapshot.token, snapshot.key, snapshot.setup) != (token, key, setup):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        if problems is not None:
+            problems.append(damaged(folder, exc))
+        return None
+    if (snapshot.token, snapshot.key, snapshot.setup) != (token, key, setup):
         return None
     return snapshot
 
 
-__all__ = ["FILE_NAME", "MOST_CHANGED", "PENDING_NAME", "Snapshot", "commit", "discard", "load", "prepare"]
+__all__ = ["FILE_NAME", "MOST_CHANGED", "PENDING_NAME", "Snapshot", "commit", "damaged", "discard", "load", "prepare"]

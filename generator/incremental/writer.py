@@ -10,10 +10,10 @@ import jinja2
 from generator.deploy.output import Staging
 from generator.deploy.staged_audit import privacy_audit
 from generator.errors import Problem, has_errors
-from generator.incremental.cache import Cache, OutputRow
+from generator.incremental.cache import Cache, OutputRow, compiled_templates_home
 from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
-from generator.incremental.incremental import OutputLedger
+from generator.incremental.ledger import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
 from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.search_index import stage_search_index
@@ -114,7 +114,7 @@ class OutputWriter:
                  for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
         key = environment_key(inputs, files)
         if self._env is None or self._env[0] != key:
-            compiled = CompiledTemplates(inputs.config.cache_dir, self.code)
+            compiled = CompiledTemplates(compiled_templates_home(), self.code)
             self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
                                                kind=FootfallEnvironment))
         return self._env[1]

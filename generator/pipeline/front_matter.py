@@ -21,6 +21,7 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")  # a plain key, before its `:`
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_SPECIAL = frozenset(",[]{}:#'\"")  # within a flow list's plain items
 _STR = "tag:yaml.org,2002:str"
+MAX_KEY = 1000  # keys longer are left to YAML, which refuses simple keys over 1,024 characters
 _BOOLS = yaml.constructor.SafeConstructor.bool_values
 
 
@@ -42,8 +43,8 @@ class QuickLoader:
         for line in text.split("\n"):
             read = lines.get(line)
             if read is None:
-                if not line or line.isspace():
-                    continue
+                if not line.strip(" "):
+                    continue  # only spaces: other whitespace (\x0c, \xa0, \u3000) is YAML's business
                 read = self._line(line)
                 if read is None:
                     return None
@@ -65,6 +66,8 @@ class QuickLoader:
         written = rest.strip(" ")
         if rest and not rest.startswith(" ") and written:
             return None  # `key:value` is one plain text to YAML, not a key
+        if len(key) > MAX_KEY:
+            return None  # YAML allows a simple key 1,024 characters at most
         if _resolve(key, self.resolvers) != _STR:
             return None  # `yes:` or `null:` would be a key that is not text
         value = _value(written or "", self.resolvers)

@@ -53,18 +53,12 @@ def paginate(posts: Sequence[Post], per_page: int, base: str) -> Iterator[tuple[
         ), chunk
 
 
-def _keys(posts: Sequence[Post]) -> tuple[str, ...]:
-    """Return the source keys of posts."""
-    return tuple(p.key for p in posts)
-
-
 def _home(site: Site, first: dict[str, Any]) -> Iterator[PlannedPage]:
     """Plan the paginated home page; `first` is what its first page adds (the journal's view of the day)."""
     for pagination, chunk in paginate(site.listed, site.config.per_page, "/"):
         title = "Home" if pagination.number == 1 else f"Page {pagination.number}"
         extra = first if pagination.number == 1 else {}
-        remembered = tuple(r.post.key for r in extra["today"].on_this_day) if "today" in extra else ()
-        yield page(paginated("/", pagination.number), "index.html", title, (*_keys(chunk), *remembered),
+        yield page(paginated("/", pagination.number), "index.html", title,
                    posts=chunk, pagination=pagination, **extra)
 
 
@@ -77,17 +71,17 @@ def _posts(site: Site) -> Iterator[PlannedPage]:
 def post_page(post: Post, site: Site) -> PlannedPage:
     """Plan the page of one entry or standalone page."""
     if post.is_page:
-        return page(post.url, "page.html", post.title, (post.key,), post=post,
+        return page(post.url, "page.html", post.title, post=post,
                     description=post.summary, noindex=post.visibility != "public")
     share = story_share(post, site.config) if site.audience == "public" else None
-    return page(post.url, "entry.html", post.title, (post.key,), post=post,
+    return page(post.url, "entry.html", post.title, post=post,
                 description=post.summary, noindex=not post.listed, share=share)
 
 
 def _term_pages(term: Term, template: str, per_page: int, **extra: Any) -> Iterator[PlannedPage]:
     """Plan the paginated pages of one tag or emotion."""
     for pagination, chunk in paginate(term.posts, per_page, term.url):
-        yield page(paginated(term.url, pagination.number), template, term.name, _keys(chunk),
+        yield page(paginated(term.url, pagination.number), template, term.name,
                    term=term, posts=chunk, pagination=pagination, **extra)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +16,8 @@ class PlannedPage:
     path: str  # output path relative to the build folder
     template: str  # template name, e.g. "entry.html"
     context: dict[str, Any]  # what the template receives (besides `site` and `page_url`)
-    sources: tuple[str, ...] = ()  # keys of the posts whose body (text, summary, images) this page may show
 
 
-def page(url: str, template: str, title: str, sources: Sequence[str] = (), **context: Any) -> PlannedPage:
+def page(url: str, template: str, title: str, **context: Any) -> PlannedPage:
     """Return a PlannedPage with its output path derived from the URL."""
-    return PlannedPage(url, output_path(url), template, {"title": title, **context}, tuple(sources))
+    return PlannedPage(url, output_path(url), template, {"title": title, **context})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.incremental.incremental import UNSEEN, scan_inputs
+from generator.incremental.scan import UNSEEN, scan_inputs
 from generator.pipeline.entries import discover
 from tests.attacks.published_bytes import (CANARIES, STORY_PAGE, STORY_WORD, branch_files, folder_files, leaks_in,
                                            repository_objects, story_site)

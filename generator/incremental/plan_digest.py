@@ -1,0 +1,94 @@
+"""The digest of what a planner gave a page: every context value, with the site model's values by their place.
+
+A page's digest has two halves. What its templates read of the site model is followed by the read log
+(readlog.py). What the planner made for it (its title, a description cut from a post's summary, a
+list of posts in some order, a timeline) is digested here whole, whatever it is: a planner cannot
+forget to say what a page depends on, because nothing it gives is taken on trust. Values of the
+site model met inside a context (a post, a term, a listing of them) stand for their place in the
+model (`site.posts[12]`), so that a page listing posts costs a few names, and their fields are
+left to the read log. A build whose changes are body edits keeps the model's shape, so a value's
+place names the same value in both builds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from generator.incremental.digest import Fingerprints, hash_text
+from generator.incremental.kinds import SCALARS, holds_no_model_values, self_contained
+from generator.pipeline.pages import PlannedPage
+
+PLAN_DIGEST = 32  # hex digits of a hash_text digest: a page's digest starts with its plan digest
+
+
+def model_places(shared: Mapping[str, Any]) -> dict[int, tuple[object, str]]:
+    """Return each value of the shared model (dataclass instances and tuples) by id, with its first place.
+
+    Posts and small values are places themselves: what lies inside them is not walked.
+    """
+    places: dict[int, tuple[object, str]] = {}
+    todo: list[tuple[Any, str]] = [(value, name) for name, value in reversed(list(shared.items()))]
+    while todo:
+        value, place = todo.pop()
+        kind = type(value)
+        if kind in SCALARS or id(value) in places:
+            continue
+        if kind is tuple or kind is list:
+            places[id(value)] = (value, place)
+            todo.extend((item, f"{place}[{index}]") for index, item in reversed(list(enumerate(value))))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            places[id(value)] = (value, place)
+            if not (holds_no_model_values(kind) or self_contained(kind)):
+                todo.extend((getattr(value, f.name), f"{place}.{f.name}") for f in reversed(dataclasses.fields(value)))
+    return places
+
+
+class PlanDigests:
+    """Digests of what the planner gave each page (see the module's docstring)."""
+
+    def __init__(self, base: str, shared: Mapping[str, Any], prints: Fingerprints) -> None:
+        self.base = base  # the digest of the cache key and the shared values
+        self.places = model_places(shared)
+        self.prints = prints  # digests of values that hold no model value, shared with the page digests
+        self._made: dict[int, tuple[object, str]] = {}  # id of a value the planner made -> (it, its digest)
+
+    def of(self, item: PlannedPage, template: str) -> str:
+        """Return the digest of a page's plan: its URL, path, template (digest given) and every context value."""
+        parts = [self.base, template, item.url, item.path, item.template]
+        for key, value in item.context.items():
+            parts.append(key)
+            self._add(value, parts)
+        return hash_text(*parts)
+
+    def _add(self, value: Any, parts: list[str]) -> None:
+        """Append what a context value stands for: its place in the model, or its digest."""
+        kind = type(value)
+        if kind in SCALARS:
+            self.prints.add(value, parts)
+            return
+        place = self.places.get(id(value))
+        if place is not None:
+            parts.append(place[1])
+            return
+        if kind is not tuple and kind is not list and not isinstance(value, Mapping) and \
+                (not dataclasses.is_dataclass(value) or holds_no_model_values(kind)):
+            self.prints.add(value, parts)  # a value no model value can be inside
+            return
+        made = self._made.get(id(value))
+        if made is None:
+            inner: list[str] = [kind.__qualname__]
+            for part in _parts(value):
+                self._add(part, inner)
+            made = self._made[id(value)] = (value, hash_text(*inner))
+        parts.append(made[1])
+
+
+def _parts(value: Any) -> list[Any]:
+    """Return the values inside a tuple, list, mapping (keys and values) or dataclass instance."""
+    if isinstance(value, (tuple, list)):
+        return [len(value), *value]
+    if isinstance(value, Mapping):
+        return [len(value), *(part for item in value.items() for part in item)]
+    return [getattr(value, f.name) for f in dataclasses.fields(value)]
