@@ -58,7 +58,7 @@ def plant_code(site: Path, marker: Path) -> None:
     payload = pickle.dumps(Planted(marker))
     for name in ("model-journal.pickle", snapshots.FILE_NAME, "cache.pickle", "records.pickle"):
         (cache / name).write_bytes(payload)
-    templates = GENERATOR.parent / "themes/default/templates"
+    templates = GENERATOR / "themes/default/templates"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)))
     code = compile(f"open({str(marker)!r}, 'w')", "<planted>", "exec")
     for folder in {cache / "templates" / code_stamp()[:16], cache / "templates" / "any"}:

@@ -29,7 +29,7 @@ def make_journal(root: Path) -> None:
     write_old(root / "site.toml", SITE_TOML + 'theme = "mine"\n')
     write_old(root / "themes/mine/theme.toml", 'extends = "default"\n[card]\naccent = "#2f6f62"\n')
     write_old(root / "static/note.txt", "Keep going.\n")
-    shipped = Path(__file__).resolve().parent.parent / "themes/default/templates/partials/entry_card.html"
+    shipped = Path(__file__).resolve().parent.parent / "generator/themes/default/templates/partials/entry_card.html"
     write_old(root / "themes/mine/templates/partials/entry_card.html", shipped.read_text("utf-8"))
     for number in range(3):
         front = (f"title: Run {number}\nslug: run-{number}\ndate: 2026-03-0{number + 1}T07:00\nvisibility: public\n"

@@ -18,7 +18,7 @@ from generator.incremental.builder import Builder, build
 from tests.conftest import SITE_TOML, entry, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
-CARD = (REPO / "themes/default/templates/partials/entry_card.html").read_text("utf-8")
+CARD = (REPO / "generator/themes/default/templates/partials/entry_card.html").read_text("utf-8")
 TITLES = ("Quiet miles", "Heavy legs", "Harbour loop", "Rain runs")  # of one length: an edit may keep the size
 BODIES = ("Easy going today.", "The hill hurt a bit", "## Splits\n\nEven, ok.",
           "Ran with Sam.\n\n::: private\nOnly mine.\n:::\n")
