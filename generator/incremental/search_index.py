@@ -31,11 +31,11 @@ class SearchPages:
             if content is not None and isinstance(before, list) and len(before) == 2 and before[0] == content:
                 self.pages[path] = before
             else:
-                self.pages[path] = [content or "", self._shard(self.read(path))]
+                self.pages[path] = [content or "", self._shard(path, self.read(path))]
 
-    def _shard(self, page: bytes) -> str:
+    def _shard(self, path: str, page: bytes) -> str:
         """Return the shard of a page's bytes (NOT_SEARCHABLE when the theme did not mark it)."""
-        return search.shard_of(page) if search.MARKER in page else NOT_SEARCHABLE
+        return search.shard_of(page) if search.is_searchable(path, page) else NOT_SEARCHABLE
 
     def read(self, path: str) -> bytes:
         """Return a page's bytes as this build leaves it (written to staging, or kept live)."""

@@ -123,9 +123,14 @@ def top_files(language: str, by_shard: Mapping[str, object]) -> dict[str, bytes]
 
 
 @lru_cache(maxsize=8)
+def sample_bundle(language: str) -> dict[str, bytes]:
+    """Return Pagefind's bundle for a one-page sample site: its program files are those of every site."""
+    return shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True)
+
+
 def runtime_program(language: str) -> dict[str, bytes]:
     """Return Pagefind's program files (the loader and its worker), made once per process."""
-    return runtime_files(shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True))
+    return runtime_files(sample_bundle(language))
 
 
 def build_shard(shard: str, pages: list[tuple[str, bytes]], language: str) -> dict[str, bytes]:
@@ -199,7 +204,7 @@ def is_bundle_data(relpath: str) -> bool:
 @lru_cache(maxsize=8)
 def runtime_digests(language: str) -> frozenset[str]:
     """Return the digests of Pagefind's own program files for a language: the same for every site."""
-    bundle = shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True)
+    bundle = sample_bundle(language)
     return frozenset(hashlib.sha256(data).hexdigest() for relpath, data in bundle.items()
                      if not is_bundle_data(relpath))
 
