@@ -181,16 +181,15 @@ class Rounds:
             path.write_bytes(original)
             if in_corpus:
                 corpus.restamp()
-        ok = self.check(res, f"{tag} {audience} one-entry edit rebuild")
         on_page, found = find_sentence(site / "output" / audience, target, sentence)
         res["edited_file"] = str(target.entry)
         res["verified_page"] = f"output/{audience}/{found}" if on_page else None
-        if ok and not on_page:
+        self.log(f"{tag} footfall {audience} one edit: {res['wall_s']:.2f} s, {res['peak_mib']:.0f} MiB, "
+                 + (f"seen in {res['verified_page']}" if on_page else "NOT on the story's page"))
+        if self.check(res, f"{tag} {audience} one-entry edit rebuild") and not on_page:
             where = f"only in output/{audience}/{found}" if found else f"in no page under output/{audience}"
             self.error(f"{tag} {audience} one-entry edit: the added sentence is {where}, "
                        f"not on the story's page output/{audience}/{target.page}")
-        self.log(f"{tag} footfall {audience} one edit: {res['wall_s']:.2f} s, {res['peak_mib']:.0f} MiB, "
-                 + (f"seen in {res['verified_page']}" if on_page else "NOT on the story's page"))
         return res
 
     # -- rounds --------------------------------------------------------------------------------
@@ -201,7 +200,8 @@ class Rounds:
         site, copy_s = self.cold_site(corpus, way, audience)
         try:
             cold = self.cold(site, journal, tag)
-            cold["copy_s"] = copy_s if way == FRESH_COPY else None
+            if way == FRESH_COPY:
+                cold["copy_s"], cold["copied"] = copy_s, sorted(os.listdir(site))
             steps = {f"{audience}_cold": cold, f"{audience}_noop": self.noop(site, journal, tag),
                      f"{audience}_edit": self.edit(corpus, site, target, journal, tag)}
         finally:
