@@ -20,8 +20,8 @@ from pathlib import Path
 
 from measure import run_measured
 from profile_lines import parse_cards, parse_counts, parse_stages
-from sites import (FOOTFALL_OUTPUTS, FRESH_COPY, HUGO_OUTPUTS, Copies, Corpus, EditTarget, Trash,
-                   count_html, find_sentence)
+from sites import (FOOTFALL_OUTPUTS, FRESH_COPY, FRESH_COPY_LEAVES_OUT, HUGO_OUTPUTS, Copies, Corpus,
+                   EditTarget, Trash, count_html, find_sentence)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -126,20 +126,23 @@ class Rounds:
 
     # -- making a build cold -------------------------------------------------------------------
 
-    def cold_site(self, corpus: Corpus, way: str, name: str) -> tuple[Path, float]:
-        """Return where a cold build happens (a fresh copy, or the corpus with its outputs set aside)."""
-        t0 = time.perf_counter()
-        if way == FRESH_COPY:
-            site = self.copies.make(corpus.site, f"{corpus.n}-{name}", FOOTFALL_OUTPUTS)
-        else:
-            self.trash.set_aside(*(corpus.site / out for out in FOOTFALL_OUTPUTS))
-            site = corpus.site
-        return site, time.perf_counter() - t0
+    def cold_folder(self, site: Path, way: str, outputs: tuple[str, ...], leave_out: tuple[str, ...],
+                    name: str) -> tuple[Path, dict]:
+        """Return where a cold build of site happens (a fresh copy, or site with its outputs set aside).
 
-    def done_with(self, site: Path, corpus: Corpus) -> None:
+        The dict says how the copy was made: how long it took (not part of any figure) and what it holds.
+        """
+        if way != FRESH_COPY:
+            self.trash.set_aside(*(site / out for out in outputs))
+            return site, {}
+        t0 = time.perf_counter()
+        copy = self.copies.make(site, name, leave_out)
+        return copy, {"copy_s": time.perf_counter() - t0, "copied": sorted(os.listdir(copy))}
+
+    def done_with(self, folder: Path, site: Path) -> None:
         """Put a fresh copy in the trash once its builds are measured (the corpus itself stays)."""
-        if site != corpus.site:
-            self.trash.set_aside(site)
+        if folder != site:
+            self.trash.set_aside(folder)
 
     # -- the steps -------------------------------------------------------------------------------
 
@@ -197,15 +200,14 @@ class Rounds:
     def audience_steps(self, corpus: Corpus, way: str, target: EditTarget, journal: bool, tag: str) -> dict:
         """Cold build, no-op and one edit of one audience; return them by step name."""
         audience = "journal" if journal else "public"
-        site, copy_s = self.cold_site(corpus, way, audience)
+        site, copy = self.cold_folder(corpus.site, way, FOOTFALL_OUTPUTS, FRESH_COPY_LEAVES_OUT,
+                                      f"{corpus.n}-{audience}")
         try:
-            cold = self.cold(site, journal, tag)
-            if way == FRESH_COPY:
-                cold["copy_s"], cold["copied"] = copy_s, sorted(os.listdir(site))
-            steps = {f"{audience}_cold": cold, f"{audience}_noop": self.noop(site, journal, tag),
+            steps = {f"{audience}_cold": dict(self.cold(site, journal, tag), **copy),
+                     f"{audience}_noop": self.noop(site, journal, tag),
                      f"{audience}_edit": self.edit(corpus, site, target, journal, tag)}
         finally:
-            self.done_with(site, corpus)
+            self.done_with(site, corpus.site)
         return steps
 
     def footfall_round(self, corpus: Corpus, way: str, target: EditTarget, run_no: int) -> dict:
@@ -221,30 +223,26 @@ class Rounds:
 
     def hugo_round(self, corpus: Corpus, way: str, run_no: int) -> dict:
         """Measure one cold Hugo build of the same entries, the given way."""
-        if way == FRESH_COPY:
-            site = self.copies.make(corpus.hugo_site, f"{corpus.n}-hugo", HUGO_OUTPUTS)
-        else:
-            self.trash.set_aside(*(corpus.hugo_site / out for out in HUGO_OUTPUTS))
-            site = corpus.hugo_site
+        tag = f"[{corpus.n} {way} run {run_no}]"
+        site, copy = self.cold_folder(corpus.hugo_site, way, HUGO_OUTPUTS, HUGO_OUTPUTS, f"{corpus.n}-hugo")
         try:
             res = run_measured([self.hugo, "--quiet", "-s", str(site)], site, None,
                                self.args.timeout, not self.args.no_tree_sampling)
-            tag = f"[{corpus.n} {way} run {run_no}]"
             self.check(res, f"{tag} hugo cold build")
             res["html"] = count_html(site / "public")
             res["pages_per_s"] = res["html"] / res["wall_s"] if res["wall_s"] > 0 and res["html"] else None
             self.log(f"{tag} hugo cold: {res['wall_s']:.2f} s, {res['peak_mib']:.0f} MiB, {res['html']} html")
         finally:
-            if site != corpus.hugo_site:
-                self.trash.set_aside(site)
-        return {"hugo_cold": res}
+            self.done_with(site, corpus.hugo_site)
+        return {"hugo_cold": dict(res, **copy)}
 
     def warm_up(self, corpus: Corpus, way: str) -> None:
         """Run --warmup cold journal builds that are not counted."""
         for i in range(self.args.warmup):
-            site, _ = self.cold_site(corpus, way, "warmup")
+            site, _ = self.cold_folder(corpus.site, way, FOOTFALL_OUTPUTS, FRESH_COPY_LEAVES_OUT,
+                                            f"{corpus.n}-warmup")
             try:
                 res = self.footfall_build(site, journal=True)
             finally:
-                self.done_with(site, corpus)
+                self.done_with(site, corpus.site)
             self.log(f"[{corpus.n}] warm-up build {i + 1}: {res['wall_s']:.2f} s (not counted)")

@@ -2,9 +2,9 @@
 
 Two ways to make a build cold:
 - fresh copy (the default): copy what a user's journal folder holds (site.toml, content/, anything
-  else but output/ and .footfall-cache/) to a new folder beside the corpus and build there, the
-  way a user meets Footfall right after cloning or copying their journal; the Hugo site the same
-  way (everything but public/ and resources/);
+  else but output/, .footfall-cache/ and the URL ledger a build in the corpus left) to a new folder
+  beside the corpus and build there, the way a user meets Footfall right after cloning or copying
+  their journal; the Hugo site the same way (everything but public/ and resources/);
 - set aside: rename the corpus's own output/ and .footfall-cache/ out of the way and build in the
   corpus, which has been built many times before.
 Either way the old folders go to the trash, which is emptied after the last build (see Trash).
@@ -27,9 +27,13 @@ import corpus
 
 FRESH_COPY, SET_ASIDE = "fresh-copy", "set-aside"
 WAYS = (FRESH_COPY, SET_ASIDE)
-# What a build leaves in a site folder: never part of what a user copies or clones.
+# What a build leaves in a site folder: set aside to make a build cold, never part of a fresh copy.
 FOOTFALL_OUTPUTS = ("output", ".footfall-cache")
 HUGO_OUTPUTS = ("public", "resources", ".hugo_build.lock")
+# Left out of a fresh copy too: the ledger of published URLs that a public build in the corpus
+# itself (the set-aside way) leaves there. Without it, every copy holds the journal as generated,
+# whatever ran in the corpus before.
+FRESH_COPY_LEAVES_OUT = FOOTFALL_OUTPUTS + ("published-urls.txt",)
 
 Log = Callable[[str], None]
 
