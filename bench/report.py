@@ -45,20 +45,29 @@ def footfall_table(sizes: dict, way: str, audience: str) -> Table:
 
 
 def hugo_table(sizes: dict, way: str) -> Table:
-    """Return Hugo's medians and the Footfall / Hugo ratios at each size, measured one way."""
+    """Return Hugo's medians at each size, measured one way."""
     rows = []
     for k in sorted(sizes, key=int):
         w = sizes[k]["ways"][way]
-        if "hugo" not in w:
-            continue
-        h, r = w["hugo"]["cold"], w["ratios"]
-        rows.append([f"{int(k):,}", _pages(h["html"]), _s(h["wall_s"]), _s(h["cpu_s"]), _s(h["peak_mib"], 0)]
-                    + [_x(r[f"{a}_{n}_ratio"]) for a in ("journal", "public")
-                       for n in ("cold", "cold_cpu", "noop", "edit", "memory")])
-    head = ["entries", "Hugo pages", "Hugo cold", "Hugo CPU", "Hugo memory",
-            "journal cold", "CPU", "no-op", "one edit", "memory",
-            "public cold", "CPU", "no-op", "one edit", "memory"]
-    return (f"Against Hugo cold, {WAY_NAMES[way]} (Footfall / Hugo, each from medians)", head, rows)
+        if "hugo" in w:
+            h = w["hugo"]["cold"]
+            rows.append([f"{int(k):,}", _pages(h["html"]), _s(h["wall_s"]), _s(h["cpu_s"]), _s(h["peak_mib"], 0),
+                         _s(h["pages_per_s"], 0)])
+    head = ["entries", "Hugo pages", "cold", "cold CPU", "peak memory", "pages/s"]
+    return (f"Hugo, {WAY_NAMES[way]} (medians; seconds, MiB)", head, rows)
+
+
+def ratio_table(sizes: dict, way: str) -> Table:
+    """Return the Footfall / Hugo ratios of each build at each size, measured one way."""
+    rows = []
+    for k in sorted(sizes, key=int):
+        w = sizes[k]["ways"][way]
+        for audience in ("journal", "public"):
+            if "ratios" in w and not w["footfall"][f"{audience}_cold"].get("skipped"):
+                rows.append([f"{int(k):,}", audience] + [_x(w["ratios"][f"{audience}_{name}_ratio"])
+                                                         for name in ("cold", "cold_cpu", "noop", "edit", "memory")])
+    head = ["entries", "build", "cold", "cold CPU", "no-op", "one edit", "peak memory"]
+    return (f"Footfall / Hugo cold, {WAY_NAMES[way]} (each from medians of this run)", head, rows)
 
 
 def growth_table(results: dict) -> Table:
@@ -88,7 +97,8 @@ def tables(results: dict) -> list[Table]:
     sizes = results["sizes"]
     out: list[Table] = []
     for way in results["meta"]["ways"]:
-        out += [footfall_table(sizes, way, "journal"), footfall_table(sizes, way, "public"), hugo_table(sizes, way)]
+        out += [footfall_table(sizes, way, "journal"), footfall_table(sizes, way, "public"),
+                hugo_table(sizes, way), ratio_table(sizes, way)]
     out += [growth_table(results), targets_table(results)]
     return [t for t in out if t[2]]
 
@@ -106,12 +116,17 @@ def heading(results: dict) -> str:
             + (f"; {meta['hugo_version']}" if meta.get("hugo_version") else "") + ".")
 
 
+def _right(rows: list[list[str]], i: int) -> bool:
+    """Return whether column i holds figures (aligned right) rather than words."""
+    return all(r[i][:1].isdigit() or r[i] == "–" for r in rows)
+
+
 def markdown(results: dict) -> str:
     """Return the heading and every table as Markdown."""
     lines = [heading(results)]
     for title, head, rows in tables(results):
         lines += ["", f"**{title}**", "", "| " + " | ".join(head) + " |",
-                  "|" + "|".join(" --- " if i == 0 else " ---: " for i in range(len(head))) + "|"]
+                  "|" + "|".join(" ---: " if _right(rows, i) else " --- " for i in range(len(head))) + "|"]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
@@ -125,7 +140,7 @@ def print_tables(results: dict, use_rich: bool) -> None:
         for title, head, rows in tables(results):
             t = RichTable(title=title)
             for i, h in enumerate(head):
-                t.add_column(h, justify="left" if i == 0 else "right")
+                t.add_column(h, justify="right" if _right(rows, i) else "left")
             for r in rows:
                 t.add_row(*r)
             console.print(t)
@@ -133,6 +148,7 @@ def print_tables(results: dict, use_rich: bool) -> None:
     for title, head, rows in tables(results):
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
         print(f"\n{title}", file=sys.stderr)
-        print("  ".join(h.rjust(w) for h, w in zip(head, widths)), file=sys.stderr)
-        for r in rows:
-            print("  ".join(c.rjust(w) for c, w in zip(r, widths)), file=sys.stderr)
+        right = [_right(rows, i) for i in range(len(head))]
+        for r in [head, *rows]:
+            print("  ".join(c.rjust(w) if rj else c.ljust(w) for c, w, rj in zip(r, widths, right)).rstrip(),
+                  file=sys.stderr)
