@@ -31,6 +31,7 @@ RUNTIME_NAMES = frozenset({"pagefind.js", "pagefind-worker.js"})  # the loader, 
 SHARDS_FILE = f"{BUNDLE}/shards.json"  # the shards, in the order the search page merges them
 PAGES_SHARD = "pages"  # the shard of standalone pages (About, help)
 YEAR_FILTER = re.compile(rb'data-pagefind-filter="year">(\d{1,4})<')  # the year an entry page declares
+DATE_SORT = re.compile(rb'data-pagefind-sort="date">(\d{4})-(\d{2})')  # the date an entry page sorts by
 MEMORY_FOLDERS = ("/dev/shm",)  # memory file systems, where scratch folders are cheap to make and remove
 TIMEOUT_S = 600  # Pagefind indexes tens of thousands of pages in seconds; a hang is an error
 
@@ -75,14 +76,22 @@ def pagefind_binary() -> Path:
 
 
 def shard_of(page: bytes) -> str:
-    """Return the shard of the index a searchable page belongs to: its year, else "pages"."""
+    """Return the shard of the index a searchable page belongs to: its quarter, else its year, else "pages".
+
+    A shard is a quarter of a year so that an edit makes a few hundred pages' index again at most.
+    """
+    dated = DATE_SORT.search(page)
+    if dated is not None:
+        year, month = dated.group(1).decode(), int(dated.group(2))
+        return f"{year}-q{(month - 1) // 3 + 1}"
     found = YEAR_FILTER.search(page)
     return found.group(1).decode() if found else PAGES_SHARD
 
 
 def shard_order(shards: Iterable[str]) -> list[str]:
-    """Return shards in the order the search page loads them: newest year first, standalone pages last."""
-    return sorted(set(shards), key=lambda shard: (shard == PAGES_SHARD, -int(shard) if shard.isdigit() else 0, shard))
+    """Return shards in the order the search page loads them: newest first, standalone pages last."""
+    named = set(shards)
+    return sorted(named - {PAGES_SHARD}, reverse=True) + ([PAGES_SHARD] if PAGES_SHARD in named else [])
 
 
 def shards_file(shards: Iterable[str]) -> dict[str, bytes]:
