@@ -98,9 +98,9 @@ def site_search(cfg: SiteConfig) -> CoordinateSearch:
 
 
 def coordinate_problems(files: Sequence[tuple[str, Path]], output: Path, cfg: SiteConfig,
-                        text_of: object) -> list[Problem]:
+                        text_of: object, search: CoordinateSearch | None = None) -> list[Problem]:
     """Return a problem for every public file that holds a recorded coordinate (`text_of(data, relpath)` reads it)."""
-    search = site_search(cfg)
+    search = site_search(cfg) if search is None else search
     if not search:
         return []
     problems = []
