@@ -145,3 +145,46 @@ def test_a_damaged_record_is_an_empty_one(tmp_path) -> None:
     folder.mkdir()
     (folder / audit_record.NAME).write_text("{not json", "utf-8")
     assert audit_record.open_record(tmp_path, "key").files == {}
+
+
+@pytest.fixture
+def private_let_through():
+    """Let private entries into the public build, as a broken audience filter would."""
+    from tests.attacks.audit_readings import swapped
+
+    with swapped("is_visible", lambda entry, audience: True), swapped("is_listed", lambda entry, audience: True):
+        yield
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Replace a word in a source file by one as long, keeping the file's size and modification time."""
+    assert len(old) == len(new)
+    status = path.stat()
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+def test_what_the_audit_kept_of_a_source_is_read_again_when_the_file_changes(make_site, run_cli, settle_at_once,
+                                                                             private_let_through) -> None:
+    site = journal(make_site)
+    first = build(run_cli, site)
+    assert first.exit_code == 1 and CANARY in first.output, first.output
+    kept = json.loads((site / ".footfall-cache/audit/sources.json").read_text("utf-8"))["files"]
+    assert any(CANARY in json.dumps(known) for known in kept.values())
+    same_size_edit(site / "content/2026/hidden.md", CANARY, "brackenspun")
+    second = build(run_cli, site)
+    assert second.exit_code == 1 and "brackenspun" in second.output, second.output
+
+
+def test_a_story_made_private_is_private_to_the_audit_at_once(make_site, run_cli, settle_at_once) -> None:
+    site = journal(make_site)
+    story = site / "content/2026/story.md"
+    story.write_text(story.read_text("utf-8").replace("with the dog", "with the quokkabell")
+                     .replace("visibility: public", "visibility:  public"), "utf-8")
+    assert build(run_cli, site).exit_code == 0
+    same_size_edit(story, "visibility:  public", "visibility: private")
+    from tests.attacks.audit_readings import swapped
+
+    with swapped("is_visible", lambda entry, audience: True), swapped("is_listed", lambda entry, audience: True):
+        result = build(run_cli, site)
+    assert result.exit_code == 1 and "quokkabell" in result.output, result.output
