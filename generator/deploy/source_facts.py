@@ -20,7 +20,7 @@ import posixpath
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import SiteConfig
@@ -101,14 +101,16 @@ def group(text: str, what: str, minimum: int, origin: str) -> Group:
     """Return the words of a private text that could be needles."""
     long: set[str] = set()
     short: set[str] = set()
+    words: set[str] = set()
     for found in view_words(text):
-        for word in found:
-            if word.isdigit():
-                continue
-            if sum(char.isalpha() for char in word) >= minimum:
-                long.add(word)
-            elif len(word) > 1 and word.isalpha():
-                short.add(word)
+        words.update(found)
+    for word in words:
+        if word.isdigit():
+            continue
+        if (len(word) if word.isalpha() else sum(char.isalpha() for char in word)) >= minimum:
+            long.add(word)
+        elif len(word) > 1 and word.isalpha():
+            short.add(word)
     return Group(what, minimum, " ".join(sorted(long)), " ".join(sorted(short)), origin)
 
 
@@ -175,14 +177,17 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
     for source in sources:
         path = str(source.path)
         known = kept.get(path)
+        known = known if isinstance(known, list) and len(known) >= 2 else None
         try:
             status = os.stat(path)
         except OSError:
             status = None
         if known is not None and status is not None and len(known) == 6 and tuple(known[2:]) == stamp_of(status):
-            found.append(_facts(known[1]))
-            fresh[path] = known
-            continue
+            facts = _facts(known[1])
+            if facts is not None:
+                found.append(facts)
+                fresh[path] = known
+                continue
         made = _read(source, given.get(path), cfg, vocabulary, known)
         changed = True
         if made is not None:
@@ -209,8 +214,9 @@ def _read(source: SourceFile, entry: Entry | None, cfg: SiteConfig, vocabulary: 
         return facts_of(entry, text, cfg, vocabulary), None
     digest = hashlib.sha256(raw).hexdigest()
     stamp = list(stamp_of(status)) if settled(status, taken) else []
-    if known and known[0] == digest:
-        return _facts(known[1]), [digest, known[1], *stamp]
+    facts = _facts(known[1]) if known is not None and known[0] == digest else None
+    if facts is not None:
+        return facts, [digest, known[1], *stamp]
     if entry is None:
         text, _ = entry_reader.decode(raw, source.path)
         if text is None:
@@ -219,13 +225,22 @@ def _read(source: SourceFile, entry: Entry | None, cfg: SiteConfig, vocabulary: 
         if entry is None:
             return None
     made = facts_of(entry, source_text(raw), cfg, vocabulary)
-    return made, [digest, asdict(made), *stamp]
+    return made, [digest, _kept(made), *stamp]
 
 
-def _facts(kept: dict) -> Facts:
-    """Return facts as they were kept."""
-    return Facts(kept["rel"], kept["path"], kept["private"], kept["url"], tuple(kept["terms"]), kept["allowed"],
-                 tuple(Group(**g) for g in kept["groups"]), tuple(kept["images"]))
+def _kept(facts: Facts) -> list:
+    """Return facts as they are kept (JSON)."""
+    groups = [[g.what, g.minimum, g.long, g.short, g.text] for g in facts.groups]
+    return [facts.rel, facts.path, facts.private, facts.url, list(facts.terms), facts.allowed, groups, list(facts.images)]
+
+
+def _facts(kept: list) -> Facts | None:
+    """Return facts as they were kept (None when what was kept is damaged)."""
+    try:
+        rel, path, private, url, terms, allowed, groups, images = kept
+        return Facts(rel, path, private, url, tuple(terms), allowed, tuple(Group(*g) for g in groups), tuple(images))
+    except (TypeError, ValueError):
+        return None
 
 
 def _open(cache_dir: Path, key: str) -> dict[str, list]:
