@@ -34,7 +34,7 @@ from generator.deploy.normalise import views, word_string
 from generator.errors import Problem, error
 from generator.outputs import search, search_bundle, svg
 from generator.outputs.sharing import CARD_NAME
-from generator.pipeline.entries import Entry, load_entries
+from generator.pipeline.entries import Entry
 from generator.pipeline.site import Site
 from generator.pipeline.themes import Theme
 from generator.vocabulary import Vocabulary
@@ -233,14 +233,16 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
     from generator.outputs.route_needles import coordinate_problems, site_search  # recorded routes' coordinates
 
     cfg = site.config
-    entries = tuple(entries) or tuple(load_entries(cfg)[0])
-    needles = derive(entries, cfg, vocabulary, theme)
+    needles = derive(entries, cfg, vocabulary, theme)  # no entries given: source_facts.py reads content/ itself
     coordinates = site_search(cfg)
+    record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
+    present = [relpath for relpath, _ in files]
+    if record is not None:  # what is known clean by its stamp is not read at all
+        files = [(relpath, path) for relpath, path in files if not _clean_by_stamp(record, relpath, path)]
     files = [(relpath, path) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
-    if not remember:
+    if record is None:
         return (leak_problems(scan(files, needles, cfg.base_url), output)
                 + coordinate_problems(files, output, cfg, file_texts, coordinates))
-    record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values))
     learnt: dict[str, list | None] = {}
     leaks = scan(files, needles, cfg.base_url, record=record, learnt=learnt)
     searched = [(relpath, path) for relpath, path in files if relpath in learnt]
@@ -250,7 +252,8 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
             learnt[problem.path.relative_to(output).as_posix()] = None
     for leak in leaks:
         learnt[leak.path] = None
-    save_record(cfg.cache_dir, record, learnt, (relpath for relpath, _ in files))
+    if learnt:
+        save_record(cfg.cache_dir, record, learnt, present)
     return leak_problems(leaks, output) + problems
 
 
@@ -273,7 +276,8 @@ def file_texts(data: bytes, relpath: str) -> str:
 
 def _search_program(relpath: str, path: Path, language: str) -> bool:
     """Return True for one of Pagefind's own program files, byte for byte (nothing of the site is in it)."""
-    return relpath.startswith(search.BUNDLE + "/") and search.is_runtime_file(relpath, path.read_bytes(), language)
+    return (relpath.startswith(search.BUNDLE + "/") and not search.is_bundle_data(relpath)
+            and search.is_runtime_file(relpath, path.read_bytes(), language))
 
 
 def leak_problems(leaks: list[Leak], output: Path, limit: int = 50) -> list[Problem]:
