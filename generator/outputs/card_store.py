@@ -8,7 +8,6 @@ import json
 import os
 import tempfile
 import time
-import zlib
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +19,7 @@ from pathlib import Path
 import PIL
 from PIL import Image, features
 
-from generator.outputs import cards
+from generator.outputs import card_png, cards
 from generator.outputs.cards import CARD_VERSION, COLOUR_KEYS, HEIGHT, WIDTH, CardSpec, CardStyle, file_stamp
 
 PARALLEL_ABOVE = 8  # draw in worker processes when more cards than this are missing
@@ -42,7 +41,7 @@ def card_key(spec: CardSpec, style: CardStyle) -> str:
 def _engine() -> str:
     """Return the versions of the libraries that rasterise and encode a card."""
     libraries = [str(features.version(name)) for name in ("freetype2", "raqm")]
-    return " ".join([PIL.__version__, zlib.ZLIB_VERSION, *libraries])
+    return " ".join([PIL.__version__, card_png.engine(), *libraries])
 
 
 @cache
