@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from generator.outputs.card_png import BAND_ROWS, FrameRows, encode_png, frame_rows
 
@@ -59,7 +59,7 @@ class Words:
         return None if stamp is None else (stamp, (int(x) + stamp.left, int(y) + stamp.top))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Stamp:
     """A line of text drawn once as a mask, to be inked wherever the same line falls at the same sub-pixel offset."""
 
@@ -84,6 +84,7 @@ class Pill:
 
 
 Mark = Words | Pill
+Box = tuple[int, int, int, int]  # left, top, right, bottom, in the card's pixels
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,16 @@ class Frame:
 
     image: Image.Image  # 1200x630 RGB
     rows: FrameRows
+    paper: Colour  # the backdrop's colour, under most of the card
+    first_ink: tuple[int, ...]  # per row: the first column that is not paper (WIDTH when there is none)
+    last_ink: tuple[int, ...]  # per row: the column after the last that is not paper (0 when there is none)
+
+    def plain(self, box: Box) -> bool:
+        """Return True when the frame is all paper within box (left, top, right, bottom)."""
+        left, top, right, bottom = box
+        if left < 0 or top < 0 or right > WIDTH or bottom > HEIGHT or top >= bottom:
+            return False
+        return min(self.first_ink[top:bottom]) >= right or max(self.last_ink[top:bottom]) <= left
 
 
 def paint(frame: Frame, marks: Sequence[Mark]) -> bytes:
@@ -104,24 +115,84 @@ def paint(frame: Frame, marks: Sequence[Mark]) -> bytes:
     if bottom <= top:
         return encode_png(frame.rows, None, 0)
     canvas = frame.image.crop((0, top, WIDTH, bottom))
-    _draw(canvas, marks, top)
+    _draw(canvas, marks, top, frame)
     return encode_png(frame.rows, canvas, top)
 
 
-def _draw(canvas: Image.Image, marks: Sequence[Mark], top: int) -> None:
-    """Draw marks in order on a canvas whose first row is row `top` of the card."""
+def _draw(canvas: Image.Image, marks: Sequence[Mark], top: int, frame: Frame | None = None) -> None:
+    """Draw marks in order on a canvas whose first row is row `top` of the card (a crop of frame, if given).
+
+    A mark over one plain colour (the frame's paper, or a chip's fill) is pasted as a ready tile
+    of itself on that colour: the blend Pillow would do there, done once.
+    """
     draw = ImageDraw.Draw(canvas)
+    done: list[tuple[Box | None, Mark]] = []  # what is drawn so far, with its box (None: not known)
     for mark in marks:
         if isinstance(mark, Words):
             found = mark.stamp()
             if found is None:
                 draw.text((mark.xy[0], mark.xy[1] - top), mark.text, mark.ink, mark.font, anchor=mark.anchor)
-            else:
-                stamp, (x, y) = found
+                done.append((None, mark))
+                continue
+            stamp, (x, y) = found
+            box = (x, y, x + stamp.mask.width, y + stamp.mask.height)
+            under = _under(frame, box, done)
+            if under is None:
                 canvas.paste(mark.ink, (x, y - top), stamp.mask)
+            else:
+                canvas.paste(_text_tile(stamp, mark.ink, under), (x, y - top))
         else:
-            mask = pill_mask(mark.width, mark.height, mark.outlined)
-            canvas.paste(mark.colour, (mark.xy[0], mark.xy[1] - top), mask)
+            (x, y), box = mark.xy, (*mark.xy, mark.xy[0] + mark.width, mark.xy[1] + mark.height)
+            under = _under(frame, box, done)
+            if under is None:
+                canvas.paste(mark.colour, (x, y - top), pill_mask(mark.width, mark.height, mark.outlined))
+            else:
+                canvas.paste(_pill_tile(mark.width, mark.height, mark.outlined, mark.colour, under), (x, y - top))
+        done.append((box, mark))
+
+
+def _under(frame: Frame | None, box: Box, done: list[tuple[Box | None, Mark]]) -> Colour | None:
+    """Return the one colour the canvas has within box so far, or None when it may have more."""
+    if frame is None:
+        return None
+    below = [(other, mark) for other, mark in done if other is None or _overlap(box, other)]
+    if not below:
+        return frame.paper if frame.plain(box) else None
+    if len(below) == 1 and isinstance(below[0][1], Pill):
+        other, pill = below[0]
+        assert other is not None
+        inside = (box[0] - other[0], box[1] - other[1], box[2] - other[0], box[3] - other[1])
+        return pill.colour if _solid(pill.width, pill.height, pill.outlined, inside) else None
+    return None
+
+
+def _overlap(one: Box, other: Box) -> bool:
+    """Return True when two boxes share a pixel."""
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+@lru_cache(maxsize=1024)
+def _solid(width: int, height: int, outlined: bool, inside: Box) -> bool:
+    """Return True when a pill covers the box (relative to its corner) fully, so shows only its colour there."""
+    if inside[0] < 0 or inside[1] < 0 or inside[2] > width or inside[3] > height:
+        return False
+    return pill_mask(width, height, outlined).crop(inside).getextrema() == (255, 255)
+
+
+@lru_cache(maxsize=1024)
+def _text_tile(stamp: Stamp, ink: Colour, under: Colour) -> Image.Image:
+    """Return a stamp inked on one colour, as Pillow would ink it on a canvas of that colour."""
+    tile = Image.new("RGB", stamp.mask.size, under)
+    tile.paste(ink, (0, 0), stamp.mask)
+    return tile
+
+
+@lru_cache(maxsize=256)
+def _pill_tile(width: int, height: int, outlined: bool, colour: Colour, under: Colour) -> Image.Image:
+    """Return a pill drawn on one colour, as Pillow would draw it on a canvas of that colour."""
+    tile = Image.new("RGB", (width, height), under)
+    tile.paste(colour, (0, 0), pill_mask(width, height, outlined))
+    return tile
 
 
 def _stamp(font: ImageFont.FreeTypeFont, text: str, anchor: str, start: tuple[float, float]) -> Stamp | None:
@@ -152,7 +223,19 @@ def frame(background: Colour, accent: Colour, marks: tuple[Words, ...]) -> Frame
     """Return the frame of one look: the backdrop with the site's name and hashtag drawn on it."""
     image = _backdrop(background, accent).copy()
     _draw(image, marks, 0)
-    return Frame(image, frame_rows(image))
+    first_ink, last_ink = _ink_columns(image, background)
+    return Frame(image, frame_rows(image), background, first_ink, last_ink)
+
+
+def _ink_columns(image: Image.Image, paper: Colour) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return, for each row, the first column that is not paper and the column after the last one."""
+    difference = ImageChops.difference(image, Image.new("RGB", image.size, paper))
+    first, last = [], []
+    for row in range(image.height):
+        box = difference.crop((0, row, image.width, row + 1)).getbbox()
+        first.append(image.width if box is None else box[0])
+        last.append(0 if box is None else box[2])
+    return tuple(first), tuple(last)
 
 
 @lru_cache(maxsize=512)

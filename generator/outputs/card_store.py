@@ -65,30 +65,42 @@ def render_cards(
 
     `drawn`, when given, receives how many cards were drawn ("count") and the time that took ("seconds").
     """
+    start = time.perf_counter()
     keys = {name: card_key(spec, style) for name, spec in specs.items()}
     cached = {key: _read_cached(cache_dir, key) for key in set(keys.values())}
     found = {key: data for key, data in cached.items() if data is not None}
     missing = {key: specs[name] for name, key in keys.items() if key not in found}
-    start = time.perf_counter()
-    for key, data in zip(missing, draw_many(list(missing.values()), style, workers)):
-        found[key] = data
-        _store(cache_dir, key, data)
-    if drawn is not None:
+    found.update(zip(missing, draw_many(list(missing.values()), style, workers, cache_dir, list(missing))))
+    if drawn is not None:  # the whole of it: keys, cache, drawing and storing
         drawn.update(count=len(missing), seconds=time.perf_counter() - start)
     return {name: found[key] for name, key in keys.items()}
 
 
-def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None) -> list[bytes]:
-    """Draw cards in order, spread over worker processes when there are enough of them."""
+def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None, cache_dir: Path | None = None,
+              keys: list[str] | None = None) -> list[bytes]:
+    """Draw cards in order, spread over worker processes when there are enough of them.
+
+    With `cache_dir`, each card is also stored there under its key (by the process that drew it).
+    """
+    jobs = list(zip(specs, keys or [None] * len(specs)))
     workers = min(workers or os.cpu_count() or 1, len(specs))
-    if len(specs) <= PARALLEL_ABOVE or workers < 2:
-        return [cards.draw_card(spec, style) for spec in specs]
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(specs) // (workers * 4))
-            return list(pool.map(cards.draw_card, specs, repeat(style), chunksize=chunk))
-    except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
-        return [cards.draw_card(spec, style) for spec in specs]
+    if len(specs) > PARALLEL_ABOVE and workers > 1:
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                chunk = max(1, len(specs) // (workers * 8))
+                return list(pool.map(_draw_and_store, jobs, repeat(style), repeat(cache_dir), chunksize=chunk))
+        except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
+            pass
+    return [_draw_and_store(job, style, cache_dir) for job in jobs]
+
+
+def _draw_and_store(job: tuple[CardSpec, str | None], style: CardStyle, cache_dir: Path | None) -> bytes:
+    """Draw one card and keep it in the cache under its key, if given."""
+    spec, key = job
+    data = cards.draw_card(spec, style)
+    if key is not None:
+        _store(cache_dir, key, data)
+    return data
 
 
 def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:
