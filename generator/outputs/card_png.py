@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - where no build of isal installs, zlib 
 
 BAND_ROWS = 10  # PNG rows compressed together; a card's own rows start and end on a band
 ADLER_BASE = 65521
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FAST: ModuleType = isal_zlib or zlib  # deflates a card's own rows
 
 
@@ -86,7 +87,24 @@ def encode_png(frame: FrameRows, canvas: Image.Image | None, top: int) -> bytes:
         checksum = adler32_combine(checksum, frame.after[last], len(frame.raw) - min(last * step, len(frame.raw)))
     stream = b"".join([b"\x78\x01", *parts, b"\x03\x00", struct.pack(">I", checksum)])  # then an empty last block
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
+    return SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
+
+
+def is_whole_png(data: bytes, size: tuple[int, int]) -> bool:
+    """Return True when data is a PNG of that size whose every chunk is there with its checksum right."""
+    if not data.startswith(SIGNATURE):
+        return False
+    at, kinds = len(SIGNATURE), []
+    while at + 12 <= len(data):
+        (length,), kind = struct.unpack_from(">I", data, at), data[at + 4 : at + 8]
+        end = at + 8 + length
+        if end + 4 > len(data) or zlib.crc32(data[at + 4 : end]) != struct.unpack_from(">I", data, end)[0]:
+            return False
+        kinds.append(kind)
+        if kind == b"IHDR" and struct.unpack_from(">II", data, at + 8) != size:
+            return False
+        at = end + 4
+    return at == len(data) and kinds[:1] == [b"IHDR"] and kinds[-1:] == [b"IEND"] and b"IDAT" in kinds
 
 
 def png_rows(image: Image.Image) -> bytes:
