@@ -7,7 +7,8 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
@@ -64,33 +65,64 @@ def render_cards(
 
     `drawn`, when given, receives how many cards were drawn ("count") and the time that took ("seconds").
     """
+    return dict(iter_cards(specs, style, cache_dir, workers=workers, drawn=drawn))
+
+
+def iter_cards(
+    specs: Mapping[str, CardSpec],
+    style: CardStyle,
+    cache_dir: Path | None,
+    *,
+    workers: int | None = None,
+    drawn: dict[str, float] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """Yield (name, PNG bytes) in the order of specs, each as soon as it is drawn or read from cache_dir.
+
+    While the caller takes one card (and writes it, say), worker processes draw the next ones.
+    `drawn`, when given, receives how many cards were drawn ("count") and the seconds from the
+    start until the caller had taken the last card ("seconds").
+    """
     start = time.perf_counter()
     keys = {name: card_key(spec, style) for name, spec in specs.items()}
-    cached = {key: _read_cached(cache_dir, key) for key in set(keys.values())}
-    found = {key: data for key, data in cached.items() if data is not None}
-    missing = {key: specs[name] for name, key in keys.items() if key not in found}
-    found.update(zip(missing, draw_many(list(missing.values()), style, workers, cache_dir, list(missing))))
-    if drawn is not None:  # the whole of it: keys, cache, drawing and storing
+    present = {key for key in set(keys.values()) if cache_dir is not None and (cache_dir / f"{key}.png").is_file()}
+    missing = {key: specs[name] for name, key in keys.items() if key not in present}
+    made = draw_many(list(missing.values()), style, workers, cache_dir, list(missing))
+    repeated = {key for key, times in Counter(keys.values()).items() if times > 1}
+    kept: dict[str, bytes] = {}  # the cards that more than one name shows
+    for name, key in keys.items():
+        data = kept.get(key)
+        if data is None:
+            data = next(made) if key in missing else _read_cached(cache_dir, key)
+        if data is None:  # damaged since it was found: draw it again
+            data = _draw_and_store((specs[name], key), style, cache_dir)
+        if key in repeated:
+            kept[key] = data
+        yield name, data
+    if drawn is not None:
         drawn.update(count=len(missing), seconds=time.perf_counter() - start)
-    return {name: found[key] for name, key in keys.items()}
 
 
 def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None, cache_dir: Path | None = None,
-              keys: list[str] | None = None) -> list[bytes]:
-    """Draw cards in order, spread over worker processes when there are enough of them.
+              keys: list[str] | None = None) -> Iterator[bytes]:
+    """Yield cards drawn in order, spread over worker processes when there are enough of them.
 
     With `cache_dir`, each card is also stored there under its key (by the process that drew it).
     """
     jobs = list(zip(specs, keys or [None] * len(specs)))
     workers = min(workers or os.cpu_count() or 1, len(specs))
     if len(specs) > PARALLEL_ABOVE and workers > 1:
+        done = 0
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                chunk = max(1, len(specs) // (workers * 8))
-                return list(pool.map(_draw_and_store, jobs, repeat(style), repeat(cache_dir), chunksize=chunk))
-        except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
-            pass
-    return [_draw_and_store(job, style, cache_dir) for job in jobs]
+                chunk = max(1, min(64, len(specs) // (workers * 8)))
+                for data in pool.map(_draw_and_store, jobs, repeat(style), repeat(cache_dir), chunksize=chunk):
+                    done += 1
+                    yield data
+            return
+        except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm), or one died
+            jobs = jobs[done:]
+    for job in jobs:
+        yield _draw_and_store(job, style, cache_dir)
 
 
 def _draw_and_store(job: tuple[CardSpec, str | None], style: CardStyle, cache_dir: Path | None) -> bytes:
