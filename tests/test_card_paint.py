@@ -91,3 +91,10 @@ def test_a_canvas_must_be_whole_bands_of_the_frame(style: CardStyle) -> None:
     last = Image.new("RGB", (40, 5), (9, 9, 9))  # the frame's last band is 5 rows high
     assert decoded(card_png.encode_png(frame, last, 30)).getpixel((0, 34)) == (9, 9, 9)
     assert decoded(card_png.encode_png(frame, None, 0)).getpixel((0, 0)) == (1, 2, 3)
+
+
+def test_text_that_cannot_be_stamped_is_drawn_in_place(style: CardStyle, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(card_canvas, "_small_stamp", lambda *args: None)
+    monkeypatch.setattr(card_canvas, "_large_stamp", lambda *args: None)
+    for spec in SPECS[:3]:
+        assert decoded(draw_card(spec, style)).tobytes() == whole_card(spec, style).tobytes()

@@ -2,9 +2,10 @@
 
 Every card of a site shares its frame (paper, running-track lanes, header mark, site name and
 hashtag). A card copies just the band of the frame its title, date and chips fall in, draws them
-there, and card_png splices that band between the frame's rows, compressed once. The pixels are
-those of drawing everything on a whole copy of the frame: marks are drawn in the same order at
-the same sub-pixel positions, only shifted by whole rows.
+there, and card_png splices that band between the frame's rows, compressed once. A line of text
+is rendered once into a mask (a stamp) for each sub-pixel offset it falls at, and a stamp or chip
+over one plain colour is pasted as a tile made once. The pixels are those of drawing everything
+with Pillow on a whole copy of the frame: the same masks, blended the same way, in the same order.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from generator.outputs.card_png import BAND_ROWS, FrameRows, encode_png, frame_r
 
 WIDTH, HEIGHT, MARGIN = 1200, 630, 80
 SUPERSAMPLE = 4  # shapes are drawn large and shrunk, as Pillow does not anti-alias them
-SLACK = 3  # rows kept around a mark's box: glyphs may reach a pixel past it at sub-pixel positions
 STAMP_PAD = 2  # blank pixels around a stamp's box, which glyphs at sub-pixel positions may reach into
 SMALL_TEXT = 40  # text set smaller than this (dates, distances, chips) is kept in a larger stamp cache
 
@@ -41,13 +41,10 @@ class Words:
     def rows(self) -> tuple[int, int]:
         """Return the rows its glyphs may touch, top inclusive, bottom exclusive."""
         found = self.stamp()
-        if found is not None:
-            stamp, (_, y) = found
-            return y, y + stamp.mask.height
-        if not isinstance(self.font, ImageFont.FreeTypeFont):
-            return 0, HEIGHT  # a bitmap face: no sure box
-        _, top, _, bottom = self.font.getbbox(self.text, anchor=self.anchor)
-        return int(self.xy[1] + top) - SLACK, int(self.xy[1] + bottom) + 1 + SLACK
+        if found is None:
+            return 0, HEIGHT  # drawn in place, with no sure box: the whole card is painted
+        stamp, (_, y) = found
+        return y, y + stamp.mask.height
 
     def stamp(self) -> tuple[Stamp, tuple[int, int]] | None:
         """Return its text's stamp and where the stamp goes, or None when it must be drawn in place."""
