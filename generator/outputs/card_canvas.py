@@ -23,6 +23,7 @@ WIDTH, HEIGHT, MARGIN = 1200, 630, 80
 SUPERSAMPLE = 4  # shapes are drawn large and shrunk, as Pillow does not anti-alias them
 STAMP_PAD = 2  # blank pixels around a stamp's box, which glyphs at sub-pixel positions may reach into
 SMALL_TEXT = 40  # text set smaller than this (dates, distances, chips) is kept in a larger stamp cache
+BIG_TILE = 20_000  # pixels: a tile this large (a title line) is kept in a small cache
 
 Colour = tuple[int, int, int]
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -137,7 +138,8 @@ def _draw(canvas: Image.Image, marks: Sequence[Mark], top: int, frame: Frame | N
             if under is None:
                 canvas.paste(mark.ink, (x, y - top), stamp.mask)
             else:
-                canvas.paste(_text_tile(stamp, mark.ink, under), (x, y - top))
+                tiles = _small_tile if stamp.mask.width * stamp.mask.height < BIG_TILE else _large_tile
+                canvas.paste(tiles(stamp, mark.ink, under), (x, y - top))
         else:
             (x, y), box = mark.xy, (*mark.xy, mark.xy[0] + mark.width, mark.xy[1] + mark.height)
             under = _under(frame, box, done)
@@ -176,12 +178,15 @@ def _solid(width: int, height: int, outlined: bool, inside: Box) -> bool:
     return pill_mask(width, height, outlined).crop(inside).getextrema() == (255, 255)
 
 
-@lru_cache(maxsize=1024)
 def _text_tile(stamp: Stamp, ink: Colour, under: Colour) -> Image.Image:
     """Return a stamp inked on one colour, as Pillow would ink it on a canvas of that colour."""
     tile = Image.new("RGB", stamp.mask.size, under)
     tile.paste(ink, (0, 0), stamp.mask)
     return tile
+
+
+_small_tile = lru_cache(maxsize=512)(_text_tile)  # chips, distances, dates: a few kilobytes each
+_large_tile = lru_cache(maxsize=32)(_text_tile)  # title lines: a few hundred kilobytes each
 
 
 @lru_cache(maxsize=256)
