@@ -67,7 +67,7 @@ def test_the_same_line_at_another_sub_pixel_offset_is_drawn_anew(style: CardStyl
     assert whole is not None and half is not None and whole is not half
 
 
-def test_without_isal_the_picture_is_the_same(style: CardStyle, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_zlib_ng_the_picture_is_the_same(style: CardStyle, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = draw_card(SPECS[2], style)
     monkeypatch.setattr(card_png, "FAST", zlib)
     slow = draw_card(SPECS[2], style)

@@ -1,8 +1,8 @@
 """Encode share cards as PNG: no metadata, the frame's rows compressed once, a card's own rows quickly.
 
 A card differs from its frame only in a run of bands of rows. Its PNG stream is the frame's bands
-before that run, the run itself (compressed with ISA-L's deflate when it is installed, else
-zlib's), then the frame's bands after it: raw deflate blocks that each end on a byte boundary, so
+before that run, the run itself (compressed with zlib-ng's quick deflate when it is installed,
+else zlib's), then the frame's bands after it: raw deflate blocks that each end on a byte boundary, so
 that they join into one zlib stream. Its checksum is put together from the parts' checksums.
 """
 
@@ -16,14 +16,14 @@ from types import ModuleType
 from PIL import Image
 
 try:
-    from isal import isal_zlib
-except ImportError:  # pragma: no cover - where no build of isal installs, zlib does the work, slower
-    isal_zlib = None
+    from zlib_ng import zlib_ng
+except ImportError:  # pragma: no cover - where no build of zlib-ng installs, zlib does the work, slower
+    zlib_ng = None
 
 BAND_ROWS = 10  # PNG rows compressed together; a card's own rows start and end on a band
 ADLER_BASE = 65521
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-FAST: ModuleType = isal_zlib or zlib  # deflates a card's own rows
+FAST: ModuleType = zlib_ng or zlib  # deflates a card's own rows (its output, like zlib's, depends on its input alone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +39,9 @@ class FrameRows:
 
 def engine() -> str:
     """Return the compressors whose output a card's bytes depend on."""
-    if isal_zlib is None:
+    if zlib_ng is None:
         return f"zlib {zlib.ZLIB_VERSION}"
-    from isal import __version__ as isal_version
-
-    return f"zlib {zlib.ZLIB_VERSION}, isal {isal_version}"
+    return f"zlib {zlib.ZLIB_VERSION}, zlib-ng {zlib_ng.ZLIBNG_VERSION}"
 
 
 def frame_rows(image: Image.Image) -> FrameRows:
