@@ -1,39 +1,108 @@
-"""Encode share cards as PNG: no metadata, and the bands the text leaves blank compressed once."""
+"""Encode share cards as PNG: no metadata, the frame's rows compressed once, a card's own rows quickly.
+
+A card differs from its frame only in a run of bands of rows. Its PNG stream is the frame's bands
+before that run, the run itself (compressed with zlib-ng's quick deflate when it is installed,
+else zlib's), then the frame's bands after it: raw deflate blocks that each end on a byte boundary, so
+that they join into one zlib stream. Its checksum is put together from the parts' checksums.
+"""
 
 from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
+from dataclasses import dataclass
+from types import ModuleType
 
 from PIL import Image
 
-BAND_ROWS = 10  # PNG rows compressed together; bands the text leaves blank are reused
+try:
+    from zlib_ng import zlib_ng
+except ImportError:  # pragma: no cover - where no build of zlib-ng installs, zlib does the work, slower
+    zlib_ng = None
+
+BAND_ROWS = 10  # PNG rows compressed together; a card's own rows start and end on a band
+ADLER_BASE = 65521
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+FAST: ModuleType = zlib_ng or zlib  # deflates a card's own rows (its output, like zlib's, depends on its input alone)
 
 
-def encode_png(image: Image.Image, blank: Sequence[tuple[bytes, bytes]]) -> bytes:
-    """Encode an RGB image as a PNG without metadata, reusing the blank backdrop's compressed bands."""
-    width, height = image.size
-    rows = png_rows(image)
+@dataclass(frozen=True, slots=True)
+class FrameRows:
+    """A frame's PNG rows, in bands of BAND_ROWS rows, with what it takes to splice a card's rows in."""
+
+    size: tuple[int, int]  # width and height in pixels
+    raw: bytes  # every row, each after its filter byte (0, "none")
+    packed: tuple[bytes, ...]  # each band deflated on its own, ending on a byte boundary
+    before: tuple[int, ...]  # adler32 of the rows before band i (one more entry than bands)
+    after: tuple[int, ...]  # adler32 of the rows from band i on, counted on their own (likewise)
+
+
+def engine() -> str:
+    """Return the compressors whose output a card's bytes depend on."""
+    if zlib_ng is None:
+        return f"zlib {zlib.ZLIB_VERSION}"
+    return f"zlib {zlib.ZLIB_VERSION}, zlib-ng {zlib_ng.ZLIBNG_VERSION}"
+
+
+def frame_rows(image: Image.Image) -> FrameRows:
+    """Return a frame's PNG rows in bands, each compressed once, well."""
+    raw = png_rows(image)
+    step = BAND_ROWS * (image.width * 3 + 1)
+    bands = [raw[i : i + step] for i in range(0, len(raw), step)]
+    before, after, length = [1], [1], 0
+    for band in bands:
+        before.append(zlib.adler32(band, before[-1]))
+    for band in reversed(bands):
+        after.append(adler32_combine(zlib.adler32(band), after[-1], length))
+        length += len(band)
+    packed = tuple(_deflate(zlib, 9, band) for band in bands)
+    return FrameRows(image.size, raw, packed, tuple(before), tuple(reversed(after)))
+
+
+def encode_png(frame: FrameRows, canvas: Image.Image | None, top: int) -> bytes:
+    """Encode a card: the frame, with its rows from `top` on replaced by the canvas's (None: none).
+
+    The canvas is as wide as the frame, and starts and ends on a band (or at the frame's bottom).
+    """
+    width, height = frame.size
     step = BAND_ROWS * (width * 3 + 1)
-    parts, run = [b"\x78\x01"], 0  # a zlib header; where the current run of changed bands starts
-    for index, start in enumerate(range(0, len(rows), step)):
-        band, packed = blank[index]
-        if rows.startswith(band, start):
-            parts += [deflate(rows[run:start]), packed]
-            run = start + step
-    parts += [deflate(rows[run:]), b"\x03\x00"]  # the last block, empty
-    parts.append(struct.pack(">I", zlib.adler32(rows)))
+    first, last, piece = 0, 0, b""
+    if canvas is not None:
+        bottom = top + canvas.height
+        if canvas.width != width or top % BAND_ROWS or (bottom % BAND_ROWS and bottom != height) or bottom > height:
+            raise ValueError(f"a canvas of {canvas.size} at row {top} is not a run of whole bands")
+        rows, start = png_rows(canvas), top * (width * 3 + 1)
+        changed = [offset for offset in range(0, len(rows), step)
+                   if not frame.raw.startswith(rows[offset : offset + step], start + offset)]
+        if changed:
+            low, high = changed[0], min(changed[-1] + step, len(rows))
+            first, last, piece = (start + low) // step, -(-(start + high) // step), rows[low:high]
+    if not piece:
+        parts, checksum = list(frame.packed), frame.before[-1]
+    else:
+        parts = [*frame.packed[:first], _deflate(FAST, 1, piece), *frame.packed[last:]]
+        checksum = adler32_combine(frame.before[first], FAST.adler32(piece), len(piece))
+        checksum = adler32_combine(checksum, frame.after[last], len(frame.raw) - min(last * step, len(frame.raw)))
+    stream = b"".join([b"\x78\x01", *parts, b"\x03\x00", struct.pack(">I", checksum)])  # then an empty last block
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    chunks = _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + chunks
+    return SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
 
 
-def png_bands(image: Image.Image) -> tuple[tuple[bytes, bytes], ...]:
-    """Return an image's PNG rows in bands of BAND_ROWS, each raw and compressed."""
-    rows, step = png_rows(image), BAND_ROWS * (image.width * 3 + 1)
-    bands = (rows[i : i + step] for i in range(0, len(rows), step))
-    return tuple((band, deflate(band)) for band in bands)
+def is_whole_png(data: bytes, size: tuple[int, int]) -> bool:
+    """Return True when data is a PNG of that size whose every chunk is there with its checksum right."""
+    if not data.startswith(SIGNATURE):
+        return False
+    at, kinds = len(SIGNATURE), []
+    while at + 12 <= len(data):
+        (length,), kind = struct.unpack_from(">I", data, at), data[at + 4 : at + 8]
+        end = at + 8 + length
+        if end + 4 > len(data) or zlib.crc32(data[at + 4 : end]) != struct.unpack_from(">I", data, end)[0]:
+            return False
+        kinds.append(kind)
+        if kind == b"IHDR" and struct.unpack_from(">II", data, at + 8) != size:
+            return False
+        at = end + 4
+    return at == len(data) and kinds[:1] == [b"IHDR"] and kinds[-1:] == [b"IEND"] and b"IDAT" in kinds
 
 
 def png_rows(image: Image.Image) -> bytes:
@@ -42,12 +111,19 @@ def png_rows(image: Image.Image) -> bytes:
     return b"\x00" + padded[:-1]
 
 
-def deflate(data: bytes) -> bytes:
+def adler32_combine(first: int, second: int, length: int) -> int:
+    """Return the adler32 of two byte strings joined, from theirs and the second's length (as zlib does)."""
+    remainder = length % ADLER_BASE
+    low = (first & 0xFFFF) + (second & 0xFFFF) + ADLER_BASE - 1
+    high = (remainder * (first & 0xFFFF)) % ADLER_BASE
+    high += (first >> 16) + (second >> 16) + ADLER_BASE - remainder
+    return (low % ADLER_BASE) | ((high % ADLER_BASE) << 16)
+
+
+def _deflate(module: ModuleType, level: int, data: bytes) -> bytes:
     """Compress data into raw deflate blocks ending on a byte boundary, ready to be joined."""
-    if not data:
-        return b""
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush(zlib.Z_FULL_FLUSH)
+    packer = module.compressobj(level, module.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(module.Z_FULL_FLUSH)
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:

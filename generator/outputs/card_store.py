@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import tempfile
 import time
-import zlib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
@@ -18,9 +17,9 @@ from itertools import repeat
 from pathlib import Path
 
 import PIL
-from PIL import Image, features
+from PIL import features
 
-from generator.outputs import cards
+from generator.outputs import card_png, cards
 from generator.outputs.cards import CARD_VERSION, COLOUR_KEYS, HEIGHT, WIDTH, CardSpec, CardStyle, file_stamp
 
 PARALLEL_ABOVE = 8  # draw in worker processes when more cards than this are missing
@@ -42,7 +41,7 @@ def card_key(spec: CardSpec, style: CardStyle) -> str:
 def _engine() -> str:
     """Return the versions of the libraries that rasterise and encode a card."""
     libraries = [str(features.version(name)) for name in ("freetype2", "raqm")]
-    return " ".join([PIL.__version__, zlib.ZLIB_VERSION, *libraries])
+    return " ".join([PIL.__version__, card_png.engine(), *libraries])
 
 
 @cache
@@ -66,30 +65,73 @@ def render_cards(
 
     `drawn`, when given, receives how many cards were drawn ("count") and the time that took ("seconds").
     """
-    keys = {name: card_key(spec, style) for name, spec in specs.items()}
-    cached = {key: _read_cached(cache_dir, key) for key in set(keys.values())}
-    found = {key: data for key, data in cached.items() if data is not None}
-    missing = {key: specs[name] for name, key in keys.items() if key not in found}
+    return dict(iter_cards(specs, style, cache_dir, workers=workers, drawn=drawn))
+
+
+def iter_cards(
+    specs: Mapping[str, CardSpec],
+    style: CardStyle,
+    cache_dir: Path | None,
+    *,
+    workers: int | None = None,
+    drawn: dict[str, float] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """Yield (name, PNG bytes) in the order of specs, each as soon as it is drawn or read from cache_dir.
+
+    While the caller takes one card (and writes it, say), worker processes draw the next ones.
+    `drawn`, when given, receives how many cards were drawn ("count") and the seconds from the
+    start until the caller had taken the last card ("seconds").
+    """
     start = time.perf_counter()
-    for key, data in zip(missing, draw_many(list(missing.values()), style, workers)):
-        found[key] = data
-        _store(cache_dir, key, data)
+    keys = {name: card_key(spec, style) for name, spec in specs.items()}
+    present = {key for key in set(keys.values()) if cache_dir is not None and (cache_dir / f"{key}.png").is_file()}
+    missing = {key: specs[name] for name, key in keys.items() if key not in present}
+    made = draw_many(list(missing.values()), style, workers, cache_dir, list(missing))
+    repeated = {key for key, times in Counter(keys.values()).items() if times > 1}
+    kept: dict[str, bytes] = {}  # the cards that more than one name shows
+    for name, key in keys.items():
+        data = kept.get(key)
+        if data is None:
+            data = next(made) if key in missing else _read_cached(cache_dir, key)
+        if data is None:  # damaged since it was found: draw it again
+            data = _draw_and_store((specs[name], key), style, cache_dir)
+        if key in repeated:
+            kept[key] = data
+        yield name, data
     if drawn is not None:
         drawn.update(count=len(missing), seconds=time.perf_counter() - start)
-    return {name: found[key] for name, key in keys.items()}
 
 
-def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None) -> list[bytes]:
-    """Draw cards in order, spread over worker processes when there are enough of them."""
+def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None, cache_dir: Path | None = None,
+              keys: list[str] | None = None) -> Iterator[bytes]:
+    """Yield cards drawn in order, spread over worker processes when there are enough of them.
+
+    With `cache_dir`, each card is also stored there under its key (by the process that drew it).
+    """
+    jobs = list(zip(specs, keys or [None] * len(specs)))
     workers = min(workers or os.cpu_count() or 1, len(specs))
-    if len(specs) <= PARALLEL_ABOVE or workers < 2:
-        return [cards.draw_card(spec, style) for spec in specs]
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(specs) // (workers * 4))
-            return list(pool.map(cards.draw_card, specs, repeat(style), chunksize=chunk))
-    except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm)
-        return [cards.draw_card(spec, style) for spec in specs]
+    if len(specs) > PARALLEL_ABOVE and workers > 1:
+        done = 0
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                chunk = max(1, min(64, len(specs) // (workers * 8)))
+                for data in pool.map(_draw_and_store, jobs, repeat(style), repeat(cache_dir), chunksize=chunk):
+                    done += 1
+                    yield data
+            return
+        except (OSError, BrokenProcessPool):  # no worker processes here (say, no /dev/shm), or one died
+            jobs = jobs[done:]
+    for job in jobs:
+        yield _draw_and_store(job, style, cache_dir)
+
+
+def _draw_and_store(job: tuple[CardSpec, str | None], style: CardStyle, cache_dir: Path | None) -> bytes:
+    """Draw one card and keep it in the cache under its key, if given."""
+    spec, key = job
+    data = cards.draw_card(spec, style)
+    if key is not None:
+        _store(cache_dir, key, data)
+    return data
 
 
 def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:
@@ -98,12 +140,9 @@ def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:
         return None
     try:
         data = (cache_dir / f"{key}.png").read_bytes()
-        with Image.open(io.BytesIO(data)) as image:
-            size = image.size
-            image.verify()  # walks every chunk and checks its checksum, without decoding
-    except Exception:  # Pillow raises many kinds of error for a damaged file
+    except OSError:
         return None
-    return data if size == (WIDTH, HEIGHT) else None
+    return data if card_png.is_whole_png(data, (WIDTH, HEIGHT)) else None
 
 
 def _store(cache_dir: Path | None, key: str, data: bytes) -> None:

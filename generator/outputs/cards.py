@@ -1,19 +1,19 @@
-"""Draw share cards: 1200x630 PNG images for public stories (card_store keeps them by what they show)."""
+"""Lay out share cards: 1200x630 PNG images for public stories (card_store keeps them by what they show)."""
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont, features
+from PIL import ImageColor, ImageFont, features
 
-from generator.outputs.card_png import encode_png, png_bands
+from generator.outputs import card_canvas
+from generator.outputs.card_canvas import HEIGHT, MARGIN, WIDTH, Colour, Font, Mark, Pill, Words
 
-CARD_VERSION = 1  # bump whenever drawing changes, so that every cached card is redrawn
-WIDTH, HEIGHT, MARGIN = 1200, 630, 80
+CARD_VERSION = 2  # bump whenever drawing changes, so that every cached card is redrawn
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 TITLE_SIZES = (76, 68, 62, 56, 50, 46)  # tried largest first
 TITLE_LINES, TITLE_CHARS, LEADING = 3, 600, 1.12  # more than TITLE_CHARS never fits 3 lines
@@ -21,7 +21,6 @@ CONTENT_TOP, CONTENT_BOTTOM, FOOTER_BASELINE = 150, 500, HEIGHT - 62
 META_CAP, META_TO_CHIPS = 22, 40  # the date line's cap height; its baseline to the chips
 MAX_CHIPS, CHIP_ROWS, CHIP_SIZE, CHIP_LABEL = 6, 2, 23, 360
 CHIP_HEIGHT, CHIP_PAD, CHIP_GAP = 46, 20, 12
-SUPERSAMPLE = 4  # shapes are drawn large and shrunk, as Pillow does not anti-alias them
 ELLIPSIS, MISSING, UNASSIGNED = "\u2026", "\u25a1", "\U000f0000"  # "…", "□", a private use
 COLOUR_KEYS = ("background", "foreground", "accent", "muted")
 DEFAULT_CARD = {
@@ -32,9 +31,6 @@ DEFAULT_CARD = {
     "font_regular": "fonts/Inter-Regular.otf",
     "font_bold": "fonts/InterDisplay-Bold.otf",
 }
-
-Colour = tuple[int, int, int]
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +135,19 @@ def _load_font(path: str, size: int, stamp: tuple[int, int], shaped: bool) -> Fo
         return ImageFont.load_default(size)
 
 
+@lru_cache(maxsize=8192)
+def _length(font: Font, text: str) -> float:
+    """Return the advance of text set in font (words, dates and labels come back often)."""
+    return font.getlength(text)
+
+
 @cache
 def _cap_height(font: Font) -> int:
     """Return the height of a capital letter above the baseline."""
     return -int(font.getbbox("H", anchor="ls")[1])
 
 
+@lru_cache(maxsize=256)
 def _rgb(value: str, fallback: Colour = (0, 0, 0)) -> Colour:
     """Return value as an RGB triple, or fallback when it is not a colour."""
     try:
@@ -156,9 +159,13 @@ def _rgb(value: str, fallback: Colour = (0, 0, 0)) -> Colour:
 
 def draw_card(spec: CardSpec, style: CardStyle) -> bytes:
     """Draw one share card and return it as PNG bytes (same input, same bytes)."""
-    image = _backdrop(style.background, style.accent).copy()
-    draw = ImageDraw.Draw(image)
-    _draw_frame(draw, _text(spec.site_title, style), _text(spec.hashtag, style), style)
+    frame_marks = tuple(_frame_marks(_text(spec.site_title, style), _text(spec.hashtag, style), style))
+    frame = card_canvas.frame(_rgb(style.background, (255, 255, 255)), _rgb(style.accent), frame_marks)
+    return card_canvas.paint(frame, list(_story_marks(spec, style)))
+
+
+def _story_marks(spec: CardSpec, style: CardStyle) -> Iterator[Mark]:
+    """Yield what a story's own card shows, in drawing order: title lines, date and distance, chips."""
     date, distance = _text(spec.date_text, style), _text(spec.distance_text, style)
     chip_font = _font(style.font_bold, CHIP_SIZE)
     pills = _place_pills(spec.chips, chip_font, style)
@@ -170,46 +177,38 @@ def draw_card(spec: CardSpec, style: CardStyle) -> bytes:
     y = CONTENT_TOP + max(0, CONTENT_BOTTOM - CONTENT_TOP - title_height - below) // 2
     cap, lead = _cap_height(font), round(size * LEADING)
     for index, line in enumerate(lines):
-        draw.text((MARGIN, y + cap + index * lead), line, _rgb(style.foreground), font, anchor="ls")
+        yield Words((MARGIN, y + cap + index * lead), line, _rgb(style.foreground), font, "ls")
     y += title_height
     if meta:
-        _draw_meta(image, draw, (date, distance), y + META_CAP, style)
+        yield from _meta_marks((date, distance), y + META_CAP, style)
         y += META_CAP + META_TO_CHIPS
-    _draw_pills(image, draw, pills, y, chip_font)
-    return _png(image, style.background, style.accent)
+    yield from _pill_marks(pills, y, chip_font)
 
 
-def _draw_frame(draw: ImageDraw.ImageDraw, site: str, hashtag: str, style: CardStyle) -> None:
-    """Draw the site's name beside the header mark, and the hashtag at the bottom right."""
+def _frame_marks(site: str, hashtag: str, style: CardStyle) -> Iterator[Words]:
+    """Yield the site's name beside the header mark, and the hashtag at the bottom right."""
     font = _font(style.font_bold, 26)
-    site = _fit(site, font, TEXT_WIDTH - 64)
-    draw.text((MARGIN + 64, 74), site, _rgb(style.foreground), font, anchor="lm")
+    yield Words((MARGIN + 64, 74), _fit(site, font, TEXT_WIDTH - 64), _rgb(style.foreground), font, "lm")
     if hashtag:
         font = _font(style.font_bold, 28)
         tag = _fit(f"#{hashtag}", font, TEXT_WIDTH)
-        draw.text((WIDTH - MARGIN, FOOTER_BASELINE), tag, _rgb(style.accent), font, anchor="rs")
+        yield Words((WIDTH - MARGIN, FOOTER_BASELINE), tag, _rgb(style.accent), font, "rs")
 
 
-def _draw_meta(
-    image: Image.Image,
-    draw: ImageDraw.ImageDraw,
-    meta: tuple[str, str],
-    baseline: int,
-    style: CardStyle,
-) -> None:
-    """Draw the line with the date and, after a dot, the distance."""
+def _meta_marks(meta: tuple[str, str], baseline: int, style: CardStyle) -> Iterator[Mark]:
+    """Yield the line with the date and, after a dot, the distance."""
     (date, distance), x = meta, MARGIN
     regular, bold = _font(style.font_regular, 30), _font(style.font_bold, 30)
     if date:
         date = _fit(date, regular, TEXT_WIDTH)
-        draw.text((x, baseline), date, _rgb(style.muted), regular, anchor="ls")
-        x += round(regular.getlength(date))
+        yield Words((x, baseline), date, _rgb(style.muted), regular, "ls")
+        x += round(_length(regular, date))
     if date and distance:
-        image.paste(_rgb(style.accent), (x + 17, baseline - 15), _pill_mask(8, 8, False))
+        yield Pill((x + 17, baseline - 15), _rgb(style.accent), 8, 8, False)
         x += 42
     if distance and x < WIDTH - MARGIN - 60:
         text = _fit(distance, bold, WIDTH - MARGIN - x)
-        draw.text((x, baseline), text, _rgb(style.foreground), bold, anchor="ls")
+        yield Words((x, baseline), text, _rgb(style.foreground), bold, "ls")
 
 
 def _text(value: str, style: CardStyle) -> str:
@@ -243,7 +242,7 @@ def _fit_title(title: str, font_path: Path, below: int) -> tuple[int, list[str]]
     if not title:
         return TITLE_SIZES[0], []
     text, truncated = title[:TITLE_CHARS], len(title) > TITLE_CHARS
-    per_size = _font(font_path, 100).getlength(text) / 100  # widths scale nearly with size
+    per_size = _length(_font(font_path, 100), text) / 100  # widths scale nearly with size
     for size in TITLE_SIZES:
         if size != TITLE_SIZES[-1] and per_size * size > TITLE_LINES * TEXT_WIDTH * 1.02:
             continue  # certainly more than three lines
@@ -260,9 +259,9 @@ def _fit_title(title: str, font_path: Path, below: int) -> tuple[int, list[str]]
 def _wrap(text: str, font: Font, width: int, limit: int) -> tuple[list[str], bool]:
     """Wrap text into at most limit lines, hard-breaking long words; say if text is left over."""
     lines: list[str] = []
-    line, used, space = "", 0.0, font.getlength(" ")
+    line, used, space = "", 0.0, _length(font, " ")
     for word in text.split(" "):
-        advance = font.getlength(word)
+        advance = _length(font, word)
         if line and used + space + advance <= width:
             line, used = f"{line} {word}", used + space + advance
             continue
@@ -273,7 +272,7 @@ def _wrap(text: str, font: Font, width: int, limit: int) -> tuple[list[str], boo
             cut = max(1, _prefix_fitting(line, font, width))
             lines.append(line[:cut])
             line = line[cut:]
-            used = font.getlength(line)
+            used = _length(font, line)
         if len(lines) >= limit:
             return lines[:limit], True
     return lines + [line], False
@@ -299,7 +298,7 @@ def _ellipsize(text: str, font: Font, width: float) -> str:
 
 def _fit(text: str, font: Font, width: float) -> str:
     """Return text unchanged if it fits width, else shortened with an ellipsis."""
-    return text if font.getlength(text) <= width else _ellipsize(text, font, width)
+    return text if _length(font, text) <= width else _ellipsize(text, font, width)
 
 
 def _place_pills(chips: Sequence[Chip], font: Font, style: CardStyle) -> list[_Pill]:
@@ -309,12 +308,12 @@ def _place_pills(chips: Sequence[Chip], font: Font, style: CardStyle) -> list[_P
     for chip in chips[:MAX_CHIPS]:
         label = _fit(_text(chip.label, style), font, CHIP_LABEL)
         fill, ink = _rgb(chip.colour, accent), _rgb(chip.text_colour, paper)
-        pills.append(_Pill(label, fill, ink, False, round(font.getlength(label)) + 2 * CHIP_PAD))
+        pills.append(_Pill(label, fill, ink, False, round(_length(font, label)) + 2 * CHIP_PAD))
     for shown in range(len(pills), -1, -1):
         wanted = pills[:shown]
         if len(chips) > shown:
             label = f"+{len(chips) - shown}"
-            width = round(font.getlength(label)) + 2 * CHIP_PAD
+            width = round(_length(font, label)) + 2 * CHIP_PAD
             wanted.append(_Pill(label, muted, muted, True, width))
         placed = _flow(wanted)
         if placed is not None:
@@ -342,50 +341,9 @@ def _pills_height(pills: list[_Pill]) -> int:
     return rows * CHIP_HEIGHT + max(0, rows - 1) * CHIP_GAP
 
 
-def _draw_pills(
-    image: Image.Image, draw: ImageDraw.ImageDraw, pills: list[_Pill], top: int, font: Font
-) -> None:
-    """Draw placed chips as anti-aliased pills with centred labels."""
+def _pill_marks(pills: list[_Pill], top: int, font: Font) -> Iterator[Mark]:
+    """Yield placed chips as anti-aliased pills with centred labels."""
     for pill in pills:
         x, y = MARGIN + pill.x, top + pill.row * (CHIP_HEIGHT + CHIP_GAP)
-        image.paste(pill.fill, (x, y), _pill_mask(pill.width, CHIP_HEIGHT, pill.outlined))
-        centre = (x + pill.width / 2, y + CHIP_HEIGHT / 2 + 1)
-        draw.text(centre, pill.label, pill.ink, font, anchor="mm")
-
-
-@lru_cache(maxsize=512)
-def _pill_mask(width: int, height: int, outlined: bool) -> Image.Image:
-    """Return an anti-aliased mask of a pill, filled or outlined."""
-    big = Image.new("L", (width * SUPERSAMPLE, height * SUPERSAMPLE), 0)
-    box, radius = (0, 0, big.width - 1, big.height - 1), big.height // 2
-    stroke = 2 * SUPERSAMPLE if outlined else 0
-    ImageDraw.Draw(big).rounded_rectangle(box, radius, None if outlined else 255, 255, stroke)
-    return big.reduce(SUPERSAMPLE)
-
-
-@cache
-def _backdrop(background: str, accent: str) -> Image.Image:
-    """Return the fixed part of every card: paper, running-track lanes and the header mark."""
-    s, paper, ink = SUPERSAMPLE, _rgb(background, (255, 255, 255)), _rgb(accent)
-    lane = tuple(round(a * 0.16 + b * 0.84) for a, b in zip(ink, paper))
-    big = Image.new("RGB", (WIDTH * s, HEIGHT * s), paper)
-    draw = ImageDraw.Draw(big)
-    cx, cy = (WIDTH + 70) * s, (HEIGHT + 90) * s
-    for radius in range(210 * s, 450 * s, 34 * s):
-        ring = (cx - radius, cy - radius, cx + radius, cy + radius)
-        draw.ellipse(ring, outline=lane, width=3 * s)
-    mark = (MARGIN * s, 61 * s, (MARGIN + 46) * s, 87 * s)  # a tiny track, with a runner
-    draw.rounded_rectangle(mark, 13 * s, outline=ink, width=4 * s)
-    draw.ellipse(((MARGIN + 30) * s, 57 * s, (MARGIN + 42) * s, 69 * s), fill=ink)
-    return big.reduce(s)
-
-
-def _png(image: Image.Image, background: str, accent: str) -> bytes:
-    """Encode a card as a PNG without metadata, reusing the backdrop's compressed bands."""
-    return encode_png(image, _backdrop_bands(background, accent))
-
-
-@cache
-def _backdrop_bands(background: str, accent: str) -> tuple[tuple[bytes, bytes], ...]:
-    """Return the backdrop's PNG rows in bands, each raw and compressed."""
-    return png_bands(_backdrop(background, accent))
+        yield Pill((x, y), pill.fill, pill.width, CHIP_HEIGHT, pill.outlined)
+        yield Words((x + pill.width / 2, y + CHIP_HEIGHT / 2 + 1), pill.label, pill.ink, font, "mm")

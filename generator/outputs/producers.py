@@ -7,6 +7,7 @@ registry can refuse two producers of one path before anything is made, and then 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,10 +162,15 @@ def card_claims(making: Making) -> Iterator[tuple[str, str]]:
 
 
 def card_files(making: Making) -> Iterator[tuple[str, Data]]:
-    """Yield a 1200x630 share card beside every story of the public build (drawn only when it changed)."""
+    """Yield a 1200x630 share card beside every story of the public build (drawn only when it changed).
+
+    When any card was drawn, `making.cards_drawn["seconds"]` is the wall time from here until the
+    last card was taken, its writing by whoever takes them included: what the cards cost the build.
+    """
     site, inputs = making.site, making.inputs
     if site.audience != "public" or not site.posts:
         return
+    start = time.perf_counter()
     try:
         style = sharing.card_style(inputs.theme.folders)
     except ValueError as exc:
@@ -173,8 +179,10 @@ def card_files(making: Making) -> Iterator[tuple[str, Data]]:
     specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
     from generator.outputs import card_store  # here: it loads Pillow, which only public builds need
 
-    yield from card_store.render_cards(specs, style, making.card_cache, workers=making.card_workers,
-                                       drawn=making.cards_drawn).items()
+    yield from card_store.iter_cards(specs, style, making.card_cache, workers=making.card_workers,
+                                     drawn=making.cards_drawn)
+    if making.cards_drawn.get("count"):
+        making.cards_drawn["seconds"] = time.perf_counter() - start
 
 
 THEME_STATIC = FileProducer("theme_static", static_claims, static_files, body_free=True)
