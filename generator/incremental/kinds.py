@@ -21,12 +21,17 @@ _PLAIN_HINTS = frozenset({str, int, float, bool, type(None), datetime, date, Pat
 
 
 def is_plain(hint: Any) -> bool:
-    """Return True for a field type whose values repr() exactly (text, numbers, dates, paths, literals, None)."""
+    """Return True for a field type whose values repr() exactly (text, numbers, dates, paths, literals, None, and
+    tuples of them)."""
     if hint in _PLAIN_HINTS:
         return True
     origin = typing.get_origin(hint)
     if origin is typing.Literal:
         return all(type(a) in SCALARS for a in typing.get_args(hint))
+    if origin is tuple:  # tuple[str, ...], tuple[str, str]: a tuple of plain values repr()s exactly too
+        args = typing.get_args(hint)
+        items = args[:1] if len(args) == 2 and args[1] is Ellipsis else args
+        return bool(items) and all(is_plain(a) for a in items)
     return origin in (typing.Union, types.UnionType) and all(is_plain(a) for a in typing.get_args(hint))
 
 
