@@ -185,8 +185,8 @@ class Builder:
             with result.timed("snapshot"):
                 made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup,
                                               self._cache.problems)
-                changed = made.changed(scan.content) if made is not None else None
-            if made is None or changed is None:
+                changed = made.changed(scan.content, setup[0].content_dir) if made is not None else None
+            if made is None or not changed:  # nothing changed, yet no no-op: the usual way sees to the output
                 return None
             return self._patch_and_write(made, changed, setup, scan, last, result, on_disk)
         finally:
