@@ -23,7 +23,7 @@ from generator.incremental.changes import body_only_changes, entry_shapes
 from generator.incremental.digest import hash_text
 from generator.incremental.graph import GraphError
 from generator.incremental.scan import (InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs,
-                                        settle_stamps, setup_digest, trusted_stamp)
+                                        settle_stamps, trusted_stamp)
 from generator.incremental.store import EntryStore, Mapper
 from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
@@ -91,8 +91,7 @@ class Builder:
         start_ns = time.time_ns()
         with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
-            scan = self._dated(self._with_setup_digest(scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns),
-                                           cache, start_ns), cfg)
+            scan = self._dated(self._scan(cfg, theme, cache, start_ns), cfg)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
@@ -107,14 +106,14 @@ class Builder:
             self._note_success(cache, scan, result)
         return self._finish(result)
 
-    def _with_setup_digest(self, scan: InputScan, cache: Cache, start_ns: int) -> InputScan:
-        """Return the scan with the digest of its setup files' bytes (scan.setup_digest), keeping their hashes."""
+    def _scan(self, cfg: SiteConfig, theme: Theme, cache: Cache, start_ns: int) -> InputScan:
+        """Scan the inputs, the setup files known by the hashes the last scan kept (scan.setup_digest); keep this one's."""
         known = cache.note(SETUP_NOTE)
         known = known if isinstance(known, dict) else {}
-        digest, hashes = setup_digest(scan.setup_files, known, start_ns)
-        if hashes != known:
-            cache.set_note(SETUP_NOTE, hashes)
-        return replace(scan, setup=digest)
+        scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns, known)
+        if scan.hashes != known:
+            cache.set_note(SETUP_NOTE, scan.hashes)
+        return scan
 
     def _dated(self, scan: InputScan, cfg: SiteConfig) -> InputScan:
         """Fix the build date, and make it an input of the journal: a new day is a changed setup, as a new

@@ -61,12 +61,14 @@ class InputScan:
     stamp: str | None  # digest of all of them; None when one is too fresh to trust
     content: dict[str, Stamp]  # files under content/ by path relative to it, with their stamps
     setup: str | None = None  # digest of the bytes of all but the entries (setup_digest); None when one is unseen
-    setup_files: tuple[tuple[str, Stamp], ...] = ()  # all but the entries (.md under content/): path, stamp
+    hashes: dict[str, list[Any]] | None = None  # the setup files' hashes by path, with their stamps, for the next scan
 
 
-def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path], start_ns: int) -> InputScan:
+def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path], start_ns: int,
+                known: Mapping[str, Any] | None = None) -> InputScan:
     """Scan the inputs of a build: site.toml, everything under content/, templates/, static/ and the theme.
 
+    `known` gives the setup files' hashes the last scan kept (InputScan.hashes: see setup_digest).
     A new kind of input must be added here, or a build with nothing changed would miss it.
     """
     content = scan_files(content_dir)
@@ -86,7 +88,8 @@ def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path
             fresh = fresh or stamp[0] == UNSEEN or trusted_stamp(stamp, start_ns) is None
             if not (entries and rel.endswith(".md")):
                 setup.append((f"{base}/{rel}" if rel else base, stamp))
-    return InputScan(None if fresh else hash_text(*parts), content, setup_files=tuple(setup))
+    digest, hashes = setup_digest(setup, known or {}, start_ns)
+    return InputScan(None if fresh else hash_text(*parts), content, digest, hashes)
 
 
 #: A file's bytes as last hashed for the setup digest: (size, mtime_ns, ctime_ns, inode, hash) by path.
