@@ -74,7 +74,7 @@ def test_both_builds_have_an_index_and_a_search_page(site: Path) -> None:
         out = site / "output" / audience
         assert (out / "pagefind/pagefind.js").is_file()
         shards = json.loads((out / "pagefind/shards.json").read_text("utf-8"))["shards"]
-        assert shards[:2] == ["2026", "2025"]
+        assert shards[:2] == ["2026-q1", "2025-q4"]
         for shard in shards:
             assert (out / "pagefind" / shard / "pagefind-entry.json").is_file()
         page = html(out / "search/index.html")
@@ -136,8 +136,8 @@ def test_a_no_op_build_keeps_the_index_and_an_edit_makes_one_shard_again(site: P
     assert result.exit_code == 0, result.output
     assert "lanternfish" in fragments_text(out)
     after = bundle_times(out)
-    assert all(after[p] == time for p, time in before.items() if "/2025/" in p.as_posix() and p in after)
-    assert any(after.get(p) != time for p, time in before.items() if "/2026/" in p.as_posix())
+    assert all(after[p] == time for p, time in before.items() if "/2025-q4/" in p.as_posix() and p in after)
+    assert any(after.get(p) != time for p, time in before.items() if "/2026-q1/" in p.as_posix())
 
 
 def test_the_index_after_edits_is_the_index_of_a_clean_build(site: Path, run_cli, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 // Search the site with its Pagefind index: a query, filters, and results with the match marked.
-// The index comes in shards (a year each, standalone pages apart): the newest is loaded, the rest merged.
+// The index comes in shards (a quarter of a year each, standalone pages apart): the newest is loaded, the rest merged.
 // Without JavaScript the page shows links to the archive instead; this script reveals the form.
 const box = document.querySelector("[data-search]");
 
@@ -89,7 +89,7 @@ if (box) {
       pagefind = await import(`${bundle}pagefind.js`);
       await pagefind.options({ basePath: `${bundle}${first}/` });
       await pagefind.init();
-      for (const shard of others) await pagefind.mergeIndex(`${bundle}${shard}/`);
+      await Promise.all(others.map((shard) => pagefind.mergeIndex(`${bundle}${shard}/`)));
     } catch (error) {
       const archive = document.createElement("a");
       archive.href = `${root}archive/`;
