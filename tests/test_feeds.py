@@ -153,3 +153,18 @@ def test_feeds_hold_no_private_or_unlisted_canary(built: Path, canary: str) -> N
     for name, data in files.items():
         if name.endswith(("feed.xml", "feed.json", "sitemap.xml")):
             assert canary.encode() not in data.lower(), name
+
+
+def test_feeds_hold_the_newest_twenty_stories_and_the_sitemap_every_one(make_site, run_cli) -> None:
+    files = {f"content/2025/{day:02d}-run.md": entry(
+        {"title": f"Run on day {day}", "date": f"2025-03-{day:02d}", "emotions": "[calm]", "visibility": "public"},
+        f"Day {day} of the month.\n") for day in range(1, 26)}
+    root = make_site(files)
+    result = run_cli("build", "--site", str(root))
+    assert result.exit_code == 0, result.output
+    out = root / "output/public"
+    newest = [f"Run on day {day}" for day in range(25, 5, -1)]
+    assert [e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries] == newest
+    assert [e.title for e in feedparser.parse((out / "emotions/calm/feed.xml").read_bytes()).entries] == newest
+    assert [item["title"] for item in json.loads((out / "feed.json").read_text("utf-8"))["items"]] == newest
+    assert (out / "sitemap.xml").read_text("utf-8").count("/2025/03/") == 25

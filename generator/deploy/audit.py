@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
+from generator.deploy.audit_record import Clean, key_of, open_record, read_and_digest, save_record
 from generator.deploy.decoders import MAX_INFLATE, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
 from generator.errors import Problem, error
 from generator.outputs import search, search_bundle, svg
 from generator.outputs.sharing import CARD_NAME
-from generator.pipeline.entries import Entry, load_entries
+from generator.pipeline.entries import Entry
 from generator.pipeline.site import Site
 from generator.pipeline.themes import Theme
 from generator.vocabulary import Vocabulary
@@ -165,22 +166,53 @@ def linked_page(ref: str, page_dir: str, base_url: str) -> str | None:
 
 # --- every file -----------------------------------------------------------------------------------
 
-def scan(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, *, workers: int | None = None) -> list[Leak]:
-    """Return every leak in output files given as (path relative to the output, file on disk)."""
-    size = sum(path.stat().st_size for _, path in files)
+def scan(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, *, workers: int | None = None,
+         record: Clean | None = None, learnt: dict[str, list | None] | None = None) -> list[Leak]:
+    """Return every leak in output files given as (path relative to the output, file on disk).
+
+    With a record of the files found clean under these needles, a file it names by its stamp or by
+    the digest of its bytes is not searched again; what this scan finds goes into `learnt`.
+    """
+    if record is not None:
+        files = [(relpath, path) for relpath, path in files if not _clean_by_stamp(record, relpath, path)]
+    size = sum(path.stat().st_size for _, path in files) if len(files) > 1 else 0
     workers = min(workers or os.cpu_count() or 1, max(1, size // PARALLEL_BYTES))
     if workers < 2:
-        return _scan_files(files, needles, base_url)
-    chunks = [files[start::workers] for start in range(workers)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        found = [leak for part in pool.map(_scan_files, chunks, repeat(needles), repeat(base_url)) for leak in part]
+        parts = [_scan_files(files, needles, base_url, record)]
+    else:
+        chunks = [files[start::workers] for start in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(_scan_files, chunks, repeat(needles), repeat(base_url), repeat(record)))
+    found = [leak for leaks, _ in parts for leak in leaks]
+    if learnt is not None:
+        for _, known in parts:
+            learnt.update(known)
     order = {relpath: index for index, (relpath, _) in enumerate(files)}
     return sorted(found, key=lambda leak: order[leak.path])
 
 
-def _scan_files(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str) -> list[Leak]:
-    """Return the leaks in some files, one after the other."""
-    return [leak for relpath, path in files for leak in scan_file(relpath, path.read_bytes(), needles, base_url)]
+def _clean_by_stamp(record: Clean, relpath: str, path: Path) -> bool:
+    """Return True when the record knows the file clean by its stamp."""
+    try:
+        return record.by_stamp(relpath, path.stat())
+    except OSError:
+        return False
+
+
+def _scan_files(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str,
+                record: Clean | None = None) -> tuple[list[Leak], dict[str, list | None]]:
+    """Return the leaks in some files, one after the other, and what was learnt of each (None: not clean)."""
+    leaks: list[Leak] = []
+    learnt: dict[str, list | None] = {}
+    for relpath, path in files:
+        if record is None:
+            leaks.extend(scan_file(relpath, path.read_bytes(), needles, base_url))
+            continue
+        data, digest, stamp = read_and_digest(path)
+        found = [] if record.by_digest(relpath, digest) else scan_file(relpath, data, needles, base_url)
+        leaks.extend(found)
+        learnt[relpath] = None if found else [digest, *(stamp or ())]
+    return leaks, learnt
 
 
 def folder_files(folder: Path) -> list[tuple[str, Path]]:
@@ -189,19 +221,48 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
 
 
 def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, entries: Iterable[Entry],
-                vocabulary: Vocabulary, theme: Theme, config_path: Path | None = None) -> list[Problem]:
+                vocabulary: Vocabulary, theme: Theme, config_path: Path | None = None, *,
+                remember: bool = True) -> list[Problem]:
     """Return a problem for everything in the public output files that must not be there.
 
     Only the site's settings are taken from `site`; the entries are read again from content/ when
-    none are given (a build that patched its model in place).
+    none are given (a build that patched its model in place). With `remember`, files found clean by
+    an earlier audit that looked for the very same needles, with the same bytes, are not searched
+    again (audit_record.py); without it every file is searched and nothing is recorded.
     """
-    cfg = site.config
-    entries = tuple(entries) or tuple(load_entries(cfg)[0])
-    needles = derive(entries, cfg, vocabulary, theme)
-    files = [(relpath, path) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
-    from generator.outputs.route_needles import coordinate_problems  # recorded routes' coordinates, in any format
+    from generator.outputs.route_needles import coordinate_problems, site_search  # recorded routes' coordinates
 
-    return leak_problems(scan(files, needles, cfg.base_url), output) + coordinate_problems(files, output, cfg, file_texts)
+    cfg = site.config
+    needles = derive(entries, cfg, vocabulary, theme)  # no entries given: source_facts.py reads content/ itself
+    coordinates = site_search(cfg)
+    record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
+    present = [relpath for relpath, _ in files]
+    if record is not None:  # what is known clean by its stamp is not read at all
+        files = [(relpath, path) for relpath, path in files if not _clean_by_stamp(record, relpath, path)]
+    files = [(relpath, path) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
+    if record is None:
+        return (leak_problems(scan(files, needles, cfg.base_url), output)
+                + coordinate_problems(files, output, cfg, file_texts, coordinates))
+    learnt: dict[str, list | None] = {}
+    leaks = scan(files, needles, cfg.base_url, record=record, learnt=learnt)
+    searched = [(relpath, path) for relpath, path in files if relpath in learnt]
+    problems = coordinate_problems(searched, output, cfg, file_texts, coordinates)
+    for problem in problems:  # a file holding a coordinate is not clean either
+        if problem.path is not None:
+            learnt[problem.path.relative_to(output).as_posix()] = None
+    for leak in leaks:
+        learnt[leak.path] = None
+    if learnt:
+        save_record(cfg.cache_dir, record, learnt, present)
+    return leak_problems(leaks, output) + problems
+
+
+def needle_key(needles: Needles, base_url: str, coordinates: Iterable[float]) -> str:
+    """Return the digest of everything the audit looks for (and of its code): what a clean verdict holds under."""
+    return key_of([needles.words.keys() if len(needles.words) else (), needles.urls.keys() if len(needles.urls) else (),
+                   needles.pages, needles.page_ends, needles.folders, needles.names,
+                   (f"{size}:{digest}" for size, digest in needles.files), (base_url.casefold(),),
+                   (repr(value) for value in coordinates)])
 
 
 def file_texts(data: bytes, relpath: str) -> str:
@@ -215,7 +276,8 @@ def file_texts(data: bytes, relpath: str) -> str:
 
 def _search_program(relpath: str, path: Path, language: str) -> bool:
     """Return True for one of Pagefind's own program files, byte for byte (nothing of the site is in it)."""
-    return relpath.startswith(search.BUNDLE + "/") and search.is_runtime_file(relpath, path.read_bytes(), language)
+    return (relpath.startswith(search.BUNDLE + "/") and not search.is_bundle_data(relpath)
+            and search.is_runtime_file(relpath, path.read_bytes(), language))
 
 
 def leak_problems(leaks: list[Leak], output: Path, limit: int = 50) -> list[Problem]:

@@ -138,11 +138,13 @@ def png_chunks(data: bytes, found: Decoded) -> Iterator[tuple[str, bytes]]:
     while position + 8 <= len(data):
         length = int.from_bytes(data[position:position + 4], "big")
         kind = data[position + 4:position + 8]
-        body = data[position + 8:position + 8 + length]
-        position += 12 + length
+        start, position = position + 8, position + 12 + length
+        if kind in PNG_PLAIN:
+            continue  # pixels, colour or timing: not copied, not read
+        body = data[start:start + length]
         if kind == b"iCCP":
             found.texts.extend(readable_runs(_inflate(body.partition(b"\0")[2][1:], found)))
-        elif kind not in PNG_PLAIN:
+        else:
             yield f"PNG {kind.decode('latin-1')}", _png_text(kind, body, found)
 
 

@@ -49,7 +49,7 @@ def _write(made: CleanBuild, inputs: Inputs, result: BuildResult) -> None:
             for relpath, data in sorted(made.files.items()):
                 staging.add(relpath, data)
         with result.timed("audit"):
-            result.problems.extend(privacy_audit(made.site, inputs, staging))
+            result.problems.extend(privacy_audit(made.site, inputs, staging, remember=False))
     except UnsafePath as exc:
         result.problems.append(Problem(None, None, str(exc)))
     if has_errors(result.problems):

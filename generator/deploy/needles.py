@@ -29,8 +29,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import posixpath
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,26 +39,20 @@ import ahocorasick
 from generator import __version__
 from generator.config import SiteConfig
 from generator.deploy.decoders import decode
+from generator.deploy import source_facts
 from generator.deploy.normalise import views, word_string
 from generator.deploy.regions import split_private
+from generator.deploy.source_facts import MIN_WORD, PUBLIC, Facts, Group, raw_visibility
 from generator.pipeline.entries import Entry
 from generator.pipeline.site import url_of
 from generator.pipeline.themes import SHIPPED_THEMES, Theme
-from generator.urls import output_path, slugify
+from generator.urls import output_path
 from generator.vocabulary import Vocabulary
 
 GENERATOR_DIR = Path(__file__).resolve().parent.parent  # Footfall's own source: words it may write itself
 WRITERS = ("markdown_it", "mdit_py_plugins", "feedgen")  # libraries whose own words reach pages ("footnote-backref")
-MIN_WORD = 5  # a private word this long is a needle on its own
-MIN_NAME_WORD = 4  # ... or this long, in a title, tag or emotion
 SHINGLE = 3  # a shorter private word is looked for in the phrases of this many words around it
 MAX_ALLOWED_FILE = 4 * 1024 * 1024  # larger theme or source files are not read for allowed words
-_VISIBILITY = re.compile(r"""^["']?visibility["']?[ \t]*:[ \t]*(?:!!str[ \t]+)?["']?([^"'#\r\n]*)""",
-                         re.MULTILINE | re.IGNORECASE)
-_FRONT = re.compile(r"\A\ufeff?-{3,}[ \t]*\r?\n(.*?)^-{3,}[ \t]*$", re.MULTILINE | re.DOTALL)
-_IMAGE_SUFFIX = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif|tiff?|bmp|heic)\b", re.IGNORECASE)
-MAX_NAME = 255  # a file name is read backwards from its suffix at most this far
-PUBLIC = ("public", "unlisted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,15 +97,6 @@ def read_sources(entries: Iterable[Entry], cfg: SiteConfig) -> list[Source]:
             text = f"{entry.title}\n{entry.intention}\n{entry.summary}\n{entry.body}"
         sources.append(Source(entry, text, entry.visibility not in PUBLIC or raw_visibility(text, cfg) not in PUBLIC))
     return sources
-
-
-def raw_visibility(text: str, cfg: SiteConfig) -> str:
-    """Return the visibility a file's front matter names, read as text (the least public if it names several)."""
-    front = _FRONT.match(text)
-    found = [m.group(1).strip().casefold() for m in _VISIBILITY.finditer(front.group(1))] if front else []
-    if not found:
-        return cfg.default_visibility
-    return next((value for value in found if value not in PUBLIC), found[-1])
 
 
 # --- what may be public -----------------------------------------------------------------------------
@@ -249,6 +232,18 @@ class NeedleMaker:
                 elif len(word) > 1 and word.isalpha():
                     self._phrases(found, index, source, what)
 
+    def private_group(self, facts: Facts, group: Group) -> None:
+        """Add the needles of a group of words a file keeps private (as private_text does with its text)."""
+        for word in group.long.split():
+            if word not in self.allowed:
+                self._add(f" {word} ", facts.rel, f"the private word of {group.what}")
+        shorts = set(group.short.split()) - self.allowed
+        if shorts:  # rare: a short word no public text holds; its phrases need the words in their order
+            for found in source_facts.view_words(source_facts.group_text(facts, group)):
+                for index, word in enumerate(found):
+                    if word in shorts:
+                        self._phrases(found, index, facts.rel, group.what)
+
     def _phrases(self, found: list[str], index: int, source: str, what: str) -> None:
         """Add the phrases of SHINGLE words around the word at `index`."""
         for start in range(max(0, index - SHINGLE + 1), index + 1):
@@ -304,77 +299,62 @@ class NeedleMaker:
 
 
 def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Needles:
-    """Return the needles of a site, worked out from its source files."""
-    sources = read_sources(entries, cfg)
-    maker = NeedleMaker(allowed_words(sources, cfg, vocabulary, theme), cfg)
-    shared = [s for s in sources if not s.private]
-    public_urls = {url_of(s.entry, cfg) for s in shared}
+    """Return the needles of a site, worked out from its source files (each file's facts kept by its bytes)."""
+    site_text = "\n".join(site_texts(cfg, vocabulary, theme))
+    facts = source_facts.gather(entries, cfg, vocabulary, site_text)
+    allowed = set(footfall_words(tuple(shipped_folders(theme)), cfg.cache_dir / "audit"))
+    add_words(allowed, site_text)
+    for shared in facts:
+        if not shared.private:
+            allowed.update(shared.allowed.split())
+    maker = NeedleMaker(allowed, cfg)
+    public_urls = {f.url for f in facts if not f.private}
     public_folders = {url[1:end + 1].casefold() for url in public_urls for end in range(len(url)) if url[end] == "/"}
-    public_images = [(s.entry.source.parent, name) for s in shared for name in image_names(split_private(s.text).public)]
+    public_images = [(Path(f.path).parent, name) for f in facts if not f.private for name in f.images]
     public_names = {name.casefold() for _, name in public_images}
     public_files = {(folder / name).resolve() for folder, name in public_images}
-    for source in sources:
-        if source.private:
-            _private_entry(maker, source, public_folders, public_names, public_files)
+    for found in facts:
+        if found.private:
+            _private_entry(maker, found, public_folders, public_names, public_files)
         else:
-            maker.private_text(split_private(source.text).private, source.entry.rel, "a private passage")
-    _private_terms(maker, sources, vocabulary, public_folders)
+            for group in found.groups:
+                maker.private_group(found, group)
+    _private_terms(maker, facts, public_folders)
     return maker.finish()
 
 
-def _private_entry(maker: NeedleMaker, source: Source, public_folders: set[str], public_names: set[str],
+def _private_entry(maker: NeedleMaker, facts: Facts, public_folders: set[str], public_names: set[str],
                    public_files: set[Path]) -> None:
-    """Add the needles of one private entry: its words, URL, image names and image bytes."""
-    entry, rel = source.entry, source.entry.rel
-    maker.private_text(source.text, rel, "a private entry")
-    for name in (entry.title, *entry.emotions, *entry.tags):
-        maker.private_text(name, rel, "a private name", MIN_NAME_WORD)
-    maker.url(url_of(entry, maker.cfg), rel, "the URL of a private entry", public_folders)
-    for text, what in route_needles(source):
+    """Add the needles of one private entry: its words and names', URL, image names and image bytes."""
+    rel = facts.rel
+    for group in facts.groups:
+        maker.private_group(facts, group)
+    maker.url(facts.url, rel, "the URL of a private entry", public_folders)
+    for text, what in route_needles(facts):
         maker.exact(text, Needle(text, rel, what))
-    for name in image_names(source.text):
+    for name in facts.images:
         if name.casefold() not in public_names:
             maker.needles.names.setdefault(name.casefold(), Needle(name, rel, "the file name of a private image"))
-        path = entry.source.parent / name
+        path = Path(facts.path).parent / name
         if "%" not in name and path.resolve() not in public_files:  # one a public story shows is published on purpose
             maker.private_file(path, rel)
 
 
-def route_needles(source: Source) -> Iterator[tuple[str, str]]:
-    """Yield (text, what) for the places of a private entry's route: none yet (route privacy comes later)."""
+def route_needles(facts: Facts) -> Iterator[tuple[str, str]]:
+    """Yield (text, what) for the places of a private entry's route: none yet (recorded coordinates are searched apart)."""
     return iter(())
 
 
-def _private_terms(maker: NeedleMaker, sources: list[Source], vocabulary: Vocabulary, public_folders: set[str]) -> None:
+def _private_terms(maker: NeedleMaker, facts: list[Facts], public_folders: set[str]) -> None:
     """Add the pages of the tags and emotions that only private entries name."""
     named: dict[str, set[str]] = {"public": set(), "private": set()}
     first: dict[str, str] = {}
-    for source in sources:
-        side = "private" if source.private else "public"
-        for folder in _term_folders(source.entry, vocabulary):
+    for found in facts:
+        side = "private" if found.private else "public"
+        for folder in found.terms:
             named[side].add(folder)
-            if source.private:
-                first.setdefault(folder, source.entry.rel)
+            if found.private:
+                first.setdefault(folder, found.rel)
     for folder in sorted(named["private"] - named["public"]):
         kind = "a tag" if folder.startswith("/tags/") else "an emotion"
         maker.url(folder, first[folder], f"the page of {kind} only private entries name", public_folders)
-
-
-def _term_folders(entry: Entry, vocabulary: Vocabulary) -> Iterator[str]:
-    """Yield the URLs of the tag and emotion pages an entry would be listed on."""
-    for tag in entry.tags:
-        yield f"/tags/{slugify(tag, 'tag')}/"
-    for emotion in entry.emotions:
-        yield f"/emotions/{vocabulary.normalise(emotion).slug}/"
-
-
-def image_names(text: str) -> set[str]:
-    """Return the file names of the images a text refers to, found by their suffix (linear: names are short)."""
-    names = set()
-    for match in _IMAGE_SUFFIX.finditer(text):
-        start = match.start()
-        while start > max(0, match.start() - MAX_NAME) and (text[start - 1].isalnum() or text[start - 1] in "_.%-"):
-            start -= 1
-        if start < match.start():
-            names.add(posixpath.basename(text[start:match.end()]))
-    return names

@@ -15,13 +15,13 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from urllib.parse import unquote_to_bytes
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
                           r"|\\x([0-9a-fA-F]{2})|\\([/\"'\\])|\\[nrtbf]")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _TAG = re.compile(r"<[^<>]*+>")  # possessive: linear on "<aaaa…"
-_NON_WORD = re.compile(r"[\W_]+")
+_ASCII_BYTES = bytes(range(128))
+_ASCII_SPACES = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(range(128, 256))
 #: Elements a word may run through: "zan<b></b>zibar" reads "zanzibar"; any other tag parts words.
 INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i",
                          "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
@@ -44,23 +44,33 @@ ROUNDS = 3  # escapes are undone this many times over, for text escaped twice ("
 def fold(text: str) -> str:
     """Return text without invisible characters or accents, compatibility forms made plain, case-folded."""
     if text.isascii():
-        return text.casefold()
-    odd = {char for char in set(text) if char > "\x7f"}  # a text has few kinds of them: look at those alone
+        return text.lower()  # casefold() of ASCII, faster
+    odd = odd_characters(text)
     hidden = odd & _INVISIBLE
     if hidden:
         text = text.translate(dict.fromkeys(map(ord, hidden)))
     if any(unicodedata.decomposition(char) for char in odd - hidden):
         text = unicodedata.normalize("NFKD", text)
-        odd = {char for char in set(text) if char > "\x7f"}
+        odd = odd_characters(text)
     marks = odd & _COMBINING
     if marks:
         text = text.translate(dict.fromkeys(map(ord, marks)))
     return text.casefold()
 
 
+def odd_characters(text: str) -> set[str]:
+    """Return the kinds of non-ASCII characters in a text (ASCII bytes dropped before the set is made)."""
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+
+
 def word_string(text: str) -> str:
     """Return the words of a text (already folded) as one string: " word word word "."""
-    return f" {_NON_WORD.sub(' ', text).strip()} "
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_SPACES)  # ASCII but letters and digits: spaces
+    if not text.isascii():
+        for char in odd_characters(text):
+            if not char.isalnum():  # `[\W_]`: neither a letter nor a digit of any script
+                data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+    return f" {b' '.join(data.split()).decode('utf-8', 'surrogatepass')} "
 
 
 def words(text: str) -> list[str]:
@@ -96,9 +106,9 @@ def _json_char(match: re.Match[str]) -> str:
 def _unquote_run(match: re.Match[str]) -> str:
     """Return a run of %XX escapes decoded, or as it was when it is not UTF-8 (so "100%effort" stays)."""
     try:
-        return unquote_to_bytes(match.group(0)).decode("utf-8")
+        return bytes.fromhex(match.group(0).replace("%", "")).decode("utf-8")
     except UnicodeDecodeError:
-        return unquote_to_bytes(match.group(0)).decode("latin-1")
+        return bytes.fromhex(match.group(0).replace("%", "")).decode("latin-1")
 
 
 def without_markup(text: str) -> str:

@@ -195,5 +195,6 @@ def audit_public(root: Path) -> BuildResult:
         with result.timed("audit"):
             files = audit.folder_files(result.output_dir)
             result.problems.extend(audit.audit_files(files, result.output_dir, site, inputs.entries,
-                                                     inputs.vocabulary, inputs.theme, inputs.config.path))
+                                                     inputs.vocabulary, inputs.theme, inputs.config.path,
+                                                     remember=False))
     return result

@@ -1,7 +1,8 @@
 """Machine-readable files of a build: robots.txt, the sitemap, Atom and JSON feeds. Site in, bytes out.
 
-Feeds hold only the listed stories of the public build, newest first, with full content (the public
-render has already removed private passages) and every URL absolute. Their dates come from the
+Feeds hold only the listed stories of the public build, the newest FEED_LENGTH of them, newest first,
+with full content (the public render has already removed private passages) and every URL absolute.
+A reader polls a feed for what is new; the archive and the sitemap list everything. Their dates come from the
 entries, never from the clock: a feed's `updated` is its newest story's date.
 """
 
@@ -29,6 +30,7 @@ JSON_FEED_PATH = "/feed.json"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 #: The date of a feed with no stories (a feed must have one, and the clock must not provide it).
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+FEED_LENGTH = 20  # the newest stories a feed holds
 _URL_ATTR = re.compile(r'(\s(?:href|src|poster)=")([^"]*)(")')
 _SRCSET_ATTR = re.compile(r'(\ssrcset=")([^"]*)(")')
 
@@ -74,11 +76,16 @@ def feed_files(site: Site) -> Iterator[tuple[str, bytes]]:
     if site.audience != "public":
         return
     title = site.config.title
-    yield FEED_PATH.lstrip("/"), atom_feed(site, site.listed, FEED_PATH, title, "/")
+    yield FEED_PATH.lstrip("/"), atom_feed(site, newest(site.listed), FEED_PATH, title, "/")
     yield JSON_FEED_PATH.lstrip("/"), json_feed(site)
     for term in site.emotions:
-        yield emotion_feed_url(term).lstrip("/"), atom_feed(site, term.posts, emotion_feed_url(term),
+        yield emotion_feed_url(term).lstrip("/"), atom_feed(site, newest(term.posts), emotion_feed_url(term),
                                                             f"{term.name} · {title}", term.url)
+
+
+def newest(posts: Sequence[Post]) -> Sequence[Post]:
+    """Return the stories a feed holds: the newest FEED_LENGTH of posts listed newest first."""
+    return posts[:FEED_LENGTH]
 
 
 def emotion_feed_url(term: Term) -> str:
@@ -142,7 +149,7 @@ def _categories(post: Post, site: Site) -> Iterable[tuple[str, str, str]]:
 
 
 def json_feed(site: Site) -> bytes:
-    """Return a JSON Feed 1.1 of the listed stories, newest first."""
+    """Return a JSON Feed 1.1 of the newest listed stories, newest first."""
     cfg = site.config
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION, "title": cfg.title, "home_page_url": cfg.base_url,
@@ -152,7 +159,7 @@ def json_feed(site: Site) -> bytes:
         feed["description"] = cfg.description
     if cfg.author:
         feed["authors"] = [{"name": cfg.author}]
-    feed["items"] = [_json_item(post, site) for post in site.listed]
+    feed["items"] = [_json_item(post, site) for post in newest(site.listed)]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
 
 
