@@ -23,12 +23,12 @@ from generator.incremental.changes import body_only_changes, entry_shapes
 from generator.incremental.digest import hash_text
 from generator.incremental.graph import GraphError
 from generator.incremental.scan import (InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs,
-                                        trusted_stamp)
+                                        settle_stamps, trusted_stamp)
 from generator.incremental.store import EntryStore, Mapper
 from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
 from generator.incremental.parallel import fork_map
-from generator.incremental.records import EntryRecord, decode_problem, encode_problem
+from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
 from generator.incremental.snapshot import Snapshot
 from generator.incremental.writer import OutputWriter
 from generator.pipeline.emotions import unknown_emotion_problems
@@ -44,6 +44,7 @@ from generator.pipeline.themes import Theme, static_files
 from generator.vocabulary import Vocabulary
 
 Setup = tuple[SiteConfig, Theme, Vocabulary]
+SETUP_NOTE = "setup-hashes"  # the hashes of the setup files' bytes, by path with their stamps (scan.setup_digest)
 
 
 class Builder:
@@ -90,7 +91,7 @@ class Builder:
         start_ns = time.time_ns()
         with result.timed("cache"), paused_gc():  # the manifest and scan: many objects, no garbage cycles
             cache = self._open(cache_key(cfg, theme.settings, self.code), cfg)
-            scan = self._dated(scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns), cfg)
+            scan = self._dated(self._scan(cfg, theme, cache, start_ns), cfg)
             last = self._last_build(cache)
             if self._unchanged(last, scan.stamp, result):
                 return self._finish(result)
@@ -104,6 +105,15 @@ class Builder:
         if result.ok:
             self._note_success(cache, scan, result)
         return self._finish(result)
+
+    def _scan(self, cfg: SiteConfig, theme: Theme, cache: Cache, start_ns: int) -> InputScan:
+        """Scan the inputs, the setup files known by the hashes the last scan kept (scan.setup_digest); keep this one's."""
+        known = cache.note(SETUP_NOTE)
+        known = known if isinstance(known, dict) else {}
+        scan = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), start_ns, known)
+        if scan.hashes != known:
+            cache.set_note(SETUP_NOTE, scan.hashes)
+        return scan
 
     def _dated(self, scan: InputScan, cfg: SiteConfig) -> InputScan:
         """Fix the build date, and make it an input of the journal: a new day is a changed setup, as a new
@@ -174,8 +184,8 @@ class Builder:
             with result.timed("snapshot"):
                 made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup,
                                               self._cache.problems)
-                changed = made.changed(scan.content) if made is not None else None
-            if made is None or not changed:
+                changed = made.changed(scan.content, setup[0].content_dir) if made is not None else None
+            if made is None or not changed:  # nothing changed, yet no no-op: the usual way sees to the output
                 return None
             return self._patch_and_write(made, changed, setup, scan, last, result, on_disk)
         finally:
@@ -315,17 +325,21 @@ class Builder:
         produced = last.get("produced") if dirty is not None else None
         made = self._snapshot_to_keep(records, model_problems, visible, site, scan, start_ns, result)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
-                    produced if isinstance(produced, dict) else {}, meanwhile=lambda: self._meanwhile(made, result))
+                    produced if isinstance(produced, dict) else {},
+                    meanwhile=lambda: self._meanwhile(made, result, cfg.content_dir, scan.content))
         self._settle_shapes(result)
         return made
 
-    def _meanwhile(self, made: Snapshot | None, result: BuildResult) -> None:
+    def _meanwhile(self, made: Snapshot | None, result: BuildResult, content_dir: Path,
+                   scanned: Mapping[str, Stamp]) -> None:
         """Do this process's own part of a build while the workers render: store the records, work out the
-        entries' shapes if they are due, write the snapshot."""
+        entries' shapes if they are due, write the snapshot (with the stamps of the files read too soon after
+        they were written, if they have settled since: see scan.settle_stamps)."""
         assert self._store is not None
         self._store.store()
         self._settle_shapes(result)
         if made is not None:
+            settle_stamps(content_dir, made.stamps, scanned, {rel: shape[0] for rel, shape in made.shapes.items()})
             self._prepare(made)
 
     def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],

@@ -69,23 +69,38 @@ def holds_no_model_values(kind: type) -> bool:
 _HOLDS_NONE: dict[type, bool] = {}
 
 
-def _small_values_only(kind: type) -> bool:
+def _small_values_only(kind: type, seen: frozenset[type] = frozenset()) -> bool:
     """Work out holds_no_model_values() for a type."""
-    if not dataclasses.is_dataclass(kind) or issubclass(kind, type):
+    if not dataclasses.is_dataclass(kind) or issubclass(kind, type) or kind in seen:
         return False
     try:
         hints = typing.get_type_hints(kind)
     except (NameError, TypeError):
         return False
-    return all(_plain_or_small(hint, frozenset()) or _small_items(hint) for hint in
-               (hints.get(field.name) for field in dataclasses.fields(kind)))
+    return all(_plain_or_small(hint, frozenset()) or _small_items(hint) or _holding_none(hint, seen | {kind})
+               for hint in (hints.get(field.name) for field in dataclasses.fields(kind)))
+
+
+def _holding_none(hint: Any, seen: frozenset[type]) -> bool:
+    """Return True for a field type that is (or may be, with None) a dataclass holding no model values itself:
+    a post's route, whose figures are pairs of text."""
+    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    kinds = [arg for arg in (typing.get_args(hint) if union else (hint,)) if arg is not type(None)]
+    return bool(kinds) and all(isinstance(arg, type) and _small_values_only(arg, seen) for arg in kinds)
 
 
 def _small_items(hint: Any) -> bool:
-    """Return True for a field type `tuple[X, ...]` whose items are plain or small values."""
+    """Return True for a field type `tuple[X, ...]` whose items are plain or small values, or pairs (fixed-length
+    tuples) of plain values."""
     args = typing.get_args(hint)
     return typing.get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis and \
-        _plain_or_small(args[0], frozenset())
+        (_plain_or_small(args[0], frozenset()) or _plain_tuple(args[0]))
+
+
+def _plain_tuple(hint: Any) -> bool:
+    """Return True for a fixed-length tuple type of plain values (`tuple[str, str]`)."""
+    args = typing.get_args(hint)
+    return typing.get_origin(hint) is tuple and bool(args) and Ellipsis not in args and all(map(is_plain, args))
 
 
 def _plain_or_small(hint: Any, seen: frozenset[type]) -> bool:

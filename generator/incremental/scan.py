@@ -12,16 +12,18 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.config import SiteConfig
 from generator.incremental.cache import OutputRow
 from generator.incremental.digest import hash_text
 from generator.incremental.parallel import in_background
-from generator.incremental.records import Stamp, model_shape
+from generator.incremental.records import Stamp, content_digest, model_shape
 
 #: From this many output files, a quick rebuild looks at them in a forked child (see manifest_on_disk).
 BACKGROUND_STAT_FROM = 2000
@@ -58,12 +60,15 @@ class InputScan:
 
     stamp: str | None  # digest of all of them; None when one is too fresh to trust
     content: dict[str, Stamp]  # files under content/ by path relative to it, with their stamps
-    setup: str | None = None  # digest of all but the entries (.md under content/); None when one is too fresh
+    setup: str | None = None  # digest of the bytes of all but the entries (setup_digest); None when one is unseen
+    hashes: dict[str, list[Any]] | None = None  # the setup files' hashes by path, with their stamps, for the next scan
 
 
-def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path], start_ns: int) -> InputScan:
+def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path], start_ns: int,
+                known: Mapping[str, Any] | None = None) -> InputScan:
     """Scan the inputs of a build: site.toml, everything under content/, templates/, static/ and the theme.
 
+    `known` gives the setup files' hashes the last scan kept (InputScan.hashes: see setup_digest).
     A new kind of input must be added here, or a build with nothing changed would miss it.
     """
     content = scan_files(content_dir)
@@ -74,19 +79,75 @@ def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path
         except OSError:
             listed.append((str(path), {"": (UNSEEN, 0, 0, 0)}))
     parts: list[str] = []
-    setup: list[str] = []
-    fresh = fresh_setup = False
+    setup: list[tuple[str, Stamp]] = []
+    fresh = False
     for base, found in listed:
         entries = found is content
         for rel, stamp in sorted(found.items()):
-            recent = stamp[0] == UNSEEN or trusted_stamp(stamp, start_ns) is None
-            part = f"{base}/{rel}:{':'.join(map(str, stamp))}"
-            parts.append(part)
-            fresh = fresh or recent
+            parts.append(f"{base}/{rel}:{':'.join(map(str, stamp))}")
+            fresh = fresh or stamp[0] == UNSEEN or trusted_stamp(stamp, start_ns) is None
             if not (entries and rel.endswith(".md")):
-                setup.append(part)
-                fresh_setup = fresh_setup or recent
-    return InputScan(None if fresh else hash_text(*parts), content, None if fresh_setup else hash_text(*setup))
+                setup.append((f"{base}/{rel}" if rel else base, stamp))
+    digest, hashes = setup_digest(setup, known or {}, start_ns)
+    return InputScan(None if fresh else hash_text(*parts), content, digest, hashes)
+
+
+#: A file's bytes as last hashed for the setup digest: (size, mtime_ns, ctime_ns, inode, hash) by path.
+KnownHashes = dict[str, list[Any]]
+
+
+def setup_digest(files: Iterable[tuple[str, Stamp]], known: Mapping[str, Any],
+                 start_ns: int) -> tuple[str | None, KnownHashes]:
+    """Return the digest of the setup files' bytes, and each file's hash with its stamp, for the next build.
+
+    The digest is of what the files hold, not of their stamps, so that a build made right after the
+    site was copied or checked out (every stamp too fresh to trust) knows the setup of the next one
+    as its own. A file whose stamp is trusted and as `known` has it is not read again; a fresh one is
+    read every time, and its hash not kept. None when a file cannot be read.
+    """
+    parts: list[str] = []
+    hashes: KnownHashes = {}
+    for path, stamp in files:
+        if stamp[0] == UNSEEN:
+            return None, hashes
+        old = known.get(path)
+        trusted = trusted_stamp(stamp, start_ns) is not None
+        if trusted and isinstance(old, list) and len(old) == 5 and tuple(old[:4]) == stamp:
+            digest = str(old[4])
+        else:
+            try:
+                with open(path, "rb") as handle:
+                    digest = content_digest(handle.read())
+            except OSError:
+                return None, hashes
+        if trusted:
+            hashes[path] = [*stamp, digest]
+        parts.append(f"{path}:{digest}")
+    return hash_text(*parts), hashes
+
+
+def settle_stamps(folder: Path, stamps: dict[str, Stamp | None], scanned: Mapping[str, Stamp],
+                  digests: Mapping[str, str]) -> None:
+    """Trust, in place, the stamps left untrusted when their files were read too soon after being written.
+
+    A file whose stamp is as scanned and now old enough, and whose bytes still hash as those read
+    (`digests`), is known by that stamp from now on: without this, a build made right after the site
+    was copied would leave the next one to read and hash every file again.
+    """
+    now = time.time_ns()
+    for rel, stamp in stamps.items():
+        seen = scanned.get(rel)
+        if stamp is not None or seen is None or rel not in digests or trusted_stamp(seen, now) is None:
+            continue
+        path = folder / rel
+        try:
+            raw = path.read_bytes()
+            if file_stamp(path) != seen:
+                continue
+        except OSError:
+            continue
+        if content_digest(raw) == digests[rel]:
+            stamps[rel] = seen
 
 
 def outputs_intact(folder: Path, manifest: dict[str, OutputRow]) -> bool:

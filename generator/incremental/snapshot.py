@@ -31,7 +31,7 @@ from generator.config import SiteConfig
 from generator.errors import Problem, warning
 from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
 from generator.incremental.graph import GraphError, allowed_classes, decode, encode_all
-from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
+from generator.incremental.records import EntryRecord, Stamp, content_digest, decode_problem, encode_problem
 from generator.pipeline.pages import plan_pages
 from generator.pipeline.planned import PlannedPage
 from generator.incremental.memory import paused_gc
@@ -64,14 +64,28 @@ class Snapshot:
     token: str = field(default_factory=lambda: secrets.token_hex(8))  # names it in the last-build note
     graph: tuple[Any, list[Any], list[str]] | None = None  # the model as stored: its reference, nodes, classes
 
-    def changed(self, content: Mapping[str, Stamp]) -> list[str] | None:
-        """Return the entries whose file changed since; None when a file came or went, or too many changed."""
+    def changed(self, content: Mapping[str, Stamp], folder: Path) -> list[str] | None:
+        """Return the entries whose file changed since; None when a file came or went, or too many changed.
+
+        A file whose stamp was too fresh to trust is read (in `folder`): it changed if its bytes did.
+        """
         if content.keys() != self.stamps.keys():
             return None
-        changed = [rel for rel, stamp in content.items() if self.stamps[rel] != stamp]
+        changed = [rel for rel, stamp in content.items()
+                   if self.stamps[rel] != stamp and not self.holds_bytes(rel, folder / rel)]
         if len(changed) > MOST_CHANGED or any(rel not in self.shapes for rel in changed):
             return None
         return changed
+
+    def holds_bytes(self, rel: str, path: Path) -> bool:
+        """Return True when an entry whose stamp was too fresh to trust still holds the bytes the model was made from."""
+        shape = self.shapes.get(rel)
+        if rel not in self.stamps or self.stamps[rel] is not None or not isinstance(shape, list) or not shape:
+            return False
+        try:
+            return content_digest(path.read_bytes()) == shape[0]
+        except OSError:
+            return False
 
     def fits(self, records: Mapping[str, EntryRecord]) -> Shapes | None:
         """Return every entry's shape with these records; None when one's front matter is not as it was."""

@@ -61,8 +61,8 @@ class OutputWriter:
         staging = Staging(result.output_dir, protected=(inputs.config.content_dir,))
         try:
             staging.begin()
-            ledger = OutputLedger(staging, self.manifest, walk=dirty is None,  # a body edit keeps the set of files
-                                  on_disk=on_disk)
+            ledger = OutputLedger(staging, self.manifest, walk=not dirty,  # a body edit keeps the set of files; with
+                                  on_disk=on_disk)  # none, the output itself changed (no no-op): files not ours go
             files = FilesAlongside(making, claimed, ledger, produced or {}, result)
             with result.timed("templates"):
                 stage_pages(self._environment(inputs), self.cache, self.audience, site, planned, inputs, ledger,

@@ -29,8 +29,8 @@ def source_name(cfg: SiteConfig, path: Path) -> str:
 
 
 def entry_name(cfg: SiteConfig, key: str) -> str:
-    """Return the path of an entry's file (its key is relative to content/)."""
-    return source_name(cfg, cfg.content_dir / key)
+    """Return the path of an entry's file (its key is relative to content/, which is the site folder's `content`)."""
+    return f"{cfg.content_dir.name}/{key}"  # what source_name gives, without pathlib for every page
 
 
 def static_claims(making: Making) -> Iterator[tuple[str, str]]:

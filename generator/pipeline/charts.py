@@ -6,6 +6,7 @@ without building a tree: charts are drawn for every emotion of a build, so this 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from generator.pipeline.emotions import MONTH_NAMES, MonthCount
@@ -18,12 +19,16 @@ _ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;
                             "\t": "&#09;"})
 
 
+_SPECIAL = re.compile(r'[&<>"\r\n\t]')  # what either table changes: most values (numbers, colours) hold none
+
+
 def element(tag: str, attrs: Mapping[str, str], *children: str, text: str = "") -> str:
     """Return one XML element with its (already written) children: text escaped, empty ones as `<tag />`."""
-    head = "<" + tag + "".join(f' {key}="{value.translate(_ATTRIBUTE)}"' for key, value in attrs.items())
+    head = "<" + tag + "".join(f' {key}="{value.translate(_ATTRIBUTE) if _SPECIAL.search(value) else value}"'
+                               for key, value in attrs.items())
     if not text and not children:
         return head + " />"
-    return f"{head}>{text.translate(_TEXT)}{''.join(children)}</{tag}>"
+    return f"{head}>{text.translate(_TEXT) if _SPECIAL.search(text) else text}{''.join(children)}</{tag}>"
 
 
 def svg_element(width: float, height: float, *children: str, **attrs: str) -> str:

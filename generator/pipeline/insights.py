@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from statistics import fmean
+from math import fsum
 
 from generator import units
 from generator.pipeline.charts import element, number, svg_element, text_child
@@ -195,13 +195,16 @@ def _mood_rows(posts: Iterable[Post], keys: Callable[[Post], Iterable[tuple[str,
     """Return average moods before and after, grouped by what `keys` gives for each post; most runs first."""
     groups: dict[str, list[Post]] = defaultdict(list)
     names: dict[str, tuple[str, str]] = {}
+    folded: dict[str, str] = {}  # name -> its key: posts share a few dozen names
     for post in posts:
         for name, url in keys(post):
-            key = " ".join(name.casefold().split())
+            key = folded.get(name)
+            if key is None:
+                key = folded[name] = " ".join(name.casefold().split())
             groups[key].append(post)
             names.setdefault(key, (name, url))
-    rows = [MoodRow(names[k][0], names[k][1], len(ps), round(fmean(p.mood_before or 0 for p in ps), 1),
-                    round(fmean(p.mood_after or 0 for p in ps), 1)) for k, ps in groups.items()]
+    rows = [MoodRow(names[k][0], names[k][1], len(ps), round(fsum([p.mood_before or 0 for p in ps]) / len(ps), 1),
+                    round(fsum([p.mood_after or 0 for p in ps]) / len(ps), 1)) for k, ps in groups.items()]  # as fmean
     return tuple(sorted(rows, key=lambda r: (-r.runs, r.name.casefold()))[:MOOD_ROWS])
 
 

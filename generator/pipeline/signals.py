@@ -8,8 +8,10 @@ Each signal has a stable id (`no-rest`, `guilt-on-rest`, `injury-ignored`, `low-
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -89,8 +91,8 @@ def find_signals(site: Site, today: date, limits: Thresholds) -> tuple[Signal, .
     if site.audience != "journal":
         return ()
     help_url = help_page_url(site, limits)
-    entries = sorted(((local_day(p, site), p) for p in site.listed if local_day(p, site) <= today),
-                     key=lambda pair: pair[0])
+    dated = [(local_day(p, site), p) for p in site.listed]
+    entries = sorted(((day, p) for day, p in dated if day <= today), key=lambda pair: pair[0])
     found = [_no_rest(entries, limits), _guilt_on_rest(entries, limits), _injury_ignored(entries, limits),
              _low_mood(entries, today, limits), _only_time_okay(entries, today, limits)]
     return tuple(replace(s, help_url=help_url) for s in found if s is not None)
@@ -136,7 +138,8 @@ def _is_rest(post: Post, limits: Thresholds) -> bool:
 
 def _injury_ignored(entries: list[tuple[date, Post]], limits: Thresholds) -> Signal | None:
     """Raise injury-ignored: pain or an injury named, then injury_runs or more runs in the injury_days after."""
-    run_days = [day for day, post in entries if is_run(post)]
+    run_days = [day for day, post in entries if is_run(post)]  # in order: entries are sorted by day
+    window = timedelta(days=limits.injury_days)
     latest: tuple[date, int] | None = None
     for day, post in entries:
         named = any(t.slug == limits.injury_tag or t.name.casefold() == limits.injury_tag
@@ -144,7 +147,7 @@ def _injury_ignored(entries: list[tuple[date, Post]], limits: Thresholds) -> Sig
             names_pain(post.body_scan, limits.injury_words)
         if not named:
             continue
-        after = sum(1 for d in run_days if day < d <= day + timedelta(days=limits.injury_days))
+        after = bisect_right(run_days, day + window) - bisect_right(run_days, day)  # runs in (day, day + window]
         if after >= limits.injury_runs:
             latest = (day, after)
     if latest is None:
@@ -160,12 +163,17 @@ _NEGATION = re.compile(r"\b(?:no|not|without|zero|nothing)\s+(?:\w+\s+)?$", re.I
 _FREE = re.compile(r"\w*[- ]?free\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8)
+def _pain_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Return the pattern of a word starting with one of `words` (made once per set of words)."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+
+
 def names_pain(text: str, words: tuple[str, ...]) -> bool:
     """Return True when a word of the text starts with one of `words`, unless it is denied ("no pain", "pain-free")."""
     if not words or not text:
         return False
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
-    for match in pattern.finditer(text):
+    for match in _pain_pattern(words).finditer(text):
         if _NEGATION.search(text, 0, match.start()) is None and _FREE.match(text, match.end()) is None:
             return True
     return False

@@ -74,7 +74,8 @@ def _review(year: int, posts: list[Post], site: Site, previous_year: int, next_y
     for post in posts:
         for chip in post.emotions:
             counts[chip.slug] += 1
-            chips.setdefault(chip.slug, replace(chip, name=chip.emotion or chip.name))  # the emotion, not a word
+            if chip.slug not in chips:
+                chips[chip.slug] = replace(chip, name=chip.emotion or chip.name)  # the emotion, not a word
     named = sorted(counts.items(), key=lambda kv: (-kv[1], chips[kv[0]].name.casefold()))[:TOP_EMOTIONS]
     before = [p.mood_before for p in posts if p.mood_before is not None]
     after = [p.mood_after for p in posts if p.mood_after is not None]

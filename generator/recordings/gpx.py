@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import timezone
-
-import gpxpy
-import gpxpy.gpx
+from typing import TYPE_CHECKING
 
 from generator.recordings.model import Activity, Point, RecordingError, real_time, sport_of
 from generator.recordings.xml import local, number, parse_xml
+
+if TYPE_CHECKING:  # gpxpy is loaded when a GPX file is read: most builds read none, and loading it costs
+    import gpxpy.gpx
 
 
 def read_gpx(data: bytes) -> list[Activity]:
     """Return the activity of a GPX file (all its tracks, each track segment a stretch between pauses)."""
     parse_xml(data, "GPX")  # refuses entity tricks before gpxpy sees the text
+    import gpxpy
+    import gpxpy.gpx
+
     try:
         doc = gpxpy.parse(data.decode("utf-8-sig", "replace"))
     except gpxpy.gpx.GPXException as exc:
