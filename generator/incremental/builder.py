@@ -102,6 +102,7 @@ class Builder:
                 gc.freeze()  # the collector need not look at the loaded model again; build() lets it go next time
         if quick is None:
             self._full_build(setup, scan, result, last, start_ns, cache)
+            scan = self._settled(scan, setup, cache)
         if result.ok:
             self._note_success(cache, scan, result)
         return self._finish(result)
@@ -119,6 +120,10 @@ class Builder:
         """Fix the build date, and make it an input of the journal: a new day is a changed setup, as a new
         setting would be, so its first build works out again which pages changed (the home, the insights)."""
         self._day = self.today or build_date(cfg)
+        return self._with_day(scan)
+
+    def _with_day(self, scan: InputScan) -> InputScan:
+        """Return the scan with the build date among its inputs (the journal's), as _dated fixed it."""
         if self.audience != "journal":
             return scan
         day = self._day.isoformat()
@@ -134,6 +139,30 @@ class Builder:
         else:
             snapshot.discard(cache.folder)
         self._prepared = None
+
+    def _settled(self, scan: InputScan, setup: Setup, cache: Cache) -> InputScan:
+        """Return the scan with a stamp, when it had none only because its files were too fresh and none moved since.
+
+        After a copy or a checkout every input is newer than the trust window, so the build could not
+        stamp its inputs, and the next build with nothing changed would take the long way. When every
+        file is now old enough, every entry has the stamp it had when scanned and holds the bytes the
+        build read (the snapshot's settled stamps), and the setup files hold the same bytes, a new
+        scan's stamp is this build's.
+        """
+        made = self._snapshot
+        if scan.stamp is not None or scan.setup is None or made is None:
+            return scan
+        cfg, theme, _ = setup
+        settle_stamps(cfg.content_dir, made.stamps, scan.content, {rel: shape[0] for rel, shape in made.shapes.items()})
+        if None in made.stamps.values():
+            return scan
+        again = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), time.time_ns(),
+                            cache.note(SETUP_NOTE) or {})
+        cache.set_note(SETUP_NOTE, again.hashes)
+        again = self._with_day(again)
+        if again.stamp is None or again.content != scan.content or again.setup != scan.setup:
+            return scan
+        return replace(scan, stamp=again.stamp)
 
     def _note_success(self, cache: Cache, scan: InputScan, result: BuildResult) -> None:
         """Note what this good build was made from, for the next one to compare with."""

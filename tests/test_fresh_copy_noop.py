@@ -1,0 +1,92 @@
+"""A build made right after the site was copied stamps its inputs once they settle, and only if none moved."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.incremental import builder, scan
+from tests.conftest import entry
+
+WINDOW_NS = 300_000_000  # a trust window short enough for a test to outlast
+
+
+@pytest.fixture
+def short_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust a file's stamp 0.3 s after it was written, and make each full build outlast that."""
+    monkeypatch.setattr(scan, "RACY_NS", WINDOW_NS)
+    real = builder.Builder._full_build
+
+    def slow_full_build(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        time.sleep(WINDOW_NS / 1e9 + 0.1)
+
+    monkeypatch.setattr(builder.Builder, "_full_build", slow_full_build)
+
+
+def journal(make_site) -> Path:
+    """Return a freshly written site of two entries."""
+    return make_site({
+        f"content/2026/03-0{day}-run.md": entry({"title": f"Run {day}", "date": f"2026-03-0{day}",
+                                                 "emotions": "[calm]", "visibility": "public"}, f"Day {day}.\n")
+        for day in (1, 2)})
+
+
+def stages(output: str) -> set[str]:
+    """Return the stages a --profile build printed."""
+    return {line.split()[0] for line in output.splitlines() if line.startswith("  ") and line.rstrip().endswith("s")}
+
+
+def test_the_build_after_a_build_of_fresh_files_is_a_no_op(make_site, run_cli, short_window) -> None:
+    root = journal(make_site)
+    first = run_cli("build", "--journal", "--site", str(root), "--profile")
+    assert first.exit_code == 0, first.output
+    assert "templates" in stages(first.output)
+    again = run_cli("build", "--journal", "--site", str(root), "--profile")
+    assert again.exit_code == 0, again.output
+    assert "templates" not in stages(again.output) and "entries" not in stages(again.output)
+
+
+def test_an_entry_written_during_the_build_is_built_next_time(make_site, run_cli, short_window,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = journal(make_site)
+    source = root / "content/2026/03-01-run.md"
+    real = builder.Builder._full_build
+
+    def edited_meanwhile(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        source.write_text(source.read_text("utf-8").replace("Day 1.", "Day 1, written while it built."), "utf-8")
+        time.sleep(WINDOW_NS / 1e9 + 0.1)  # and settled before the build's end
+
+    monkeypatch.setattr(builder.Builder, "_full_build", edited_meanwhile)
+    first = run_cli("build", "--journal", "--site", str(root))
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(builder.Builder, "_full_build", real)
+    time.sleep(WINDOW_NS / 1e9 + 0.1)  # the change has settled: only the build's own note can tell it
+    again = run_cli("build", "--journal", "--site", str(root))
+    assert again.exit_code == 0, again.output
+    page = root / "output/journal/2026/03/01/run-1/index.html"
+    assert "written while it built" in page.read_text("utf-8")
+
+
+def test_settings_changed_during_the_build_are_built_next_time(make_site, run_cli, short_window,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = journal(make_site)
+    settings = root / "site.toml"
+    real = builder.Builder._full_build
+
+    def edited_meanwhile(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        settings.write_text(settings.read_text("utf-8") + "\n# changed while it built\n", "utf-8")
+        time.sleep(WINDOW_NS / 1e9 + 0.1)  # and settled before the build's end
+
+    monkeypatch.setattr(builder.Builder, "_full_build", edited_meanwhile)
+    first = run_cli("build", "--journal", "--site", str(root))
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(builder.Builder, "_full_build", real)
+    time.sleep(WINDOW_NS / 1e9 + 0.1)  # the change has settled: only the build's own note can tell it
+    again = run_cli("build", "--journal", "--site", str(root), "--profile")
+    assert again.exit_code == 0, again.output
+    assert "templates" in stages(again.output)  # not taken for a no-op: a setting file changed
