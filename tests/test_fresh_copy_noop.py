@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,24 +50,31 @@ def test_the_build_after_a_build_of_fresh_files_is_a_no_op(make_site, run_cli, s
     assert "templates" not in stages(again.output) and "entries" not in stages(again.output)
 
 
-def test_an_entry_written_during_the_build_is_built_next_time(make_site, run_cli, short_window,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    root = journal(make_site)
-    source = root / "content/2026/03-01-run.md"
+def build_changing(root: Path, run_cli, monkeypatch: pytest.MonkeyPatch, path: Path,
+                   change: Callable[[str], str]) -> str:
+    """Build once while `path` changes (and settles) near the build's end, then again; return the second output."""
     real = builder.Builder._full_build
 
-    def edited_meanwhile(self, *args, **kwargs):
+    def changed_meanwhile(self, *args, **kwargs):
         real(self, *args, **kwargs)
-        source.write_text(source.read_text("utf-8").replace("Day 1.", "Day 1, written while it built."), "utf-8")
+        path.write_text(change(path.read_text("utf-8")), "utf-8")
         time.sleep(WINDOW_NS / 1e9 + 0.1)  # and settled before the build's end
 
-    monkeypatch.setattr(builder.Builder, "_full_build", edited_meanwhile)
+    monkeypatch.setattr(builder.Builder, "_full_build", changed_meanwhile)
     first = run_cli("build", "--journal", "--site", str(root))
     assert first.exit_code == 0, first.output
     monkeypatch.setattr(builder.Builder, "_full_build", real)
     time.sleep(WINDOW_NS / 1e9 + 0.1)  # the change has settled: only the build's own note can tell it
-    again = run_cli("build", "--journal", "--site", str(root))
+    again = run_cli("build", "--journal", "--site", str(root), "--profile")
     assert again.exit_code == 0, again.output
+    return again.output
+
+
+def test_an_entry_written_during_the_build_is_built_next_time(make_site, run_cli, short_window,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = journal(make_site)
+    build_changing(root, run_cli, monkeypatch, root / "content/2026/03-01-run.md",
+                   lambda text: text.replace("Day 1.", "Day 1, written while it built."))
     page = root / "output/journal/2026/03/01/run-1/index.html"
     assert "written while it built" in page.read_text("utf-8")
 
@@ -74,19 +82,6 @@ def test_an_entry_written_during_the_build_is_built_next_time(make_site, run_cli
 def test_settings_changed_during_the_build_are_built_next_time(make_site, run_cli, short_window,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     root = journal(make_site)
-    settings = root / "site.toml"
-    real = builder.Builder._full_build
-
-    def edited_meanwhile(self, *args, **kwargs):
-        real(self, *args, **kwargs)
-        settings.write_text(settings.read_text("utf-8") + "\n# changed while it built\n", "utf-8")
-        time.sleep(WINDOW_NS / 1e9 + 0.1)  # and settled before the build's end
-
-    monkeypatch.setattr(builder.Builder, "_full_build", edited_meanwhile)
-    first = run_cli("build", "--journal", "--site", str(root))
-    assert first.exit_code == 0, first.output
-    monkeypatch.setattr(builder.Builder, "_full_build", real)
-    time.sleep(WINDOW_NS / 1e9 + 0.1)  # the change has settled: only the build's own note can tell it
-    again = run_cli("build", "--journal", "--site", str(root), "--profile")
-    assert again.exit_code == 0, again.output
-    assert "templates" in stages(again.output)  # not taken for a no-op: a setting file changed
+    output = build_changing(root, run_cli, monkeypatch, root / "site.toml",
+                            lambda text: text + "\n# changed while it built\n")
+    assert "templates" in stages(output)  # not taken for a no-op: a setting file changed

@@ -1,6 +1,6 @@
 """Stage a build's search index, making again only the shards whose pages changed.
 
-The index is made from the bytes of the pages (outputs/search.py), in shards: one per year and one
+The index is made from the bytes of the pages (outputs/search.py), in shards: one per quarter of a year and one
 for standalone pages. Every page's content hash is in the output ledger, and the note of the last
 build says which shard each page was in, so only the pages whose bytes changed are read to learn
 their shard; a shard whose pages all kept their bytes keeps its files as they are on disk.

@@ -115,7 +115,7 @@ def runtime_files(bundle: Mapping[str, bytes]) -> dict[str, bytes]:
 def build_index(pages: Iterable[tuple[str, bytes]], language: str) -> dict[str, bytes]:
     """Return the search bundle for the searchable pages among `pages`, as `{relpath: bytes}`.
 
-    The index is made in shards (one per year, one for standalone pages), so that an edit makes
+    The index is made in shards (one per quarter of a year, one for standalone pages), so that an edit makes
     one shard again; the search page merges them. The program files sit once at the top.
     """
     by_shard: dict[str, list[tuple[str, bytes]]] = {}
