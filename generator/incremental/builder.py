@@ -23,7 +23,7 @@ from generator.incremental.changes import body_only_changes, entry_shapes
 from generator.incremental.digest import hash_text
 from generator.incremental.graph import GraphError
 from generator.incremental.scan import (InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs,
-                                        settle_stamps, trusted_stamp)
+                                        trusted_stamp)
 from generator.incremental.store import EntryStore, Mapper
 from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
@@ -153,13 +153,9 @@ class Builder:
         if scan.stamp is not None or scan.setup is None or made is None:
             return scan
         cfg, theme, _ = setup
-        settle_stamps(cfg.content_dir, made.stamps, scan.content, {rel: shape[0] for rel, shape in made.shapes.items()})
-        if None in made.stamps.values():
+        if not made.settle(cfg.content_dir, scan.content):
             return scan
-        again = scan_inputs(cfg.content_dir, input_folders(cfg, theme), (cfg.path,), time.time_ns(),
-                            cache.note(SETUP_NOTE) or {})
-        cache.set_note(SETUP_NOTE, again.hashes)
-        again = self._with_day(again)
+        again = self._with_day(self._scan(cfg, theme, cache, time.time_ns()))
         if again.stamp is None or again.content != scan.content or again.setup != scan.setup:
             return scan
         return replace(scan, stamp=again.stamp)
@@ -368,7 +364,7 @@ class Builder:
         self._store.store()
         self._settle_shapes(result)
         if made is not None:
-            settle_stamps(content_dir, made.stamps, scanned, {rel: shape[0] for rel, shape in made.shapes.items()})
+            made.settle(content_dir, scanned)
             self._prepare(made)
 
     def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],

@@ -32,6 +32,7 @@ from generator.errors import Problem, warning
 from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
 from generator.incremental.graph import GraphError, allowed_classes, decode, encode_all
 from generator.incremental.records import EntryRecord, Stamp, content_digest, decode_problem, encode_problem
+from generator.incremental.scan import settle_stamps
 from generator.pipeline.pages import plan_pages
 from generator.pipeline.planned import PlannedPage
 from generator.incremental.memory import paused_gc
@@ -86,6 +87,12 @@ class Snapshot:
             return content_digest(path.read_bytes()) == shape[0]
         except OSError:
             return False
+
+    def settle(self, folder: Path, scanned: Mapping[str, Stamp]) -> bool:
+        """Trust the stamps of entries read too soon after being written, if they settled since (scan.settle_stamps);
+        return True when every entry's stamp is trusted."""
+        settle_stamps(folder, self.stamps, scanned, {rel: shape[0] for rel, shape in self.shapes.items()})
+        return None not in self.stamps.values()
 
     def fits(self, records: Mapping[str, EntryRecord]) -> Shapes | None:
         """Return every entry's shape with these records; None when one's front matter is not as it was."""
