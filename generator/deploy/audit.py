@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from generator.deploy.audit_record import Clean, key_of, open_record, read_and_d
 from generator.deploy.decoders import MAX_INFLATE, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
+from generator.deploy.text_search import linked_page, plain_hits, text_hits  # noqa: F401 (linked_page: the audit's reading of links)
 from generator.errors import Problem, error
 from generator.outputs import search, search_bundle, svg
 from generator.outputs.sharing import CARD_NAME
@@ -42,8 +42,6 @@ from generator.vocabulary import Vocabulary
 PARALLEL_BYTES = 16 * 1024 * 1024  # scan in worker processes, one per this much output
 FOOTFALL_NAMES = (CARD_NAME, "index.html", "feed.xml", "feed.json")  # file names Footfall gives its own files
 WORD_STEMS = ".pf_index"  # search index files of word stems: the fragments beside them hold the pages' text in full
-_LINK = re.compile(r"""\b(?:href|src|action|poster|xlink:href)[ \t\r\n]*=[ \t\r\n]*["']?([^"'\s<>]+)""")
-_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~%/:@")  # a match next to one is part of another
 LEAK_HINT = ("take it out of the public story or template that shows it, or make the entry public on purpose; "
              "if neither shows it, report a bug")
 METADATA_HINT = ("save the image again without metadata (an image editor's \"export for web\", or "
@@ -113,55 +111,9 @@ def _in_path(relpath: str, needles: Needles) -> Iterator[Leak]:
 
 def _in_text(relpath: str, text: str, needles: Needles, page_dir: str, base_url: str) -> Iterator[Leak]:
     """Yield the leaks in one text of a file: private words and phrases, URLs, links to private pages."""
-    for number, view in enumerate(views(text)):
-        if len(needles.words):
-            for _, found in needles.words.iter(word_string(view)):
-                yield _leak(relpath, found[0])
-        if number:
-            continue  # URLs and links are read as written
-        if len(needles.urls):
-            for end, (key, needle) in needles.urls.iter(view):
-                if _whole_url(view, end - len(key) + 1, end):
-                    yield _leak(relpath, needle)
-        if needles.pages and ("href" in view or "src" in view):
-            for match in _LINK.finditer(view):
-                if _last_segment(match.group(1)) not in needles.page_ends:
-                    continue
-                page = linked_page(match.group(1), page_dir, base_url)
-                if page in needles.pages:
-                    yield _leak(relpath, needles.pages[page], "a link in the file goes to")
-
-
-def _whole_url(view: str, start: int, end: int) -> bool:
-    """Return True when a URL found at view[start:end + 1] is not part of a longer URL."""
-    before = view[start - 1] if start > 0 else " "
-    after = view[end + 1] if end + 1 < len(view) else " "
-    if before in _URL_CHARS:
-        return False
-    return after not in _URL_CHARS or view.startswith("index.html", end + 1)
-
-
-def _last_segment(ref: str) -> str:
-    """Return the last path segment a link names ("velvet-run" of "../velvet-run/index.html#top")."""
-    path = ref.split("#", 1)[0].split("?", 1)[0]
-    if path.endswith("index.html"):
-        path = path[:-len("index.html")]
-    return path.rstrip("/").rsplit("/", 1)[-1]
-
-
-def linked_page(ref: str, page_dir: str, base_url: str) -> str | None:
-    """Return the site path a link goes to ("/help/"), or None for a link to elsewhere."""
-    ref = ref.split("#", 1)[0].split("?", 1)[0]
-    if base_url and ref.startswith(base_url):
-        ref = "/" + ref[len(base_url):]
-    elif ":" in ref.split("/", 1)[0] or ref.startswith("//") or not ref:
-        return None
-    elif not ref.startswith("/"):
-        ref = posixpath.join(page_dir, ref)
-    path = posixpath.normpath(ref)
-    if path.endswith("/index.html"):
-        path = path[:-len("index.html")]
-    return path.rstrip("/") + "/"
+    search = plain_hits if needles.scan is None else text_hits
+    for needle, where in search(text, needles, page_dir, base_url):
+        yield _leak(relpath, needle, where)
 
 
 # --- every file -----------------------------------------------------------------------------------

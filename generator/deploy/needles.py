@@ -43,6 +43,7 @@ from generator.deploy import source_facts
 from generator.deploy.normalise import views, word_string
 from generator.deploy.regions import split_private
 from generator.deploy.source_facts import MIN_WORD, PUBLIC, Facts, Group, raw_visibility
+from generator.deploy.text_search import one_pass, phrase_keys
 from generator.pipeline.entries import Entry
 from generator.pipeline.site import url_of
 from generator.pipeline.themes import SHIPPED_THEMES, Theme
@@ -76,6 +77,7 @@ class Needles:
     names: dict[str, Needle] = field(default_factory=dict)  # image file names only private entries use
     files: dict[tuple[int, str], Needle] = field(default_factory=dict)  # (size, sha256) of private images
     count: int = 0  # how many needles in all
+    scan: ahocorasick.Automaton | None = None  # the one-pass search of a text (text_search.py); None: search the plain way
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,7 @@ class NeedleMaker:
         self.cfg = cfg
         self.words: dict[str, list[Needle]] = {}
         self.urls: dict[str, Needle] = {}
+        self.shorts: set[str] = set()  # the short private words phrases are made around
         self.needles = Needles(ahocorasick.Automaton(), ahocorasick.Automaton())
 
     def private_text(self, text: str, source: str, what: str, minimum: int = MIN_WORD) -> None:
@@ -246,6 +249,7 @@ class NeedleMaker:
 
     def _phrases(self, found: list[str], index: int, source: str, what: str) -> None:
         """Add the phrases of SHINGLE words around the word at `index`."""
+        self.shorts.add(found[index])
         for start in range(max(0, index - SHINGLE + 1), index + 1):
             phrase = found[start:start + SHINGLE]
             if len(phrase) == SHINGLE:
@@ -293,6 +297,8 @@ class NeedleMaker:
         for automaton in (self.needles.words, self.needles.urls):
             if len(automaton):
                 automaton.make_automaton()
+        phrases = [key for key in self.words if " " in key.strip()]
+        self.needles.scan = one_pass(self.words, self.urls, phrase_keys(phrases, self.shorts))
         self.needles.count = (len(self.words) + len(self.urls) + len(self.needles.folders) + len(self.needles.names)
                               + len(self.needles.files))
         return self.needles

@@ -35,9 +35,10 @@ _INVISIBLE = frozenset(chr(code) for block in _FORMAT_BLOCKS for code in block
 #: Combining marks (accents written as their own character): dropped after NFKD, so "zánzibar" reads "zanzibar".
 _COMBINING = frozenset(chr(code) for block in (range(0x300, 0x10000), range(0x1D165, 0x1D1AE))
                        for code in block if unicodedata.combining(chr(code)))
+#: The tag of an inline element after its "<" (matched in any case).
+INLINE_PATTERN = r"/?(?:%s)(?![\w:-])[^<>]*+>" % "|".join(sorted(INLINE_TAGS, key=len, reverse=True))
 #: The tags of inline elements alone (taken out before the others).
-_INLINE_TAG = re.compile(r"</?(?:%s)(?![\w:-])[^<>]*+>" % "|".join(sorted(INLINE_TAGS, key=len, reverse=True)),
-                         re.IGNORECASE)
+_INLINE_TAG = re.compile("<" + INLINE_PATTERN, re.IGNORECASE)
 ROUNDS = 3  # escapes are undone this many times over, for text escaped twice ("&amp;#122;")
 
 

@@ -1,0 +1,151 @@
+"""The audit's one-pass text search finds exactly what its plain search finds, on hostile texts too."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from generator.deploy import audit, text_search
+from generator.deploy.needles import NeedleMaker, Needles
+
+BASE = "https://miles.example.org/"
+PRIVATE_URL = "/2026/03/10/velvet-run/"
+ALLOWED = {"the", "a", "old", "house", "by", "river", "we", "ran", "to", "of", "morning", "run", "and", "in"}
+
+
+def make_needles() -> Needles:
+    """Return needles of every kind: long private words, phrases around short ones, URLs and private pages."""
+    maker = NeedleMaker(set(ALLOWED), SimpleNamespace(base_url=BASE))  # type: ignore[arg-type]
+    maker.private_text("Zanzibar quill, straße and café by the old house", "private.md", "a private entry")
+    maker.private_text("we ran to the mill by the river", "private.md", "a private entry")  # short "mill": phrases
+    maker.private_text("Ｇｏｒｓｅ 𝐰𝐢𝐧𝐤𝐥𝐞", "names.md", "a private name", minimum=4)
+    maker.url(PRIVATE_URL, "private.md", "the URL of a private entry", set())
+    maker.url("/tags/hidden-hill/", "private.md", "the page of a tag only private entries name", set())
+    return maker.finish()
+
+
+NEEDLES = make_needles()
+
+
+def verdict(text: str, needles: Needles = NEEDLES, page_dir: str = "/2026/03/11/story/") -> set[tuple[str, str, str]]:
+    """Return what the plain search finds in a text (as the set of its findings)."""
+    return {(needle.text, needle.what, where) for needle, where in text_search.plain_hits(text, needles, page_dir, BASE)}
+
+
+def fast_verdict(text: str, needles: Needles = NEEDLES, page_dir: str = "/2026/03/11/story/") -> set[tuple[str, str, str]]:
+    """Return what the one-pass search finds in a text."""
+    return {(needle.text, needle.what, where) for needle, where in text_search.text_hits(text, needles, page_dir, BASE)}
+
+
+def obfuscated(word: str, draw) -> str:
+    """Return a word with each letter written in a hostile form: escaped, widened, accented, split by markup."""
+    out = []
+    for char in word:
+        form = draw(st.sampled_from(["plain", "upper", "entity", "hexentity", "percent", "json", "wide", "accent",
+                                     "zero-width", "soft-hyphen", "inline-tag", "empty-inline", "block-tag", "amp"]))
+        code = ord(char)
+        out.append({
+            "plain": char, "upper": char.upper(), "entity": f"&#{code};", "hexentity": f"&#x{code:x};",
+            "percent": "".join(f"%{byte:02X}" for byte in char.encode()), "json": f"\\u{code:04x}",
+            "wide": chr(code + 0xFEE0) if "!" <= char <= "~" else char, "accent": char + "\u0301",
+            "zero-width": char + "\u200b", "soft-hyphen": char + "\u00ad", "inline-tag": f"<b>{char}</b>",
+            "empty-inline": char + "<span class='x'></span>", "block-tag": char + "<p>", "amp": f"&amp;#{code};",
+        }[form])
+    return "".join(out)
+
+
+PIECES = ["zanzibar", "quill", "straße", "strasse", "café", "cafe", "gorse", "winkle", "mill", "the", "river", "by",
+          "we ran to the", "to the mill by", "mill by the river", " ", "  ", "\n", "-", "_", ".", "/", "<", ">", "&",
+          "%", "\\", "<b>", "</b>", "<em>", "<span>", "</span>", "<p>", "<br>", "<a href='x'>", "</a>", "<<b>>",
+          "<wbr>", "<tspan>", "<B>", "<I >", "\u200b", "\u00ad", "\u0301", "ｚ", "𝐳", "ß", "Σ", "ς", "\ud800",
+          "\U0001f600", "&amp;", "&#122;", "%7a", "\\u007a", "\\ud83d\\ude00", "%e2%80%8b", "&shy;", "&zwnj;",
+          f'href="{PRIVATE_URL}"', f"href='..{PRIVATE_URL[5:]}'", 'href="../velvet-run/index.html#top"',
+          f"src={BASE}2026/03/10/velvet-run/", "xlink:href=\"/tags/hidden-hill\"", "action=/tags/hidden-hill/",
+          "poster='/2026/03/10/velvet-run/'", 'href="src=/tags/hidden-hill/"', "ahref=/tags/hidden-hill/",
+          f"{BASE}2026/03/10/velvet-run/", PRIVATE_URL, PRIVATE_URL + "index.html", PRIVATE_URL + "x",
+          "x" + PRIVATE_URL, "/tags/hidden-hill/", "%2Ftags%2Fhidden-hill%2F", "&#47;tags&#47;hidden-hill&#47;",
+          "velvet-run", "hidden-hill", "1", "0", "é"]
+
+
+@st.composite
+def hidden_words(draw) -> str:
+    """Return a private word (or a word of a phrase) written in hostile forms."""
+    return obfuscated(draw(st.sampled_from(["zanzibar", "straße", "mill", "quill", "gorse", "ran"])), draw)
+
+
+def hostile_texts() -> st.SearchStrategy[str]:
+    """Return texts of pieces that make needles, break them, hide them or look like them."""
+    pieces = st.one_of(st.sampled_from(PIECES), st.text(max_size=4), hidden_words())
+    return st.lists(pieces, max_size=24).map("".join)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_texts())
+@example("zan<b></b>zibar")
+@example("zanzibar")
+@example("Zan<span class=x>zi</span>bar")
+@example("we ran to the <em>mill</em> by the river")
+@example("we <b>ran</b> to the mill<br>by the river")
+@example("to the mi<b></b>ll by")
+@example('<a href="src=/2026/03/10/velvet-run/">')
+@example('<a href="../../10/velvet-run/">x</a>')
+@example("straße strasse STRASSE")
+@example("&amp;#122;anzibar %257a")
+@example("<<b>>zanzibar<<b>>")
+@example("quil<b>l</b>")
+@example("ｇｏｒｓｅ")
+def test_the_one_pass_search_finds_what_the_plain_search_finds(text: str) -> None:
+    assert fast_verdict(text) == verdict(text)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("zan<b></b>zibar", "zanzibar"),  # a word joined through an inline tag: only the view without markup
+    ("we ran to the <em>mill</em> by the river", "to the mill"),  # a phrase across markup
+    ("to the mi<i>ll</i> by", "to the mill"),  # a short word joined through markup, in a phrase
+    ("we ran to the mill by", "the mill by"),
+    ("Zanzibar!", "zanzibar"),
+])
+def test_the_one_pass_search_finds_words_and_phrases_through_markup(text: str, found: str) -> None:
+    texts = {needle_text for needle_text, _, _ in fast_verdict(text)}
+    assert found in texts
+    assert fast_verdict(text) == verdict(text)
+
+
+@pytest.mark.parametrize("text", ["zanzibars", "xzanzibar", "zanzibar2", "the mill", "millby the river",
+                                  "/2026/03/10/velvet-run/extra", "ahref='/tags/hidden-hill/'"])
+def test_the_one_pass_search_leaves_what_is_not_a_needle(text: str) -> None:
+    assert fast_verdict(text) == verdict(text)
+    assert not any(what.startswith("the private word") and needle == "zanzibar" for needle, what, _ in fast_verdict(text))
+
+
+@pytest.mark.parametrize("text", ['<a href="../velvet-run/">', '<a href="/tags/hidden-hill">',
+                                  f'<img src="{BASE}2026/03/10/velvet-run/index.html">',
+                                  '<svg><use xlink:href="/tags/hidden-hill/"/></svg>'])
+def test_the_one_pass_search_follows_links(text: str) -> None:
+    wheres = {where for _, _, where in fast_verdict(text, page_dir="/2026/03/10/story/")}
+    assert text_search.LINKS_TO in wheres
+    assert fast_verdict(text, page_dir="/2026/03/10/story/") == verdict(text, page_dir="/2026/03/10/story/")
+
+
+def test_a_link_word_inside_a_link_does_not_start_another() -> None:
+    text = '<a href="src=../hidden-hill/">'  # one link, "src=../hidden-hill/"; never "../hidden-hill/" on its own
+    assert fast_verdict(text, page_dir="/tags/x/") == verdict(text, page_dir="/tags/x/") == set()
+    assert verdict('<a src="../hidden-hill/">', page_dir="/tags/x/")  # the link it would have been
+
+
+def test_needles_without_words_or_pages_find_nothing() -> None:
+    empty = NeedleMaker(set(), SimpleNamespace(base_url=BASE)).finish()  # type: ignore[arg-type]
+    assert fast_verdict("zanzibar /2026/03/10/velvet-run/", empty) == verdict("zanzibar /2026/03/10/velvet-run/", empty) == set()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_texts())
+def test_a_file_gets_the_same_leaks_either_way(text: str) -> None:
+    data = f"<html><body><p>{text}</p></body></html>".encode("utf-8", "surrogatepass")
+    plain = Needles(NEEDLES.words, NEEDLES.urls, NEEDLES.pages, NEEDLES.page_ends, NEEDLES.folders, NEEDLES.names,
+                    NEEDLES.files, NEEDLES.count, scan=None)
+    fast = {leak.message for leak in audit.scan_file("2026/03/11/story/index.html", data, NEEDLES, BASE)}
+    assert fast == {leak.message for leak in audit.scan_file("2026/03/11/story/index.html", data, plain, BASE)}
