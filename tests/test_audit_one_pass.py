@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.deploy import audit, text_search
+from generator.deploy import audit, normalise, text_search
 from generator.deploy.needles import NeedleMaker, Needles
 
 BASE = "https://miles.example.org/"
@@ -149,3 +151,63 @@ def test_a_file_gets_the_same_leaks_either_way(text: str) -> None:
                     NEEDLES.files, NEEDLES.count, scan=None)
     fast = {leak.message for leak in audit.scan_file("2026/03/11/story/index.html", data, NEEDLES, BASE)}
     assert fast == {leak.message for leak in audit.scan_file("2026/03/11/story/index.html", data, plain, BASE)}
+
+
+# --- the text brought to one plain form: the faster ways give the bytes the definitions give ----
+
+def unescape_by_definition(text: str) -> str:
+    """Return text unescaped as normalise.unescape defines it: every run of %XX decoded as one."""
+    for _ in range(normalise.ROUNDS):
+        before = text
+        if "\\" in text:
+            text = normalise._JSON_ESCAPE.sub(normalise._json_char, text)
+        if "&" in text:
+            text = html.unescape(text)
+        if "%" in text:
+            text = normalise._PERCENT.sub(normalise._unquote_run, text)
+        if text == before:
+            break
+    return text
+
+
+def fold_by_definition(text: str) -> str:
+    """Return text folded as normalise.fold defines it: NFKD of the whole text."""
+    if text.isascii():
+        return text.lower()
+    odd = normalise.odd_characters(text)
+    hidden = odd & normalise._INVISIBLE
+    if hidden:
+        text = text.translate(dict.fromkeys(map(ord, hidden)))
+    if any(unicodedata.decomposition(char) for char in odd - hidden):
+        text = unicodedata.normalize("NFKD", text)
+        odd = normalise.odd_characters(text)
+    marks = odd & normalise._COMBINING
+    if marks:
+        text = text.translate(dict.fromkeys(map(ord, marks)))
+    return text.casefold()
+
+
+ESCAPES = ["%20", "%2f", "%2F", "%25", "%41", "%4", "%%41", "%2%35", "%c3%a9", "%C3", "%e2%80%8b", "%ff", "%0a",
+           "%7A", "%7a%61", "%25%37%61", "&amp;", "&#37;", "&#x25;41", "\\u0025", "\\x41", "100%", "%3", "%3G"]
+ODD = ["…", "é", "é", "ﬁ", "①", "Å", "가", "각", "ᄀ", "\u0301", "\u0327\u0301", "a\u0301\u0327", "ǅ", "ß", "ẞ",
+       "Σ", "ς", "İ", "\u200b", "\u00ad", "𝐳", "ｚ", "\U0001d165", "\ud800", "\u0345", "ΐ", "ﷺ", "\u0f73", "…é"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(ESCAPES), st.sampled_from(ODD), st.text(max_size=3)), max_size=20).map("".join))
+@example("%2%35%25%37%61")
+@example("2%33%3%4%%332%33%35%32")  # an escape made by another in the same round
+@example("a%41%2f%c3%a9")
+def test_unescape_undoes_every_run_of_percent_escapes_as_one(text: str) -> None:
+    assert normalise.unescape(text) == unescape_by_definition(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(ODD), st.text(max_size=3), st.sampled_from(["ab", "A", " "])),
+                max_size=20).map("".join))
+@example("…" + "a\u0301\u0327")
+@example("가…")
+@example("\u0f73…")
+@example("…a\U0001e000\U00010a0d")  # marks that stay, put in their canonical order
+def test_fold_gives_what_nfkd_of_the_whole_text_gives(text: str) -> None:
+    assert normalise.fold(text) == fold_by_definition(text)

@@ -19,6 +19,10 @@ import unicodedata
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
                           r"|\\x([0-9a-fA-F]{2})|\\([/\"'\\])|\\[nrtbf]")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ONE_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+#: The escapes of ASCII characters but "%" and hex digits, in either case ("%2f", "%2F") -> the character.
+_PLAIN_ESCAPES = {form: chr(code) for code in range(128) if chr(code) not in "%0123456789ABCDEFabcdef"
+                  for form in (f"%{code:02x}", f"%{code:02X}")}
 _TAG = re.compile(r"<[^<>]*+>")  # possessive: linear on "<aaaa…"
 _ASCII_BYTES = bytes(range(128))
 _ASCII_SPACES = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(range(128, 256))
@@ -51,12 +55,27 @@ def fold(text: str) -> str:
     if hidden:
         text = text.translate(dict.fromkeys(map(ord, hidden)))
     if any(unicodedata.decomposition(char) for char in odd - hidden):
-        text = unicodedata.normalize("NFKD", text)
-        odd = odd_characters(text)
+        text, odd = _decomposed(text, odd - hidden)
     marks = odd & _COMBINING
     if marks:
         text = text.translate(dict.fromkeys(map(ord, marks)))
     return text.casefold()
+
+
+def _decomposed(text: str, odd: set[str]) -> tuple[str, set[str]]:
+    """Return NFKD of a text whose non-ASCII characters are `odd`, and its non-ASCII characters then.
+
+    NFKD is each character's decomposition, then combining marks put in their canonical order; when
+    no mark is there to order, the decompositions are put in place one kind of character at a time.
+    """
+    parts = {char: unicodedata.normalize("NFKD", char) for char in odd}
+    if any(unicodedata.combining(part) for decomposed in parts.values() for part in decomposed):
+        text = unicodedata.normalize("NFKD", text)
+        return text, odd_characters(text)
+    for char, decomposed in parts.items():
+        if decomposed != char:
+            text = text.replace(char, decomposed)
+    return text, {part for decomposed in parts.values() for part in decomposed if not part.isascii()}
 
 
 def odd_characters(text: str) -> set[str]:
@@ -88,7 +107,7 @@ def unescape(text: str) -> str:
         if "&" in text:
             text = html.unescape(text)
         if "%" in text:
-            text = _PERCENT.sub(_unquote_run, text)
+            text = _unquote(text)
         if text == before:
             break
     return text
@@ -102,6 +121,16 @@ def _json_char(match: re.Match[str]) -> str:
     if single or hex_byte:
         return chr(int(single or hex_byte, 16))
     return plain or " "
+
+
+def _unquote(text: str) -> str:
+    """Return text with its runs of %XX escapes decoded (each escape in place when all are plain ASCII)."""
+    escapes = set(_ONE_PERCENT.findall(text))
+    if not escapes.issubset(_PLAIN_ESCAPES):
+        return _PERCENT.sub(_unquote_run, text)
+    for escape in escapes:  # none makes "%" or a hex digit, so none makes a new escape of another
+        text = text.replace(escape, _PLAIN_ESCAPES[escape])
+    return text
 
 
 def _unquote_run(match: re.Match[str]) -> str:
