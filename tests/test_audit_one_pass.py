@@ -138,6 +138,16 @@ def test_a_link_word_inside_a_link_does_not_start_another() -> None:
     assert verdict('<a src="../hidden-hill/">', page_dir="/tags/x/")  # the link it would have been
 
 
+@pytest.mark.parametrize("text", ["x" * 2000, "x" * 99, "x" * 100, "y" + "x" * 100, "ab" * 60, "ab" * 61 + "a",
+                                  "<b>" + "ab" * 30 + "</b>" + "ab" * 30, "x" * 100 + "<i>x</i>"])
+def test_a_private_word_too_long_for_the_automaton_is_found_the_plain_way(text: str) -> None:
+    maker = NeedleMaker(set(), SimpleNamespace(base_url=BASE))  # type: ignore[arg-type]
+    maker.private_text("x" * 100 + " " + "ab" * 61, "long.md", "a private entry")
+    long = maker.finish()
+    assert long.scan is not None and long.scan.every_text
+    assert fast_verdict(text, long) == verdict(text, long)
+
+
 def test_needles_without_words_or_pages_find_nothing() -> None:
     empty = NeedleMaker(set(), SimpleNamespace(base_url=BASE)).finish()  # type: ignore[arg-type]
     assert fast_verdict("zanzibar /2026/03/10/velvet-run/", empty) == verdict("zanzibar /2026/03/10/velvet-run/", empty) == set()

@@ -43,7 +43,7 @@ from generator.deploy import source_facts
 from generator.deploy.normalise import views, word_string
 from generator.deploy.regions import split_private
 from generator.deploy.source_facts import MIN_WORD, PUBLIC, Facts, Group, raw_visibility
-from generator.deploy.text_search import one_pass, phrase_keys
+from generator.deploy.text_search import OnePass, one_pass, phrase_keys
 from generator.pipeline.entries import Entry
 from generator.pipeline.site import url_of
 from generator.pipeline.themes import SHIPPED_THEMES, Theme
@@ -77,7 +77,7 @@ class Needles:
     names: dict[str, Needle] = field(default_factory=dict)  # image file names only private entries use
     files: dict[tuple[int, str], Needle] = field(default_factory=dict)  # (size, sha256) of private images
     count: int = 0  # how many needles in all
-    scan: ahocorasick.Automaton | None = None  # the one-pass search of a text (text_search.py); None: search the plain way
+    scan: OnePass | None = None  # the one-pass search of a text (text_search.py); None: search the plain way
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,9 @@ the key words of the private phrases; it runs once over the text as written, and
 only where it stands alone (no letter or digit on either side), which is exactly where the word
 string would hold it. Only in the rare text that needs them is more done:
 
+- a private word longer than LONGEST is left to the word string of every text (the automaton's
+  search would slow down with it);
+
 - the private phrases are looked for in the word string, when one of their key words (the short
   private word a phrase is made around) stands alone in the text: a phrase cannot be there without it;
 - the view without markup is searched, when a key word is there or when taking an inline tag out
@@ -24,6 +27,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ahocorasick
@@ -41,6 +45,17 @@ _URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~%/:@")  # a matc
 #: An inline tag, or a run of them, with a letter or digit on both sides: taking it out joins two words.
 _JOIN = re.compile(r"<(?<=[^\W_]<)(?i:%s)(?i:<%s)*+(?=[^\W_])" % (INLINE_PATTERN, INLINE_PATTERN))
 WORD, KEY, URL, LINK = range(4)  # what an entry of the one-pass automaton is
+#: The longest word the one-pass automaton holds. Its search walks back along a word's repeats (the
+#: automaton's failure links) at each character, so a word of 400,000 x's would make it quadratic.
+LONGEST = 64
+
+
+@dataclass(frozen=True, slots=True)
+class OnePass:
+    """The one-pass search of the needles of one audit."""
+
+    automaton: ahocorasick.Automaton  # single words, phrase key words, URLs, link words -> ((kind, key, needle), ...)
+    every_text: bool  # some word needle is too long for it: every text is searched through its word string too
 
 
 # --- the plain way ------------------------------------------------------------------------------
@@ -64,15 +79,21 @@ def plain_hits(text: str, needles: Needles, page_dir: str, base_url: str) -> Ite
 
 # --- the one-pass way ---------------------------------------------------------------------------
 
-def one_pass(words: Mapping[str, Sequence[Needle]], urls: Mapping[str, Needle], keys: Iterable[str]) -> ahocorasick.Automaton:
-    """Return the automaton of the one-pass search: single words, phrase key words, URLs and link words."""
+def one_pass(words: Mapping[str, Sequence[Needle]], urls: Mapping[str, Needle], keys: Iterable[str]) -> OnePass:
+    """Return the one-pass search: single words, phrase key words, URLs and link words in one automaton."""
     entries: dict[str, list[tuple[int, str, object]]] = {}
+    every_text = False
     for key, found in words.items():
         word = key.strip()
-        if " " not in word:
+        if len(word) > LONGEST:
+            every_text = True
+        elif " " not in word:
             entries.setdefault(word, []).append((WORD, word, found[0]))
     for word in keys:
-        entries.setdefault(word, []).append((KEY, word, None))
+        if len(word) > LONGEST:
+            every_text = True
+        else:
+            entries.setdefault(word, []).append((KEY, word, None))
     for key, needle in urls.items():
         entries.setdefault(key, []).append((URL, key, needle))
     for word in LINK_WORDS:
@@ -81,7 +102,7 @@ def one_pass(words: Mapping[str, Sequence[Needle]], urls: Mapping[str, Needle], 
     for key, found in entries.items():
         automaton.add_word(key, tuple(found))
     automaton.make_automaton()
-    return automaton
+    return OnePass(automaton, every_text)
 
 
 def phrase_keys(phrases: Iterable[str], shorts: set[str]) -> set[str]:
@@ -98,8 +119,8 @@ def text_hits(text: str, needles: Needles, page_dir: str, base_url: str) -> Iter
     if not (len(needles.words) or len(needles.urls) or needles.pages):
         return
     plain = fold(unescape(text))
-    keyed, linked, starts = False, False, []
-    for end, entries in needles.scan.iter(plain):
+    keyed, linked, starts = needles.scan.every_text, False, []
+    for end, entries in needles.scan.automaton.iter(plain):
         for kind, key, needle in entries:
             start = end - len(key) + 1
             if kind == WORD or kind == KEY:
