@@ -148,6 +148,15 @@ def test_a_private_word_too_long_for_the_automaton_is_found_the_plain_way(text: 
     assert fast_verdict(text, long) == verdict(text, long)
 
 
+@pytest.mark.parametrize("text", ["ahref=src=../hidden-hill/", "xsrc=/x/ src=../hidden-hill/", "data-src=../hidden-hill/",
+                                  "_href=../hidden-hill/ href=../hidden-hill/", "éhref=../hidden-hill/",
+                                  "href=ahref=../hidden-hill/", "hrefhref=../hidden-hill/", "src = '../hidden-hill/'",
+                                  "<a href=../hidden-hill/ src=../hidden-hill/index.html>", "1src=../hidden-hill/"])
+def test_links_are_read_where_the_plain_reading_finds_them(text: str) -> None:
+    assert [m.span() for m in text_search.link_matches(text)] == [m.span() for m in text_search._LINK.finditer(text)]
+    assert fast_verdict(text, page_dir="/tags/x/") == verdict(text, page_dir="/tags/x/")
+
+
 def test_needles_without_words_or_pages_find_nothing() -> None:
     empty = NeedleMaker(set(), SimpleNamespace(base_url=BASE)).finish()  # type: ignore[arg-type]
     assert fast_verdict("zanzibar /2026/03/10/velvet-run/", empty) == verdict("zanzibar /2026/03/10/velvet-run/", empty) == set()

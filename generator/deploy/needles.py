@@ -237,9 +237,8 @@ class NeedleMaker:
 
     def private_group(self, facts: Facts, group: Group) -> None:
         """Add the needles of a group of words a file keeps private (as private_text does with its text)."""
-        for word in group.long.split():
-            if word not in self.allowed:
-                self._add(f" {word} ", facts.rel, f"the private word of {group.what}")
+        for word in sorted(set(group.long.split()).difference(self.allowed)):  # group.long is sorted already
+            self._add(f" {word} ", facts.rel, f"the private word of {group.what}")
         shorts = set(group.short.split()) - self.allowed
         if shorts:  # rare: a short word no public text holds; its phrases need the words in their order
             for found in source_facts.view_words(source_facts.group_text(facts, group)):
