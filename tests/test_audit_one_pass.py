@@ -230,3 +230,16 @@ def test_unescape_undoes_every_run_of_percent_escapes_as_one(text: str) -> None:
 @example("…a\U0001e000\U00010a0d")  # marks that stay, put in their canonical order
 def test_fold_gives_what_nfkd_of_the_whole_text_gives(text: str) -> None:
     assert normalise.fold(text) == fold_by_definition(text)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("zan<b></b>zibar", ["zanzibar"]),
+    ("zan<b>zi</b>bar and <i>x</i>y", ["zanzibar", "xy"]),
+    ("a<b>b</b>-c<i>d", ["ab", "cd"]),
+    ("2018</span><span class=x>tired", ["2018tired"]),
+    ("<b>x</b> y", []),
+    ("ab<b></b>", []),
+    ("x<b>" + "y" * 10 + "<i>z", ["x" + "y" * 10 + "z"]),
+])
+def test_joined_words_are_the_words_inline_tags_join(text: str, words: list[str]) -> None:
+    assert list(text_search.joined_words(text)) == words

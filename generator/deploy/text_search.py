@@ -17,8 +17,9 @@ string would hold it. Links are found by a regex that skips ahead as the plain o
 - the private phrases are looked for in the word string, when one of their key words (the short
   private word a phrase is made around) stands alone in the text: a phrase cannot be there without it;
 - the view without markup is searched, when a key word is there or when taking an inline tag out
-  joins two words ("zan<b></b>zibar"): otherwise every word of that view is a word of the text as
-  written, in the same order, so it holds nothing the first search did not find.
+  joins letters into a private or key word ("zan<b></b>zibar"): otherwise every word of that view
+  is a word of the text as written (in the same order) or a joined word that is no needle, so it
+  holds nothing the first search did not find.
 
 tests/test_audit_one_pass.py holds the two ways to the same verdict on hostile texts.
 """
@@ -43,6 +44,7 @@ LINKS_TO = "a link in the file goes to"
 _LINK = re.compile(r"""\b(?:href|src|action|poster|xlink:href)[ \t\r\n]*=[ \t\r\n]*["']?([^"'\s<>]+)""")
 _LINK_BODY = re.compile(_LINK.pattern[2:])  # without the leading \b, which keeps the regex engine from skipping ahead
 _WORD_CHAR = re.compile(r"\w")  # what \b tells apart
+_ALNUM_RUN = re.compile(r"[^\W_]*")  # letters and digits: str.isalnum, character for character
 _URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~%/:@")  # a match next to one is part of another
 #: An inline tag, or a run of them, with a letter or digit on both sides: taking it out joins two words.
 _JOIN = re.compile(r"<(?<=[^\W_]<)(?i:%s)(?i:<%s)*+(?=[^\W_])" % (INLINE_PATTERN, INLINE_PATTERN))
@@ -138,9 +140,36 @@ def text_hits(text: str, needles: Needles, page_dir: str, base_url: str) -> Iter
     if keyed:
         for _, found in needles.words.iter(word_string(plain)):
             yield found[0], HOLDS
-    if len(needles.words) and "<" in plain and (keyed or _JOIN.search(plain)):
+    if len(needles.words) and "<" in plain and (keyed or _joins_a_needle(plain, needles.scan.automaton)):
         for _, found in needles.words.iter(word_string(without_markup(plain))):
             yield found[0], HOLDS
+
+
+def _joins_a_needle(view: str, automaton: ahocorasick.Automaton) -> bool:
+    """Return True when taking out inline tags may join the letters around them into a needle or a key word."""
+    return bool(len(automaton)) and any(automaton.exists(word) for word in joined_words(view))
+
+
+def joined_words(view: str) -> Iterator[str]:
+    """Yield the words that taking out inline tags makes ("zanzibar" of "zan<b></b>zi<i>bar</i>").
+
+    Each is made as if no other tag took it out, so some may not be in the view without markup at
+    all: more words than that view holds, never fewer.
+    """
+    pieces: list[str] = []
+    end = -1  # where the letters after the last joining tags end
+    for match in _JOIN.finditer(view):
+        if match.start() != end:  # another word: the letters before its first joining tags
+            if pieces:
+                yield "".join(pieces)
+            start = match.start()
+            while start and view[start - 1].isalnum():
+                start -= 1
+            pieces = [view[start:match.start()]]
+        end = _ALNUM_RUN.match(view, match.end()).end()
+        pieces.append(view[match.end():end])
+    if pieces:
+        yield "".join(pieces)
 
 
 def _alone(view: str, start: int, end: int) -> bool:
