@@ -7,8 +7,8 @@ private blocks and comments in regions.py), never from the site model the pages 
 Each output file is read by what it holds (decoders.py: gzip, image metadata, binary runs, data:
 URLs, all with limits), its text brought to one plain form (normalise.py: escapes undone, hidden
 characters out, markup taken out too) and searched once with an Aho-Corasick automaton for every
-needle at the same time, so the audit is linear in the size of the output. Its path is searched
-too, and its links are followed to the pages they name.
+needle at the same time (text_search.py), so the audit is linear in the size of the output. Its
+path is searched too, and its links are followed to the pages they name.
 
 Besides leaks of private text, the audit refuses what the public build must not ship whatever it
 says: an image that still carries metadata (EXIF, XMP, comments, text chunks), an SVG that is not

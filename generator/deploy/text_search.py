@@ -8,8 +8,7 @@ The one-pass way (text_hits) finds the same needles with less work. One automato
 per audit by `one_pass`) holds the single private words, the URLs, the words links start with and
 the key words of the private phrases; it runs once over the text as written, and a word counts
 only where it stands alone (no letter or digit on either side), which is exactly where the word
-string would hold it. Links are found by a regex that skips ahead as the plain one cannot
-(link_matches). Only in the rare text that needs them is more done:
+string would hold it. Links are matched only where a link word starts (link_matches). Only in the rare text that needs them is more done:
 
 - a private word longer than LONGEST is left to the word string of every text (the automaton's
   search would slow down with it);
@@ -30,20 +29,18 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import ahocorasick
 
 from generator.deploy.normalise import INLINE_PATTERN, fold, unescape, views, without_markup, word_string
 
-if TYPE_CHECKING:
-    from generator.deploy.needles import Needle, Needles
+Needle = Any  # needles.Needle (which imports this module)
 
 HOLDS = "the file holds"
 LINKS_TO = "a link in the file goes to"
 _LINK = re.compile(r"""\b(?:href|src|action|poster|xlink:href)[ \t\r\n]*=[ \t\r\n]*["']?([^"'\s<>]+)""")
-_LINK_BODY = re.compile(_LINK.pattern[2:])  # without the leading \b, which keeps the regex engine from skipping ahead
-_WORD_CHAR = re.compile(r"\w")  # what \b tells apart
+LINK_WORDS = ("href", "src", "action", "poster", "xlink:href")  # where a match of _LINK can start
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # letters and digits: str.isalnum, character for character
 _URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-._~%/:@")  # a match next to one is part of another
 #: An inline tag, or a run of them, with a letter or digit on both sides: taking it out joins two words.
@@ -52,6 +49,16 @@ WORD, KEY, URL = range(3)  # what an entry of the one-pass automaton is
 #: The longest word the one-pass automaton holds. Its search walks back along a word's repeats (the
 #: automaton's failure links) at each character, so a word of 400,000 x's would make it quadratic.
 LONGEST = 64
+
+
+class Needles(Protocol):
+    """What the search needs of needles.Needles."""
+
+    words: ahocorasick.Automaton
+    urls: ahocorasick.Automaton
+    pages: dict[str, Needle]
+    page_ends: set[str]
+    scan: OnePass | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,19 +185,26 @@ def _alone(view: str, start: int, end: int) -> bool:
             and (end + 1 == len(view) or not view[end + 1].isalnum()))
 
 
-def link_matches(view: str) -> list[re.Match[str]]:
-    """Return what _LINK.finditer finds in a text, found by a regex that can skip ahead.
+def link_matches(view: str) -> Iterator[re.Match[str]]:
+    """Yield what _LINK.finditer finds in a text, trying _LINK only where a link word starts.
 
-    While every link the faster one finds starts a word, the two find the same links (each the
-    first one from where the last ended); at the first that does not ("ahref="), _LINK reads the text.
+    A link can only start where one of its words does, so the first match from where the last
+    ended is found among those places (str.find finds them faster than the regex engine, which
+    cannot skip ahead past the leading \b).
     """
-    found = []
-    for match in _LINK_BODY.finditer(view):
-        start = match.start()
-        if start and _WORD_CHAR.match(view, start - 1):
-            return list(_LINK.finditer(view))
-        found.append(match)
-    return found
+    starts = []
+    for word in LINK_WORDS:
+        at = view.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = view.find(word, at + 1)
+    position = 0
+    for start in sorted(starts):
+        if start >= position:
+            match = _LINK.match(view, start)
+            if match is not None:
+                position = match.end()
+                yield match
 
 
 def _link_hit(match: re.Match[str], needles: Needles, page_dir: str, base_url: str) -> Iterator[tuple[Needle, str]]:
