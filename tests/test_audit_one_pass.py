@@ -209,7 +209,8 @@ def fold_by_definition(text: str) -> str:
 ESCAPES = ["%20", "%2f", "%2F", "%25", "%41", "%4", "%%41", "%2%35", "%c3%a9", "%C3", "%e2%80%8b", "%ff", "%0a",
            "%7A", "%7a%61", "%25%37%61", "&amp;", "&#37;", "&#x25;41", "\\u0025", "\\x41", "100%", "%3", "%3G"]
 ODD = ["…", "é", "é", "ﬁ", "①", "Å", "가", "각", "ᄀ", "\u0301", "\u0327\u0301", "a\u0301\u0327", "ǅ", "ß", "ẞ",
-       "Σ", "ς", "İ", "\u200b", "\u00ad", "𝐳", "ｚ", "\U0001d165", "\ud800", "\u0345", "ΐ", "ﷺ", "\u0f73", "…é"]
+       "Σ", "ς", "İ", "\u200b", "\u00ad", "𝐳", "ｚ", "\U0001d165", "\ud800", "\u0345", "ΐ", "ﷺ", "\u0f73", "…é",
+       "Ａ", "\u212a", "ﬀ", "Ǆ", "ᾈ", "Ω", "ẞ", "ŉ", "Ⓐ", "\U00010400"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -228,6 +229,7 @@ def test_unescape_undoes_every_run_of_percent_escapes_as_one(text: str) -> None:
 @example("가…")
 @example("\u0f73…")
 @example("…a\U0001e000\U00010a0d")  # marks that stay, put in their canonical order
+@example("Straße ẞ İ ﬀ Ǆ ᾈ \U00010400 ABC")  # folded to more than one character, or to ASCII
 def test_fold_gives_what_nfkd_of_the_whole_text_gives(text: str) -> None:
     assert normalise.fold(text) == fold_by_definition(text)
 

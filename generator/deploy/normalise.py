@@ -54,12 +54,28 @@ def fold(text: str) -> str:
     hidden = odd & _INVISIBLE
     if hidden:
         text = text.translate(dict.fromkeys(map(ord, hidden)))
-    if any(unicodedata.decomposition(char) for char in odd - hidden):
-        text, odd = _decomposed(text, odd - hidden)
+        odd -= hidden
+    if any(unicodedata.decomposition(char) for char in odd):
+        text, odd = _decomposed(text, odd)
     marks = odd & _COMBINING
     if marks:
         text = text.translate(dict.fromkeys(map(ord, marks)))
-    return text.casefold()
+        odd -= marks
+    return _casefolded(text, odd)
+
+
+def _casefolded(text: str, odd: set[str]) -> str:
+    """Return text.casefold(), its non-ASCII characters being `odd`: ASCII lowered as bytes, each odd one in place.
+
+    Case folding goes character by character and leaves a folded character as it is, so the order
+    in which the kinds of characters are folded does not matter.
+    """
+    text = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    for char in odd:
+        folded = char.casefold()
+        if folded != char:
+            text = text.replace(char, folded)
+    return text
 
 
 def _decomposed(text: str, odd: set[str]) -> tuple[str, set[str]]:
