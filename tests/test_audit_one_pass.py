@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.deploy import audit, normalise, text_search
-from generator.deploy.needles import NeedleMaker, Needles
+from generator.deploy.needles import NeedleMaker, Needles, url_folders
 
 BASE = "https://miles.example.org/"
 PRIVATE_URL = "/2026/03/10/velvet-run/"
@@ -245,3 +245,9 @@ def test_fold_gives_what_nfkd_of_the_whole_text_gives(text: str) -> None:
 ])
 def test_joined_words_are_the_words_inline_tags_join(text: str, words: list[str]) -> None:
     assert list(text_search.joined_words(text)) == words
+
+
+@given(st.lists(st.text(alphabet="/aB.-é", max_size=12), max_size=6))
+@example(["/2026/03/14/old-house/", "/Tags/x/", "", "//", "a/b"])
+def test_url_folders_are_every_folder_above_a_url(urls: list[str]) -> None:
+    assert url_folders(urls) == {url[1:end + 1].casefold() for url in urls for end in range(len(url)) if url[end] == "/"}

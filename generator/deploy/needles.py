@@ -314,7 +314,7 @@ def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, th
             allowed.update(shared.allowed.split())
     maker = NeedleMaker(allowed, cfg)
     public_urls = {f.url for f in facts if not f.private}
-    public_folders = {url[1:end + 1].casefold() for url in public_urls for end in range(len(url)) if url[end] == "/"}
+    public_folders = url_folders(public_urls)
     public_images = [(Path(f.path).parent, name) for f in facts if not f.private for name in f.images]
     public_names = {name.casefold() for _, name in public_images}
     public_files = {(folder / name).resolve() for folder, name in public_images}
@@ -326,6 +326,17 @@ def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, th
                 maker.private_group(found, group)
     _private_terms(maker, facts, public_folders)
     return maker.finish()
+
+
+def url_folders(urls: Iterable[str]) -> set[str]:
+    """Return the output folders (folded) of some URLs and of every folder above them ("2026/", "2026/03/", ...)."""
+    folders: set[str] = set()
+    for url in urls:
+        end = url.find("/")
+        while end >= 0:
+            folders.add(url[1:end + 1].casefold())
+            end = url.find("/", end + 1)
+    return folders
 
 
 def _private_entry(maker: NeedleMaker, facts: Facts, public_folders: set[str], public_names: set[str],
