@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -195,3 +196,17 @@ def test_the_public_snapshot_file_holds_the_public_model_only(site: Site) -> Non
     text = json.dumps(kept)
     assert "r03.md" not in text and "Run 03" not in text and "r08.md" not in text  # a private run, a draft
     assert "r04.md" in text and "r05.md" in text  # a public run, an unlisted one
+
+
+def test_a_resized_image_gone_from_the_cache_means_the_usual_way(site: Site) -> None:
+    from tests.test_images import photo_with_gps
+
+    (site.root / "content/runs/photo.jpg").write_bytes(photo_with_gps(800, 600))
+    site.replace("content/runs/r04.md", "More words about the run.", "![the hill](photo.jpg)")
+    assert "site" in site.build(), "a new file beside the entries: the usual way"
+    assert_like_clean(site)
+    shutil.rmtree(site.root / ".footfall-cache/images")
+    shutil.rmtree(site.root / "output/public")
+    site.replace("content/runs/r06.md", "More words about the run.", "An edit while the resized copy is gone.")
+    assert "site" in site.build(), "the model's image is gone from the cache: the usual way makes it again"
+    assert_like_clean(site)

@@ -27,7 +27,7 @@ from generator.incremental.store import EntryStore, Mapper
 from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
 from generator.incremental.parallel import fork_map
-from generator.incremental.quick_edit import fresh_parts, placeholder_parts, sections, snapshot_of
+from generator.incremental.quick_edit import assets_present, fresh_parts, placeholder_parts, sections, snapshot_of
 from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
 from generator.incremental.snapshot import Snapshot
 from generator.incremental.writer import OutputWriter
@@ -230,15 +230,16 @@ class Builder:
             except GraphError as exc:
                 result.problems.append(snapshot.damaged(self._cache.folder, exc, self.audience))
                 return None
+        if self.audience != "journal" and not assets_present(site):
+            return None  # a resized image in the cache is gone: the usual way makes it again
         self._snapshot = made
         self._store.keep(records, self.audience)
         result.parsed, result.shapes = len(records), shapes
         result.problems.extend(problems)
         result.entries, result.pages = len(site.posts), len(planned)
         produced = last.get("produced")
-        inputs = Inputs(cfg, theme, vocabulary, (), static_files(theme))  # the entries are only audited (public)
-        self._write(site, planned, inputs, result, frozenset(changed),
-                    produced if isinstance(produced, dict) else {}, on_disk=on_disk)
+        self._write(site, planned, Inputs(cfg, theme, vocabulary, (), static_files(theme)), result, frozenset(changed),
+                    produced if isinstance(produced, dict) else {}, on_disk=on_disk)  # no entries: the audit reads them
         return made
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:

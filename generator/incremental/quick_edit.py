@@ -79,3 +79,9 @@ def fresh_parts(records: Mapping[str, EntryRecord], audience: Audience, images_d
             rendered, fresh["images"][rel] = safe[rel], problems[rel]
         bodies[rel] = rendered
     return bodies, fresh
+
+
+def assets_present(site: Site) -> bool:
+    """Return True when every file the model's posts show beside them is still there (a resized image kept in
+    the cache when the model was made may have been removed since)."""
+    return all(asset.source.is_file() for post in (*site.posts, *site.pages) for asset in post.assets)
