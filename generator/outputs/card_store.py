@@ -125,7 +125,8 @@ def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None, cach
     jobs = list(zip(specs, keys or [None] * len(specs)))
     workers = min(workers or os.cpu_count() or 1, len(specs))
     if len(specs) > PARALLEL_ABOVE and workers > 1:
-        done = 0
+        yield _draw_and_store(jobs[0], style, cache_dir)  # here first: the workers forked next start with its
+        jobs, done = jobs[1:], 0  # frame, fonts and stamps, instead of each making them anew
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 chunk = max(1, min(64, len(specs) // (workers * 8)))
