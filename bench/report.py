@@ -53,8 +53,24 @@ def hugo_table(sizes: dict, way: str) -> Table:
             h = w["hugo"]["cold"]
             rows.append([f"{int(k):,}", _pages(h["html"]), _s(h["wall_s"]), _s(h["cpu_s"]), _s(h["peak_mib"], 0),
                          _s(h["pages_per_s"], 0)])
+            indexed = w["hugo"].get("pagefind_cold")
+            if indexed:
+                rows.append([f"{int(k):,} + Pagefind", _pages(indexed["html"]), _s(indexed["wall_s"]),
+                             _s(indexed["cpu_s"]), _s(indexed["peak_mib"], 0), _s(indexed["pages_per_s"], 0)])
     head = ["entries", "Hugo pages", "cold", "cold CPU", "peak memory", "pages/s"]
-    return (f"Hugo, {WAY_NAMES[way]} (medians; seconds, MiB)", head, rows)
+    return (f"Hugo, and Hugo then Pagefind over its entry pages, {WAY_NAMES[way]} (medians; seconds, MiB)", head, rows)
+
+
+def search_peer_table(sizes: dict, way: str) -> Table:
+    """Return the journal cold build against Hugo followed by Pagefind (both make a search index)."""
+    rows = []
+    for k in sorted(sizes, key=int):
+        ratios = sizes[k]["ways"][way].get("ratios", {})
+        if ratios.get("journal_cold_vs_hugo_pagefind") is not None:
+            rows.append([f"{int(k):,}", _x(ratios["journal_cold_vs_hugo_pagefind"]),
+                         _x(ratios["journal_cold_cpu_vs_hugo_pagefind"])])
+    return (f"Journal cold / (Hugo cold + Pagefind), {WAY_NAMES[way]} (not a target: Hugo alone makes no index)",
+            ["entries", "cold", "cold CPU"], rows)
 
 
 def ratio_table(sizes: dict, way: str) -> Table:
@@ -98,7 +114,7 @@ def tables(results: dict) -> list[Table]:
     out: list[Table] = []
     for way in results["meta"]["ways"]:
         out += [footfall_table(sizes, way, "journal"), footfall_table(sizes, way, "public"),
-                hugo_table(sizes, way), ratio_table(sizes, way)]
+                hugo_table(sizes, way), ratio_table(sizes, way), search_peer_table(sizes, way)]
     out += [growth_table(results), targets_table(results)]
     return [t for t in out if t[2]]
 

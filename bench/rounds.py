@@ -54,6 +54,7 @@ class Rounds:
             env["PYTHONPATH"] = os.pathsep.join(paths + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
         self.env = env
         self.hugo = args.hugo_bin
+        self.pagefind: str | None = None  # set by find_pagefind()
         self.trash = Trash(corpus_root / ".trash")
         self.copies = Copies(corpus_root / ".fresh")
         self.errors: list[str] = []
@@ -98,6 +99,15 @@ class Rounds:
         res = subprocess.run([python, "-c", "import generator; print(generator.__file__)"], cwd=self.cwd,
                              env=self.env, capture_output=True, text=True, check=False)
         return Path(res.stdout.strip()).parent if res.returncode == 0 and res.stdout.strip() else None
+
+    def find_pagefind(self) -> str | None:
+        """Note and return the Pagefind executable Footfall itself runs (its `pagefind[bin]` package's)."""
+        code = "from generator.outputs.search import pagefind_binary; print(pagefind_binary())"
+        res = subprocess.run([self.python() or sys.executable, "-c", code], cwd=self.cwd, env=self.env,
+                             capture_output=True, text=True, check=False)
+        found = res.stdout.strip()
+        self.pagefind = found if res.returncode == 0 and found and Path(found).is_file() else None
+        return self.pagefind
 
     def precompile(self) -> None:
         """Compile Footfall's modules ahead, as the README's install command does.
@@ -232,9 +242,30 @@ class Rounds:
             res["html"] = count_html(site / "public")
             res["pages_per_s"] = res["html"] / res["wall_s"] if res["wall_s"] > 0 and res["html"] else None
             self.log(f"{tag} hugo cold: {res['wall_s']:.2f} s, {res['peak_mib']:.0f} MiB, {res['html']} html")
+            steps = {"hugo_cold": dict(res, **copy)}
+            if self.pagefind and res["rc"] == 0:
+                steps["hugo_pagefind_cold"] = self.pagefind_after(site, res, tag)
         finally:
             self.done_with(site, corpus.hugo_site)
-        return {"hugo_cold": dict(res, **copy)}
+        return steps
+
+    def pagefind_after(self, site: Path, hugo: dict, tag: str) -> dict:
+        """Index Hugo's output with Pagefind, as a Hugo site with search does; return Hugo and Pagefind together.
+
+        The Hugo layouts mark entry pages alone with `data-pagefind-body`, as Footfall's theme does,
+        so both index the same pages. Wall and CPU times add up; peak memory is the larger one.
+        """
+        res = run_measured([self.pagefind, "--site", str(site / "public"), "--silent"], site, None,
+                           self.args.timeout, not self.args.no_tree_sampling)
+        self.check(res, f"{tag} pagefind over hugo's output")
+        both = dict(hugo, rc=res["rc"], pagefind_wall_s=res["wall_s"], pagefind_cpu_s=res["cpu_s"])
+        for field in ("wall_s", "user_s", "sys_s", "cpu_s"):
+            if hugo.get(field) is not None and res.get(field) is not None:
+                both[field] = hugo[field] + res[field]
+        both["peak_mib"] = max(hugo["peak_mib"], res["peak_mib"])
+        both["pages_per_s"] = hugo["html"] / both["wall_s"] if hugo.get("html") and both["wall_s"] else None
+        self.log(f"{tag} hugo + pagefind cold: {both['wall_s']:.2f} s (pagefind {res['wall_s']:.2f} s)")
+        return both
 
     def warm_up(self, corpus: Corpus, way: str) -> None:
         """Run --warmup cold journal builds that are not counted."""

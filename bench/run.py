@@ -90,6 +90,10 @@ def run(rounds: Rounds, args: argparse.Namespace) -> dict:
                + (f"; comparing with {meta['hugo_version']}" if args.compare == "hugo" else "")
                + f"; cold builds: {' and '.join(args.ways)}")
     rounds.precompile()
+    if args.compare == "hugo" and not args.no_pagefind:
+        meta["pagefind"] = rounds.find_pagefind()
+        if meta["pagefind"] is None:
+            rounds.log("Pagefind not found: no Hugo + Pagefind figures")
     results: dict = {"meta": meta, "sizes": {}}
     t0 = time.perf_counter()
     try:
@@ -137,6 +141,8 @@ def parser() -> argparse.ArgumentParser:
                          "with its outputs set aside, or both in turn")
     ap.add_argument("--compare", choices=["hugo"], help="also build the same corpus with Hugo")
     ap.add_argument("--hugo-bin", default="hugo", help="the hugo executable (default: hugo on PATH)")
+    ap.add_argument("--no-pagefind", action="store_true",
+                    help="with --compare hugo, do not also index Hugo's output with Pagefind (Hugo + Pagefind)")
     who = ap.add_mutually_exclusive_group()
     who.add_argument("--footfall", metavar="CMD",
                      help="command that runs footfall, e.g. 'footfall' or '/work/venv/bin/python -m generator' "

@@ -7,7 +7,7 @@ import statistics
 from rounds import tail
 
 STEPS = ("journal_cold", "journal_noop", "journal_edit", "public_cold", "public_noop", "public_edit")
-COLD_STEPS = ("journal_cold", "public_cold", "hugo_cold")
+COLD_STEPS = ("journal_cold", "public_cold", "hugo_cold", "hugo_pagefind_cold")
 FIELDS = ("wall_s", "user_s", "sys_s", "cpu_s", "peak_mib")
 
 # Targets for 10,000 entries (bench/README.md): key, label, goal, comparison.
@@ -91,6 +91,11 @@ def summarise_way(ff_runs: list[dict], hugo_runs: list[dict]) -> dict:
     if hugo_runs:
         hugo = summarise_step(hugo_runs, "hugo_cold")
         out["hugo"] = {"cold": hugo}
+        if any("hugo_pagefind_cold" in r for r in hugo_runs):
+            with_index = summarise_step(hugo_runs, "hugo_pagefind_cold")
+            with_index["pagefind_wall_s"] = median([r["hugo_pagefind_cold"].get("pagefind_wall_s")
+                                                    for r in hugo_runs if "hugo_pagefind_cold" in r])
+            out["hugo"]["pagefind_cold"] = with_index
         out["ratios"] = {
             f"{audience}_{name}_ratio": ratio(ff[f"{audience}_{step}"][field], hugo[field])
             for audience in ("journal", "public")
@@ -98,6 +103,10 @@ def summarise_way(ff_runs: list[dict], hugo_runs: list[dict]) -> dict:
                                       ("noop", "noop", "wall_s"), ("edit", "edit", "wall_s"),
                                       ("memory", "cold", "peak_mib"))
         }
+        if "pagefind_cold" in out["hugo"]:  # beside the targets: Hugo does not index; this peer does
+            with_index = out["hugo"]["pagefind_cold"]
+            out["ratios"]["journal_cold_vs_hugo_pagefind"] = ratio(ff["journal_cold"]["wall_s"], with_index["wall_s"])
+            out["ratios"]["journal_cold_cpu_vs_hugo_pagefind"] = ratio(ff["journal_cold"]["cpu_s"], with_index["cpu_s"])
     return out
 
 

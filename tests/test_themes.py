@@ -95,7 +95,7 @@ def test_a_site_theme_can_extend_paper_and_reach_each_parent_template(make_site,
 @pytest.mark.parametrize(("theme_toml", "message"), [
     ('extends = "nowhere"\n', "theme 'nowhere' not found"),
     ('extends = "loop"\n', "theme 'loop' extends itself in a loop"),
-    ("extends = 3\n", "`extends` must be the name of a theme, as a string"),
+    ("extends = 3\n", "`extends` must be the name of a theme, not 3"),
     ("extends = [\n", "theme.toml is not valid TOML"),
 ])
 def test_bad_theme_inheritance_is_a_problem_not_a_traceback(make_site, run_cli, theme_toml: str, message: str) -> None:
@@ -196,3 +196,13 @@ def test_rel_in_a_macro_imported_without_context_links_from_the_page_being_rende
     assert run_cli("build", "--site", str(site)).exit_code == 0
     page = site / "output/public/tags/easy/index.html"
     assert [a["href"] for a in html(page).select("a.home")] == ["../../"]
+
+
+@pytest.mark.parametrize("parent", ['"../default"', '"/etc"', '"default/../paper"', '""', "3"])
+def test_extends_names_a_theme_never_a_path(make_site, run_cli, parent: str) -> None:
+    site = make_site({"content/run.md": RUN, "themes/mine/templates/.keep": "",
+                      "themes/mine/theme.toml": f"extends = {parent}\n"}, SITE_TOML + 'theme = "mine"\n')
+    result = run_cli("build", "--site", str(site))
+    assert result.exit_code != 0
+    assert "theme.toml" in result.output and "`extends` must be the name of a theme" in result.output
+    assert not (site / "output/public/index.html").exists()

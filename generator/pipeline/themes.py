@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from generator.config import SiteConfig
+from generator.config import THEME_NAME, SiteConfig
 from generator.errors import Problem, error
 from generator.pipeline.pages import PlannedPage
 from generator.pipeline.links import LINKS, page_links, relative_url
@@ -97,8 +97,9 @@ def _read_theme_toml(folder: Path) -> tuple[dict[str, Any], list[Problem]]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return {}, [error(path, None, f"theme.toml is not valid TOML: {exc}")]
     parent = data.get("extends")
-    if parent is not None and not (isinstance(parent, str) and parent):
-        return {}, [error(path, None, "`extends` must be the name of a theme, as a string", 'e.g. extends = "default"')]
+    if parent is not None and not (isinstance(parent, str) and THEME_NAME.fullmatch(parent)):
+        return {}, [error(path, None, f"`extends` must be the name of a theme, not {parent!r}",
+                          'use letters, digits, - and _ only, e.g. extends = "default"')]
     return data, []
 
 
