@@ -40,12 +40,13 @@ def stages(output: str) -> set[str]:
     return {line.split()[0] for line in output.splitlines() if line.startswith("  ") and line.rstrip().endswith("s")}
 
 
-def test_the_build_after_a_build_of_fresh_files_is_a_no_op(make_site, run_cli, short_window) -> None:
+@pytest.mark.parametrize("audience", [["--journal"], []], ids=["journal", "public"])
+def test_the_build_after_a_build_of_fresh_files_is_a_no_op(make_site, run_cli, short_window, audience) -> None:
     root = journal(make_site)
-    first = run_cli("build", "--journal", "--site", str(root), "--profile")
+    first = run_cli("build", *audience, "--site", str(root), "--profile")
     assert first.exit_code == 0, first.output
     assert "templates" in stages(first.output)
-    again = run_cli("build", "--journal", "--site", str(root), "--profile")
+    again = run_cli("build", *audience, "--site", str(root), "--profile")
     assert again.exit_code == 0, again.output
     assert "templates" not in stages(again.output) and "entries" not in stages(again.output)
 

@@ -58,13 +58,13 @@ def test_forked_and_serial_builds_write_the_same_bytes(make_site, tmp_path: Path
         (forked_site / rel).write_text(text)
     (forked_site / "site.toml").write_bytes((serial_site / "site.toml").read_bytes())
     for path in forked_site.rglob("*"):
-        os.utime(path, (1_700_000_000, 1_700_000_000))  # old enough to be trusted: the journal keeps a snapshot
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # old enough to be trusted: the build keeps a snapshot
     result = build(forked_site, audience)
     assert result.ok and result.parsed == 24
     assert len(sizes) == 2 and sizes[0] == 24 and sizes[1] == result.pages  # entries, then pages, forked
     assert snapshot(forked_site / f"output/{audience}") == snapshot(serial_site / f"output/{audience}")
     kept = {p.name for p in (forked_site / ".footfall-cache").iterdir()}
-    assert (snapshots.FILE_NAME in kept) == (audience == "journal") and snapshots.PENDING_NAME not in kept
+    assert snapshots.file_name(audience) in kept and snapshots.pending_name(audience) not in kept
 
 
 def test_indexed_map_keeps_order_and_finishes_in_process_when_a_worker_dies(monkeypatch) -> None:

@@ -69,7 +69,7 @@ def test_an_edit_drops_the_other_audiences_render_of_that_file_only(make_site) -
 
     public = snapshot(site / "output/public")
     again = build(site, "public")
-    assert again.ok and again.parsed == 0
+    assert again.ok and again.parsed <= 1  # a body edit: the public snapshot's short way parses the file itself
     assert "One more line" in _rows(site)["0.md"][3]
     assert snapshot(site / "output/public") != public
     assert b"One more line" in (site / "output/public/2026/03/01/run-0/index.html").read_bytes()

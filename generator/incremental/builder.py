@@ -1,7 +1,7 @@
 """The speed layer's build: the pipeline's stages, redoing only what changed since the last build.
 
 It makes exactly the files `generator.pipeline.build` makes (tests hold it to that, byte for
-byte), reusing the cache's records, the journal's snapshot, page digests and kept partials, with
+byte), reusing the cache's records, each audience's snapshot, page digests and kept partials, with
 forked workers for parsing and rendering.
 """
 
@@ -16,26 +16,25 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.errors import Problem, has_errors
+from generator.errors import has_errors
 from generator.incremental import snapshot
 from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.changes import body_only_changes, entry_shapes
 from generator.incremental.digest import hash_text
 from generator.incremental.graph import GraphError
-from generator.incremental.scan import (InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs,
-                                        trusted_stamp)
+from generator.incremental.scan import InputScan, cache_key, code_stamp, manifest_on_disk, outputs_intact, scan_inputs
 from generator.incremental.store import EntryStore, Mapper
 from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
 from generator.incremental.parallel import fork_map
+from generator.incremental.quick_edit import assets_present, fresh_parts, placeholder_parts, sections, snapshot_of
 from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
 from generator.incremental.snapshot import Snapshot
 from generator.incremental.writer import OutputWriter
 from generator.pipeline.emotions import unknown_emotion_problems
 from generator.pipeline.entries import SourceFile, discover
-from generator.pipeline.inputs import Inputs, build_date, input_folders, output_dir, public_images, read_setup
-from generator.pipeline.markdown import Audience, Rendered
-from generator.pipeline.placeholders import placeholder_problems
+from generator.pipeline.inputs import Inputs, build_date, input_folders, output_dir, public_images_by_entry, read_setup
+from generator.pipeline.markdown import Audience
 from generator.pipeline.pages import PlannedPage, plan_pages
 from generator.pipeline.result import BuildResult
 from generator.pipeline.routes import route_stage
@@ -63,7 +62,7 @@ class Builder:
         self._cache: Cache | None = None
         self._store: EntryStore | None = None
         self._writer: OutputWriter | None = None  # renders, stages and swaps in the files of each build
-        self._snapshot: Snapshot | None = None  # the journal's last full model, patched by later body edits
+        self._snapshot: Snapshot | None = None  # the last full model, patched by later body edits
         self._prepared: Snapshot | None = None  # the snapshot this build wrote, kept if it succeeds
         self._shapes_due: tuple[list[EntryRecord], dict[str, Any]] | None = None  # see _settle_shapes
 
@@ -131,13 +130,13 @@ class Builder:
 
     def _full_build(self, setup: Setup, scan: InputScan, result: BuildResult, last: dict[str, Any], start_ns: int,
                     cache: Cache) -> None:
-        """Build from the records, keeping the journal's snapshot when it was written and the build succeeded."""
+        """Build from the records, keeping the model's snapshot when it was written and the build succeeded."""
         self._snapshot = None
         made = self._build(setup, scan, result, last, start_ns)
-        if made is not None and made is self._prepared and result.ok and snapshot.commit(cache.folder):
+        if made is not None and made is self._prepared and result.ok and snapshot.commit(cache.folder, self.audience):
             self._snapshot = made
         else:
-            snapshot.discard(cache.folder)
+            snapshot.discard(cache.folder, self.audience)
         self._prepared = None
 
     def _settled(self, scan: InputScan, setup: Setup, cache: Cache) -> InputScan:
@@ -175,31 +174,24 @@ class Builder:
             return {}
         return last
 
-    def _snapshot_to_keep(self, records: list[EntryRecord], model_problems: list[Problem],
-                          visible: Mapping[str, Rendered], site: Site, scan: InputScan,
-                          start_ns: int, result: BuildResult) -> Snapshot | None:
-        """Return the snapshot of a journal build's model (see generator/incremental/snapshot.py); None for the public build."""
-        if self.audience != "journal" or scan.setup is None or self._cache is None:
-            return None
-        stamps = {rel: trusted_stamp(stamp, start_ns) for rel, stamp in scan.content.items()}
-        return Snapshot(self._cache.key, scan.setup, stamps, result.shapes, {r.rel: r.problems for r in records},
-                        model_problems, {rel: item.problems for rel, item in visible.items()}, site)
-
     def _prepare(self, made: Snapshot) -> None:
         """Write the snapshot, to be kept if the build succeeds (while the workers render, when there are some)."""
         assert self._cache is not None
-        if snapshot.prepare(made, self._cache.folder):
-            self._prepared = made
+        side = snapshot.prepare(made, self._cache.folder)
+        if side:  # the public snapshot: what is not its model goes with the records
+            self._cache.set_note(snapshot.SIDE_NOTE, side)
+        self._prepared = made if side is not None else None
 
     def _quick_edit(self, setup: Setup, scan: InputScan, last: dict[str, Any], result: BuildResult) -> Snapshot | None:
-        """Rebuild from the journal's snapshot when only entry bodies changed since it; None when that cannot be.
+        """Rebuild from the snapshot when only entry bodies changed since it; None when that cannot be.
 
         The changed files are parsed and their bodies put into the snapshot's posts; the rest is as
         for any build whose changes are body edits (see generator/incremental/changes.py).
         """
-        assert self._cache is not None and self._store is not None
+        cache = self._cache
+        assert cache is not None and self._store is not None
         token = last.get("snapshot")
-        if (self.audience != "journal" or not isinstance(token, str) or scan.setup is None
+        if (not isinstance(token, str) or scan.setup is None
                 or last.get("key") != self._cache.key or last.get("setup") != scan.setup):
             return None
         assert result.output_dir is not None
@@ -207,8 +199,8 @@ class Builder:
         on_disk = None if held is not None else manifest_on_disk(result.output_dir, self._manifest())  # while it loads
         try:
             with result.timed("snapshot"):
-                made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup,
-                                              self._cache.problems)
+                made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup, self._cache.problems,
+                                              self.audience, lambda: cache.note(snapshot.SIDE_NOTE))
                 changed = made.changed(scan.content, setup[0].content_dir) if made is not None else None
             if made is None or not changed:  # nothing changed, yet no no-op: the usual way sees to the output
                 return None
@@ -231,21 +223,23 @@ class Builder:
             shapes = made.fits(records)
             if shapes is None:
                 return None
+            bodies, fresh = fresh_parts(records, self.audience, cfg.cache_dir / "images", result)
         with result.timed("snapshot"):
             try:
-                site, planned, problems = made.patched(records, cfg, self._day)
+                site, planned, problems = made.patched(bodies, fresh, cfg, self._day)
             except GraphError as exc:
-                result.problems.append(snapshot.damaged(self._cache.folder, exc))
+                result.problems.append(snapshot.damaged(self._cache.folder, exc, self.audience))
                 return None
+        if self.audience != "journal" and not assets_present(site):
+            return None  # a resized image in the cache is gone: the usual way makes it again
         self._snapshot = made
         self._store.keep(records, self.audience)
         result.parsed, result.shapes = len(records), shapes
         result.problems.extend(problems)
         result.entries, result.pages = len(site.posts), len(planned)
         produced = last.get("produced")
-        inputs = Inputs(cfg, theme, vocabulary, (), static_files(theme))  # the entries are only audited (public)
-        self._write(site, planned, inputs, result, frozenset(changed),
-                    produced if isinstance(produced, dict) else {}, on_disk=on_disk)
+        self._write(site, planned, Inputs(cfg, theme, vocabulary, (), static_files(theme)), result, frozenset(changed),
+                    produced if isinstance(produced, dict) else {}, on_disk=on_disk)  # no entries: the audit reads them
         return made
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:
@@ -327,19 +321,21 @@ class Builder:
         result.problems.extend(p for r in records for p in r.problems)
         model_problems = [*find_url_collisions(entries, cfg), *unknown_emotion_problems(entries, vocabulary)]
         result.problems.extend(model_problems)
-        if self.audience == "public":
-            result.problems.extend(placeholder_problems(cfg, entries))
+        public = self.audience == "public"
+        placeholders = placeholder_parts(entries, cfg) if public else {}
+        result.problems.extend(p for found in placeholders.values() for p in found)
         if has_errors(result.problems):
             return None
         rendered = {r.rel: r.rendered(self.audience) for r in records if r.entry is not None}
-        visible = {rel: item for rel, item in rendered.items() if item is not None}
+        renders = visible = {rel: item for rel, item in rendered.items() if item is not None}
         for item in visible.values():
             result.problems.extend(item.problems)
-        if self.audience == "public":
-            visible = public_images(entries, visible, cfg.cache_dir / "images", result)
+        visible, images = public_images_by_entry(entries, visible, cfg.cache_dir / "images", result) if public else \
+            (visible, {})
+        result.problems.extend(p for found in images.values() for p in found)
         with result.timed("routes"):
-            entries, routes, problems = route_stage(entries, self.audience, cfg)
-            result.problems.extend(problems)
+            entries, routes, route_problems = route_stage(entries, self.audience, cfg)
+            result.problems.extend(route_problems)
         with result.timed("site"):
             site = build_site(entries, visible, self.audience, cfg, vocabulary, routes)
             planned, problems = plan_pages(site, self._day)
@@ -348,7 +344,10 @@ class Builder:
         if has_errors(result.problems):
             return None
         produced = last.get("produced") if dirty is not None else None
-        made = self._snapshot_to_keep(records, model_problems, visible, site, scan, start_ns, result)
+        made = None
+        if scan.setup is not None:
+            found = sections(records, model_problems, renders, (placeholders, images, route_problems) if public else None)
+            made = snapshot_of(self._cache.key, scan.setup, scan.content, start_ns, result.shapes, found, site)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
                     produced if isinstance(produced, dict) else {},
                     meanwhile=lambda: self._meanwhile(made, result, cfg.content_dir, scan.content))

@@ -77,7 +77,7 @@ class TouchedPages:
         self.plan = plan  # the digest of what the planner gave a page (PageDigests.plan)
         self._holds: dict[int, tuple[Any, bool]] = {}  # id of a value -> (the value, kept so its id stays its own;
         # whether it holds a dirty post). Resolving `posts[]` makes a new tuple each time.
-        self._holders: dict[int, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}  # id of read paths ->
+        self._holders: dict[int, tuple[tuple[str, ...], tuple[tuple[str, str, bool], ...]]] = {}  # id of read paths ->
         # (them, kept so the id stays theirs; the values to look into: (path, its root in the context, or the root
         # itself when the value is the root's, whole or its items)). Pages share a few tuples of read paths.
         self._shared: dict[str, Any] = {}  # path -> a shared value it leads to
@@ -94,16 +94,32 @@ class TouchedPages:
         known = self._holders.get(id(reads))
         if known is None or known[0] is not reads:
             known = self._holders[id(reads)] = (reads, _holders(reads))
-        for path, root in known[1]:
+        for path, root, whole in known[1]:
             if root in item.context:
                 value = item.context[root] if root == path else resolve(item.context, path)
             elif path not in self._shared:
                 value = self._shared[path] = resolve(self.shared, path)
             else:
                 value = self._shared[path]
-            if self.holds(value):
+            if self.holds(value) if whole else self.reads_body(value):
                 return True
         return False
+
+    def reads_body(self, value: Any) -> bool:
+        """Return True when a value whose body-named field a page read is a dirty post, or items holding one.
+
+        The value is what the read went through (`post` of `post.summary`, the items of `posts[]`): only
+        a Post's fields of those names come from a body. Another model value's field of the same name (an
+        emotion's `words`) is as the last build had it: a body edit changes posts only (snapshot.py).
+        """
+        kind = type(value)
+        if kind is Post:
+            return value.key in self.dirty
+        if kind is tuple or kind is list:
+            return any(self.reads_body(part) for part in value)
+        if kind in _PLAIN or (dataclasses.is_dataclass(kind) and kind.__module__ == Post.__module__):
+            return False  # a value of the site model besides a post: not made from a body
+        return self.holds(value)  # anything else: whether it holds one at all
 
     def holds(self, value: Any) -> bool:
         """Return True when a model value is or contains a dirty post."""
@@ -122,14 +138,16 @@ class TouchedPages:
         return hit[1]
 
 
-def _holders(reads: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """Return the paths of the values a page's body-field reads and whole reads went through, each with its root.
+def _holders(reads: Iterable[str]) -> tuple[tuple[str, str, bool], ...]:
+    """Return the paths of the values a page's body-field reads and whole reads went through, each with its root
+    and whether the value was used whole.
 
     The root is the path itself when the path leads to the root's value or its items (`post`, `posts[]`,
     `post=`): whether that value holds a dirty post is the answer for the path too.
     """
-    found = {_body_holder(path) or (path if path.endswith("=") else None) for path in reads}
-    return tuple(_with_root(path) for path in sorted(path for path in found if path is not None))
+    bodies = {holder for path in reads if (holder := _body_holder(path)) is not None}
+    wholes = {path for path in reads if path.endswith("=")}
+    return tuple(sorted({(*_with_root(path), path in wholes) for path in bodies | wholes}))
 
 
 def _with_root(path: str) -> tuple[str, str]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from generator.deploy.output import UnsafePath
-from generator.incremental.digest import hash_bytes
 from generator.incremental.ledger import OutputLedger
 from generator.incremental.scan import file_stamp, trusted_stamp
-from generator.outputs.files import FileProducer, Making, ProducerFailed
+from generator.outputs.files import FileProducer, Keep, Keyed, Making, ProducerFailed
 from generator.outputs.producers import CARD_FILES
-from generator.outputs.registry import FILE_PRODUCERS, Claim, UnclaimedFile, claimed_files
+from generator.outputs.registry import FILE_PRODUCERS, Claim, UnclaimedFile, claimed_files, claimed_keep
 from generator.pipeline.result import BuildResult
 
 #: The producers run while the workers render the pages: all but the cards, which have workers of their own.
@@ -62,8 +62,9 @@ def stage_files(making: Making, claimed: Mapping[str, Claim], ledger: OutputLedg
     """Stage the files of some producers: static files, images, feeds and the like.
 
     A body-free producer listed in `kept_from` (what it made last time, given only when entry
-    bodies alone changed since) is not run when its files are still on disk as it left them.
-    Return the paths each producer made.
+    bodies alone changed since) is not run when its files are still on disk as it left them; a
+    producer that names a file's digest first (a share card's key) makes only the files whose live
+    one was not made from it. Return the paths each producer made (or kept).
     """
     now_ns = time.time_ns()
     produced: dict[str, list[str]] = {}
@@ -73,15 +74,30 @@ def stage_files(making: Making, claimed: Mapping[str, Claim], ledger: OutputLedg
             produced[producer.name] = before
             continue
         paths = produced[producer.name] = []
-        for relpath, data in claimed_files(producer, making, claimed):
+        own = replace(making, keep=claimed_keep(producer, claimed, _keeper(ledger, paths)))
+        for relpath, data in claimed_files(producer, own, claimed):
             paths.append(relpath)
             if isinstance(data, Path):
                 digest = copy_digest(data, now_ns)
                 if not ledger.reuse(relpath, digest):
                     ledger.put(relpath, digest, data.read_bytes())
+            elif isinstance(data, Keyed):
+                ledger.put(relpath, data.digest, data.data)
             else:
-                ledger.put(relpath, hash_bytes(data), data)
+                ledger.put(relpath, None, data)
     return produced
+
+
+def _keeper(ledger: OutputLedger, paths: list[str]) -> Keep:
+    """Return a Making.keep that keeps a live file made from the same digest, noting its path among the made."""
+
+    def keep(path: str, digest: str) -> bool:
+        if not ledger.reuse(path, digest):
+            return False
+        paths.append(path)
+        return True
+
+    return keep
 
 
 def copy_digest(source: Path, now_ns: int) -> str:

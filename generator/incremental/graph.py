@@ -124,12 +124,32 @@ def decode(nodes: Any, classes: Any, allowed: Mapping[str, type], config: SiteCo
             raise GraphError("a value of no known kind")
         return item
 
+    def values(items: list[Any]) -> list[Any]:  # get() for each item, inline (most nodes are dataclasses)
+        try:
+            return [made[item[0]] if type(item) is list and len(item) == 1 and type(item[0]) is int and item[0] >= 0
+                    else item if type(item) in _SCALARS else _no_kind() for item in items]
+        except IndexError:
+            raise GraphError("a reference to no earlier value") from None
+
+    append = made.append
     try:
         for node in nodes:
-            made.append(_make(node, kinds, get, config, patch))
+            if type(node) is list and len(node) > 1 and node[0] == "c" and type(node[1]) is int and \
+                    0 <= node[1] < len(kinds) and kinds[node[1]] is not None:
+                kind, items = kinds[node[1]], values(node[2:])
+                append(kind(*(patch(kind, items) if patch is not None else items)))
+            elif type(node) is list and node and node[0] == "t":
+                append(tuple(values(node[1:])))
+            else:
+                append(_make(node, kinds, get, config, patch))
     except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
         raise GraphError(f"a damaged graph ({exc})") from exc
     return made
+
+
+def _no_kind() -> Any:
+    """Raise the error for an item of a node that is neither a scalar nor a reference."""
+    raise GraphError("a value of no known kind or a reference to no earlier value")
 
 
 def _make(node: Any, kinds: list[type | None], get: Callable[[Any], Any], config: SiteConfig,

@@ -98,13 +98,17 @@ class OutputLedger:
         row = self._written.get(path) or self.rows.get(path)
         return row.hash if row is not None else None
 
-    def put(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> None:
+    def put(self, path: str, digest: str | None, data: bytes, reads: Iterable[str] = ()) -> None:
         """Stage a file's bytes; unchanged bytes leave the live file as it is."""
         self.record(self.stage(path, digest, data, reads))
 
-    def stage(self, path: str, digest: str, data: bytes, reads: Iterable[str] = ()) -> StagedFile:
-        """Write a file into staging unless the live one has its bytes; record nothing (safe in forked workers)."""
+    def stage(self, path: str, digest: str | None, data: bytes, reads: Iterable[str] = ()) -> StagedFile:
+        """Write a file into staging unless the live one has its bytes; record nothing (safe in forked workers).
+
+        `digest` is what the file is made from; None: its bytes alone (their hash, made once).
+        """
         content = hash_bytes(data)
+        digest = content if digest is None else digest
         row = self.intact(path)
         mtime = None if row is not None and row.hash == content else self.staging.write(path, data)
         written = mtime is not None

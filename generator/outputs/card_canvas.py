@@ -4,7 +4,8 @@ Every card of a site shares its frame (paper, running-track lanes, header mark, 
 hashtag). A card copies just the band of the frame its title, date and chips fall in, draws them
 there, and card_png splices that band between the frame's rows, compressed once. A line of text
 is rendered once into a mask (a stamp) for each sub-pixel offset it falls at, and a stamp or chip
-over one plain colour is pasted as a tile made once. The pixels are those of drawing everything
+over one plain colour is pasted as a tile made once (a small one: a title line's is inked in
+place, as its tile would seldom be met again). The pixels are those of drawing everything
 with Pillow on a whole copy of the frame: the same masks, blended the same way, in the same order.
 """
 
@@ -21,9 +22,8 @@ from generator.outputs.card_png import BAND_ROWS, FrameRows, encode_png, frame_r
 
 WIDTH, HEIGHT, MARGIN = 1200, 630, 80
 SUPERSAMPLE = 4  # shapes are drawn large and shrunk, as Pillow does not anti-alias them
-STAMP_PAD = 2  # blank pixels around a stamp's box, which glyphs at sub-pixel positions may reach into
 SMALL_TEXT = 40  # text set smaller than this (dates, distances, chips) is kept in a larger stamp cache
-BIG_TILE = 20_000  # pixels: a tile this large (a title line) is kept in a small cache
+BIG_TILE = 20_000  # pixels: a stamp this large (a title line) is inked in place, never made a tile
 
 Colour = tuple[int, int, int]
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -48,13 +48,13 @@ class Words:
         return y, y + stamp.mask.height
 
     def stamp(self) -> tuple[Stamp, tuple[int, int]] | None:
-        """Return its text's stamp and where the stamp goes, or None when it must be drawn in place."""
+        """Return its text's stamp and where the stamp goes, or None when it must be drawn in place (not FreeType)."""
         if not isinstance(self.font, ImageFont.FreeTypeFont):
             return None
         (x_part, x), (y_part, y) = math.modf(self.xy[0]), math.modf(self.xy[1])
         cached = _small_stamp if self.font.size < SMALL_TEXT else _large_stamp
         stamp = cached(self.font, self.text, self.anchor, (x_part, y_part))
-        return None if stamp is None else (stamp, (int(x) + stamp.left, int(y) + stamp.top))
+        return stamp, (int(x) + stamp.left, int(y) + stamp.top)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -120,8 +120,8 @@ def paint(frame: Frame, marks: Sequence[Mark]) -> bytes:
 def _draw(canvas: Image.Image, marks: Sequence[Mark], top: int, frame: Frame | None = None) -> None:
     """Draw marks in order on a canvas whose first row is row `top` of the card (a crop of frame, if given).
 
-    A mark over one plain colour (the frame's paper, or a chip's fill) is pasted as a ready tile
-    of itself on that colour: the blend Pillow would do there, done once.
+    A small mark over one plain colour (the frame's paper, or a chip's fill) is pasted as a ready
+    tile of itself on that colour: the blend Pillow would do there, done once.
     """
     draw = ImageDraw.Draw(canvas)
     done: list[tuple[Box | None, Mark]] = []  # what is drawn so far, with its box (None: not known)
@@ -134,12 +134,11 @@ def _draw(canvas: Image.Image, marks: Sequence[Mark], top: int, frame: Frame | N
                 continue
             stamp, (x, y) = found
             box = (x, y, x + stamp.mask.width, y + stamp.mask.height)
-            under = _under(frame, box, done)
+            under = None if stamp.mask.width * stamp.mask.height >= BIG_TILE else _under(frame, box, done)
             if under is None:
                 canvas.paste(mark.ink, (x, y - top), stamp.mask)
             else:
-                tiles = _small_tile if stamp.mask.width * stamp.mask.height < BIG_TILE else _large_tile
-                canvas.paste(tiles(stamp, mark.ink, under), (x, y - top))
+                canvas.paste(_text_tile(stamp, mark.ink, under), (x, y - top))
         else:
             (x, y), box = mark.xy, (*mark.xy, mark.xy[0] + mark.width, mark.xy[1] + mark.height)
             under = _under(frame, box, done)
@@ -178,15 +177,12 @@ def _solid(width: int, height: int, outlined: bool, inside: Box) -> bool:
     return pill_mask(width, height, outlined).crop(inside).getextrema() == (255, 255)
 
 
+@lru_cache(maxsize=512)
 def _text_tile(stamp: Stamp, ink: Colour, under: Colour) -> Image.Image:
-    """Return a stamp inked on one colour, as Pillow would ink it on a canvas of that colour."""
+    """Return a small stamp (chip label, date, distance) inked on one colour, as Pillow would ink it there."""
     tile = Image.new("RGB", stamp.mask.size, under)
     tile.paste(ink, (0, 0), stamp.mask)
     return tile
-
-
-_small_tile = lru_cache(maxsize=512)(_text_tile)  # chips, distances, dates: a few kilobytes each
-_large_tile = lru_cache(maxsize=32)(_text_tile)  # title lines: a few hundred kilobytes each
 
 
 @lru_cache(maxsize=256)
@@ -197,23 +193,15 @@ def _pill_tile(width: int, height: int, outlined: bool, colour: Colour, under: C
     return tile
 
 
-def _stamp(font: ImageFont.FreeTypeFont, text: str, anchor: str, start: tuple[float, float]) -> Stamp | None:
-    """Draw a line of text as a mask, anchored at the sub-pixel offset start; None if that cannot be exact.
+def _stamp(font: ImageFont.FreeTypeFont, text: str, anchor: str, start: tuple[float, float]) -> Stamp:
+    """Render a line of text as a mask, anchored at the sub-pixel offset start.
 
-    Pillow draws text at (x, y) by rendering its glyphs at the offset (x mod 1, y mod 1) and inking
-    that mask from the whole pixel; the stamp is that mask, so inking it gives the same pixels.
+    Pillow draws text at (x, y) by rendering its glyphs at the offset (x mod 1, y mod 1) with
+    getmask2 and inking that mask from the whole pixel plus the offset it gives; the stamp is that
+    mask and offset, so inking it gives the same pixels.
     """
-    left, top, right, bottom = font.getbbox(text, anchor=anchor)
-    origin = (STAMP_PAD - left, STAMP_PAD - top)
-    at = (origin[0] + start[0], origin[1] + start[1])
-    if (math.modf(at[0])[0], math.modf(at[1])[0]) != start:
-        return None  # the offset does not survive the move: draw in place
-    mask = Image.new("L", (right - left + 2 * STAMP_PAD, bottom - top + 2 * STAMP_PAD), 0)
-    ImageDraw.Draw(mask).text(at, text, 255, font, anchor=anchor)
-    ink = mask.getbbox()
-    if ink is not None and (ink[0] == 0 or ink[1] == 0 or ink[2] == mask.width or ink[3] == mask.height):
-        return None  # glyphs reach the edge, so they might have been cut: draw in place
-    return Stamp(mask, -origin[0], -origin[1])
+    mask, (left, top) = font.getmask2(text, "L", anchor=anchor, start=start)
+    return Stamp(Image.Image()._new(mask), left, top)  # the mask as an image, as Pillow's own modules wrap one
 
 
 _small_stamp = lru_cache(maxsize=1024)(_stamp)  # dates, distances, chip labels

@@ -66,7 +66,7 @@ def encode_png(frame: FrameRows, canvas: Image.Image | None, top: int) -> bytes:
     """
     width, height = frame.size
     step = BAND_ROWS * (width * 3 + 1)
-    first, last, piece = 0, 0, b""
+    first, last, piece = 0, 0, memoryview(b"")
     if canvas is not None:
         bottom = top + canvas.height
         if canvas.width != width or top % BAND_ROWS or (bottom % BAND_ROWS and bottom != height) or bottom > height:
@@ -76,7 +76,7 @@ def encode_png(frame: FrameRows, canvas: Image.Image | None, top: int) -> bytes:
                    if not frame.raw.startswith(rows[offset : offset + step], start + offset)]
         if changed:
             low, high = changed[0], min(changed[-1] + step, len(rows))
-            first, last, piece = (start + low) // step, -(-(start + high) // step), rows[low:high]
+            first, last, piece = (start + low) // step, -(-(start + high) // step), memoryview(rows)[low:high]
     if not piece:
         parts, checksum = list(frame.packed), frame.before[-1]
     else:
@@ -108,7 +108,7 @@ def is_whole_png(data: bytes, size: tuple[int, int]) -> bool:
 def png_rows(image: Image.Image) -> bytes:
     """Return the image's pixel rows, each after a zero byte (PNG filter "none")."""
     padded = image.tobytes("raw", "RGB", image.width * 3 + 1)  # each row then a zero byte
-    return b"\x00" + padded[:-1]
+    return b"\x00" + memoryview(padded)[:-1]  # one copy of the rows, not two
 
 
 def adler32_combine(first: int, second: int, length: int) -> int:
@@ -120,7 +120,7 @@ def adler32_combine(first: int, second: int, length: int) -> int:
     return (low % ADLER_BASE) | ((high % ADLER_BASE) << 16)
 
 
-def _deflate(module: ModuleType, level: int, data: bytes) -> bytes:
+def _deflate(module: ModuleType, level: int, data: bytes | memoryview) -> bytes:
     """Compress data into raw deflate blocks ending on a byte boundary, ready to be joined."""
     packer = module.compressobj(level, module.DEFLATED, -15)
     return packer.compress(data) + packer.flush(module.Z_FULL_FLUSH)

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
 from functools import cache
 from itertools import repeat
 from pathlib import Path
@@ -27,14 +26,27 @@ PARALLEL_ABOVE = 8  # draw in worker processes when more cards than this are mis
 
 def card_key(spec: CardSpec, style: CardStyle) -> str:
     """Return a sha256 hex digest of everything that decides the card's pixels."""
-    payload = {
-        "card": CARD_VERSION,
-        "engine": _engine(),
-        "spec": asdict(spec),
-        "colours": [getattr(style, key) for key in COLOUR_KEYS],
-        "fonts": [_hash_file(str(p), file_stamp(p)) for p in (style.font_regular, style.font_bold)],
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return card_keys({"": spec}, style)[""]
+
+
+def card_keys(specs: Mapping[str, CardSpec], style: CardStyle) -> dict[str, str]:
+    """Return each card's key (see card_key), working out the part that the look and the engine add once.
+
+    A key is the sha256 of the look's JSON (card version, engine, colours, the hashes of the font
+    files) and the spec's repr, which shows every field of it and of its chips.
+    """
+    look = _look(style, tuple(file_stamp(path) for path in (style.font_regular, style.font_bold)))
+    return {name: hashlib.sha256(f"{look}\n{spec!r}".encode("utf-8", "surrogatepass")).hexdigest()
+            for name, spec in specs.items()}
+
+
+@cache
+def _look(style: CardStyle, stamps: tuple[tuple[int, int], ...]) -> str:
+    """Return what every key of one look starts with: all that decides a card's pixels but its spec, as JSON."""
+    fonts = [_hash_file(str(path), stamp) for path, stamp in zip((style.font_regular, style.font_bold), stamps)]
+    payload = {"card": CARD_VERSION, "engine": _engine(), "colours": [getattr(style, key) for key in COLOUR_KEYS],
+               "fonts": fonts}
+    return json.dumps(payload, sort_keys=True)
 
 
 @cache
@@ -73,6 +85,7 @@ def iter_cards(
     style: CardStyle,
     cache_dir: Path | None,
     *,
+    keys: Mapping[str, str] | None = None,
     workers: int | None = None,
     drawn: dict[str, float] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
@@ -80,10 +93,11 @@ def iter_cards(
 
     While the caller takes one card (and writes it, say), worker processes draw the next ones.
     `drawn`, when given, receives how many cards were drawn ("count") and the seconds from the
-    start until the caller had taken the last card ("seconds").
+    start until the caller had taken the last card ("seconds"). `keys`, when given, holds the cards'
+    keys (card_keys) by name.
     """
     start = time.perf_counter()
-    keys = {name: card_key(spec, style) for name, spec in specs.items()}
+    keys = card_keys(specs, style) if keys is None else {name: keys[name] for name in specs}
     present = {key for key in set(keys.values()) if cache_dir is not None and (cache_dir / f"{key}.png").is_file()}
     missing = {key: specs[name] for name, key in keys.items() if key not in present}
     made = draw_many(list(missing.values()), style, workers, cache_dir, list(missing))
@@ -111,7 +125,8 @@ def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None, cach
     jobs = list(zip(specs, keys or [None] * len(specs)))
     workers = min(workers or os.cpu_count() or 1, len(specs))
     if len(specs) > PARALLEL_ABOVE and workers > 1:
-        done = 0
+        yield _draw_and_store(jobs[0], style, cache_dir)  # here first: the workers forked next start with its
+        jobs, done = jobs[1:], 0  # frame, fonts and stamps, instead of each making them anew
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 chunk = max(1, min(64, len(specs) // (workers * 8)))

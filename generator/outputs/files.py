@@ -20,6 +20,14 @@ class ProducerFailed(Exception):
         self.problem = problem
 
 
+Keep = Callable[[str, str], bool]  # (output path, digest) -> True when the live file, made from that digest, is kept
+
+
+def keep_nothing(path: str, digest: str) -> bool:
+    """Keep no file: every file is made anew (the plain build)."""
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Making:
     """What file producers make their files from, and how."""
@@ -30,11 +38,31 @@ class Making:
     card_cache: Path | None = None  # where drawn share cards are kept between builds (None: draw every one)
     card_workers: int | None = 1  # processes drawing share cards (None: one per core)
     cards_drawn: dict[str, float] = field(default_factory=dict)  # receives the cards drawn ("count") and "seconds"
+    keep: Keep = keep_nothing  # keeps a live file made from the same digest (see Keyed); the plain build keeps none
 
 
-Data = bytes | Path  # a file's bytes, or a source file to copy
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """A file's bytes with a digest of everything they are made from (a share card's key, say).
+
+    A producer that can name that digest before making the bytes asks `Making.keep(path, digest)`
+    first, and makes (and yields) only the files it was not told were kept.
+    """
+
+    digest: str  # equal digests, equal bytes
+    data: bytes
+
+
+Data = bytes | Path | Keyed  # a file's bytes, a source file to copy, or bytes known by what they are made from
 Claims = Callable[[Making], Iterable[tuple[str, str]]]  # yields (output path, the input it comes from)
 Files = Callable[[Making], Iterable[tuple[str, Data]]]  # yields (output path, bytes or a file to copy)
+
+
+def file_bytes(data: Data) -> bytes:
+    """Return the bytes of a produced file."""
+    if isinstance(data, Keyed):
+        return data.data
+    return data if isinstance(data, bytes) else data.read_bytes()
 
 
 @dataclass(frozen=True, slots=True)

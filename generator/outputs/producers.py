@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.config import SiteConfig
 from generator.errors import Problem
 from generator.outputs import feeds, redirects, sharing
-from generator.outputs.files import Data, FileProducer, Making, ProducerFailed
+from generator.outputs.files import Data, FileProducer, Keyed, Making, ProducerFailed
 from generator.pipeline import timeline
 from generator.pipeline.markdown import Asset
 from generator.urls import output_path
@@ -162,10 +162,12 @@ def card_claims(making: Making) -> Iterator[tuple[str, str]]:
 
 
 def card_files(making: Making) -> Iterator[tuple[str, Data]]:
-    """Yield a 1200x630 share card beside every story of the public build (drawn only when it changed).
+    """Yield a 1200x630 share card beside every story of the public build, each with its key (card_store.card_keys).
 
-    When any card was drawn, `making.cards_drawn["seconds"]` is the wall time from here until the
-    last card was taken, its writing by whoever takes them included: what the cards cost the build.
+    A card that `making.keep` keeps (the live one has that key) is neither drawn nor read; the rest
+    come from the card cache, or are drawn. When any card was drawn, `making.cards_drawn["seconds"]`
+    is the wall time from here until the last card was taken, its writing by whoever takes them
+    included: what the cards cost the build.
     """
     site, inputs = making.site, making.inputs
     if site.audience != "public" or not site.posts:
@@ -176,11 +178,14 @@ def card_files(making: Making) -> Iterator[tuple[str, Data]]:
     except ValueError as exc:
         raise ProducerFailed(Problem(None, None, f"cannot draw share cards: {exc}",
                                      "fix the [card] table of the theme's theme.toml")) from exc
-    specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
     from generator.outputs import card_store  # here: it loads Pillow, which only public builds need
 
-    yield from card_store.iter_cards(specs, style, making.card_cache, workers=making.card_workers,
-                                     drawn=making.cards_drawn)
+    specs = {sharing.card_path(post): sharing.card_spec(post, inputs.config) for post in site.posts}
+    keys = card_store.card_keys(specs, style)
+    wanted = {path: spec for path, spec in specs.items() if not making.keep(path, keys[path])}
+    for path, data in card_store.iter_cards(wanted, style, making.card_cache, keys=keys,
+                                            workers=making.card_workers, drawn=making.cards_drawn):
+        yield path, Keyed(keys[path], data)
     if making.cards_drawn.get("count"):
         making.cards_drawn["seconds"] = time.perf_counter() - start
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from generator.errors import Problem, error
 from generator.outputs import search
-from generator.outputs.files import Data, FileProducer, Making
+from generator.outputs.files import Data, FileProducer, Keep, Making
 from generator.outputs.producers import (CARD_FILES, CRAWLER_FILES, ENTRY_ASSETS, FEED_FILES, REDIRECT_PAGES,
                                          ROUTE_FILES, THEME_STATIC, TIMELINE_DATA, entry_name)
 from generator.pipeline.pages import PlannedPage
@@ -88,3 +88,15 @@ def claimed_files(producer: FileProducer, making: Making, claimed: Mapping[str, 
         if claim is None or claim.producer != producer.name:
             raise UnclaimedFile(f"{producer.name} made {path} without claiming it")
         yield path, data
+
+
+def claimed_keep(producer: FileProducer, claimed: Mapping[str, Claim], keep: Keep) -> Keep:
+    """Return `keep` for a producer's `Making.keep`, refusing any path the producer did not claim."""
+
+    def checked(path: str, digest: str) -> bool:
+        claim = claimed.get(path)
+        if claim is None or claim.producer != producer.name:
+            raise UnclaimedFile(f"{producer.name} kept {path} without claiming it")
+        return keep(path, digest)
+
+    return checked

@@ -15,7 +15,7 @@ import jinja2
 
 from generator.errors import Problem, has_errors
 from generator.outputs import search
-from generator.outputs.files import Making, ProducerFailed
+from generator.outputs.files import Making, ProducerFailed, file_bytes
 from generator.outputs.registry import FILE_PRODUCERS, UnclaimedFile, check_claims, claimed_files, claims
 from generator.pipeline.inputs import Inputs, build_date, make_model, read_inputs, shared_context
 from generator.pipeline.markdown import Audience
@@ -89,7 +89,7 @@ def build_files(inputs: Inputs, audience: Audience, images_dir: Path, *, today: 
     try:
         for producer in FILE_PRODUCERS:
             for path, data in claimed_files(producer, making, claimed):
-                made.files[path] = data if isinstance(data, bytes) else data.read_bytes()
+                made.files[path] = file_bytes(data)
     except ProducerFailed as exc:
         made.problems.append(exc.problem)
     except UnclaimedFile as exc:

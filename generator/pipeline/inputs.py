@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -158,15 +158,25 @@ def make_model(inputs: Inputs, audience: Audience, result: BuildResult, images_d
 def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], images_dir: Path,
                   result: BuildResult) -> dict[str, Rendered]:
     """Return the public renders with every image stripped of metadata, resized and offered with srcset."""
+    safe, problems = public_images_by_entry(entries, rendered, images_dir, result)
+    for found in problems.values():
+        result.problems.extend(found)
+    return safe
+
+
+def public_images_by_entry(entries: Iterable[Entry], rendered: Mapping[str, Rendered], images_dir: Path,
+                           result: BuildResult) -> tuple[dict[str, Rendered], dict[str, tuple[Problem, ...]]]:
+    """Return the public renders as public_images() makes them, and the problems of each (not added to result)."""
     from generator.outputs import images  # here: it loads Pillow, which only public builds need
 
     sources = {e.rel: e.source for e in entries}
     safe: dict[str, Rendered] = {}
+    problems: dict[str, tuple[Problem, ...]] = {}
     with result.timed("images"):
         for rel, item in rendered.items():
-            safe[rel], problems = images.responsive(item, images_dir, sources[rel])
-            result.problems.extend(problems)
-    return safe
+            safe[rel], found = images.responsive(item, images_dir, sources[rel])
+            problems[rel] = tuple(found)
+    return safe, problems
 
 
 def shared_context(site: Site, inputs: Inputs) -> dict[str, Any]:

@@ -33,9 +33,15 @@ def placeholder_problems(cfg: SiteConfig, entries: Iterable[Entry], severity: Se
     """Return a problem for an example base_url and for each shared entry that still holds template text."""
     problems = _base_url_problems(cfg, severity)
     for entry in entries:
-        if entry.visibility in ("public", "unlisted") and not entry.draft:
-            problems.extend(_entry_problems(entry, severity))
+        problems.extend(entry_problems(entry, severity))
     return problems
+
+
+def entry_problems(entry: Entry, severity: Severity = "warning") -> list[Problem]:
+    """Return a problem for template text left in an entry, if it is shared (none for a private entry or a draft)."""
+    if entry.visibility in ("public", "unlisted") and not entry.draft:
+        return _entry_problems(entry, severity)
+    return []
 
 
 def publish_refusals(cfg: SiteConfig) -> list[Problem]:
