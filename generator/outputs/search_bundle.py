@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Mapping
 
 import cbor2
@@ -25,6 +26,7 @@ SIGNATURE = b"pagefind_dcd"
 FILTER_FILE = re.compile(r"^(?P<folder>.+)/filter/(?P<hash>(?P<lang>[\w-]+)_[0-9a-f]+)\.pf_filter$")
 META_FILE = re.compile(r"^(?P<folder>.+)/pagefind\.(?P<hash>(?P<lang>[\w-]+)_[0-9a-f]+)\.pf_meta$")
 FILTERS_AT = 3  # the position of the filter list in the meta file
+MAX_READABLE = 64 * 1024 * 1024  # a data file inflating past this is not read as one (the audit refuses it)
 
 
 class UnknownBundle(Exception):
@@ -96,11 +98,8 @@ def _rewrite_meta(result: dict[str, bytes], relpath: str, found: re.Match[str], 
 
 def readable_text(data: bytes) -> str | None:
     """Return the text in a Pagefind data file (JSON as it is, CBOR as its strings); None if it is not one."""
-    try:
-        raw = gzip.decompress(data)
-    except (OSError, EOFError, ValueError):
-        return None
-    if not raw.startswith(SIGNATURE):
+    raw = _inflate(data, MAX_READABLE)
+    if raw is None or not raw.startswith(SIGNATURE):
         return None
     body = raw[len(SIGNATURE):]
     if body.startswith(b"{"):  # a fragment: the page's text and meta as JSON
@@ -109,6 +108,18 @@ def readable_text(data: bytes) -> str | None:
         return "\n".join(_strings(cbor2.loads(body)))
     except (ValueError, EOFError, cbor2.CBORDecodeError):
         return body.decode("utf-8", "replace")  # unreadable as CBOR: search its bytes as text
+
+
+def _inflate(data: bytes, limit: int) -> bytes | None:
+    """Return one gzip member inflated, or None when it is not one, is followed by more, or inflates past limit."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        raw = inflater.decompress(data, limit + 1)
+    except zlib.error:
+        return None
+    if len(raw) > limit or not inflater.eof or inflater.unused_data:
+        return None
+    return raw
 
 
 def _strings(value: object) -> list[str]:

@@ -134,3 +134,17 @@ def test_a_gzip_file_within_the_limit_is_read_whole(make_site, run_cli) -> None:
         "static/notes.txt.gz": gzip.compress(b"x " * 1_000_000 + b"the brindlemoss run")})
     result = run_cli("build", "--site", str(site))
     assert result.exit_code == 1 and "brindlemoss" in result.output and "notes.txt.gz" in result.output
+
+
+def test_a_compression_bomb_among_the_search_index_files_is_refused(make_site, run_cli) -> None:
+    """The audit reads the search index's data files whole: a bomb planted among them is refused all the same."""
+    site = small_site(make_site, {})
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    bundle = site / "output/public/pagefind"
+    fragment = next(bundle.rglob("*.pf_fragment"))
+    planted = fragment.with_name("en_0000bomb.pf_fragment")
+    planted.write_bytes(gzip_bomb())
+    result = run_capped("audit", "--site", str(site))
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stdout and "MemoryError" not in result.stdout
+    assert planted.name in result.stdout and "inflates to more than" in result.stdout
