@@ -4,7 +4,6 @@ clean build, and nothing private reaches the public output or the snapshot's fil
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from click.testing import Result
 from generator.incremental import snapshot as snapshots
 from generator.pipeline.build import clean_build
 from tests.conftest import SITE_TOML, entry, snapshot
+from tests.test_body_edits import AgedSite
 
 CANARY = "quillfeatherzanzibar"  # a word no page, template or setting holds
 EMOTIONS = ("calm", "joy", "tired", "grief")
@@ -33,27 +33,12 @@ def run(number: int, visibility: str = "public", extra: str = "") -> str:
     return entry(front, f"First paragraph of run {number}.\n\nMore words about the run.\n")
 
 
-class Site:
-    """A site on disk; each write gives the file a time in the past, later than the last."""
+class Site(AgedSite):
+    """A site on disk, each write giving the file a time in the past, built through the command line."""
 
     def __init__(self, root: Path, run_cli: Callable[..., Result]) -> None:
-        self.root = root
+        super().__init__(root)
         self.run_cli = run_cli
-        self.clock = 1_700_000_000
-
-    def write(self, relpath: str, text: str) -> None:
-        """Write a file and give it the next time in the past."""
-        path = self.root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.clock += 10
-        os.utime(path, (self.clock, self.clock))
-
-    def replace(self, relpath: str, old: str, new: str) -> None:
-        """Replace text in a file."""
-        text = (self.root / relpath).read_text(encoding="utf-8")
-        assert old in text
-        self.write(relpath, text.replace(old, new))
 
     def build(self, *args: str) -> set[str]:
         """Build through the command line, assert it succeeded, and return the stages it took."""
