@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -208,3 +209,20 @@ def test_requests_wait_for_the_build_in_flight_and_a_crashing_build_keeps_the_se
         assert b'id="footfall-overlay"' not in urllib.request.urlopen(server.url, timeout=30).read()
     finally:
         server.shutdown()
+
+
+def test_a_browser_that_leaves_in_the_middle_of_an_answer_is_no_traceback(served) -> None:
+    """A reload or a closed tab drops the connection while a page is sent: the terminal stays quiet."""
+    site, base, log = served
+    (site / "output/journal/big.bin").write_bytes(bytes(32 * 1024 * 1024))
+    port = int(base.rsplit(":", 1)[1])
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+            client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert client.recv(1024).startswith(b"HTTP/1.")
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+    with urllib.request.urlopen(f"{base}/2026/03/14/old-house/", timeout=30) as answer:  # still serving
+        assert b"The gate was open." in answer.read()
+    time.sleep(1)
+    text = log.read_text()
+    assert "Traceback" not in text and "BrokenPipe" not in text and "ConnectionReset" not in text, text[-3000:]

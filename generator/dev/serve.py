@@ -19,6 +19,7 @@ import mimetypes
 import posixpath
 import queue
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import Problem, error
+
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)  # a browser that closed its connection
 
 EVENTS_PATH = "/__footfall/events"
 REQUEST_WAIT = 60.0  # seconds a request waits for a build in flight
@@ -165,7 +168,7 @@ class DevServer:
         self.asked_host = host  # the host as given (a name or an address)
         self.state = LiveState(root)
         self._build_lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), _handler(self))  # raises OSError when the port is taken
+        self.httpd = _QuietServer((host, port), _handler(self))  # raises OSError when the port is taken
         self.httpd.daemon_threads = True
 
     @property
@@ -239,6 +242,15 @@ def _handler(server: DevServer) -> type[BaseHTTPRequestHandler]:
         dev = server
 
     return Handler
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """The HTTP server, saying nothing when a browser goes away in the middle of an answer (a reload does)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Leave out a closed connection; report anything else as the server always does."""
+        if not isinstance(sys.exc_info()[1], GONE):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -344,7 +356,7 @@ class _Handler(BaseHTTPRequestHandler):
             while (message := _next(listener)) is not None:
                 self.wfile.write(message.encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        except (*GONE, TimeoutError):
             pass
         finally:
             with self.dev.state.lock:
