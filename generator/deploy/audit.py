@@ -30,7 +30,7 @@ from generator.deploy.audit_record import Clean, key_of, open_record, read_and_d
 from generator.deploy.decoders import MAX_INFLATE, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
-from generator.deploy.text_search import linked_page, plain_hits, text_hits  # noqa: F401 (linked_page: the audit's reading of links)
+from generator.deploy.text_search import plain_hits, text_hits
 from generator.errors import Problem, error
 from generator.outputs import search, search_bundle, svg
 from generator.outputs.sharing import CARD_NAME

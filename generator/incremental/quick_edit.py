@@ -21,7 +21,7 @@ from generator.incremental.snapshot import Sections, Snapshot
 from generator.pipeline.entries import Entry
 from generator.pipeline.inputs import public_images_by_entry
 from generator.pipeline.markdown import Audience, Rendered
-from generator.pipeline.placeholders import entry_problems, placeholder_problems
+from generator.pipeline.placeholders import entry_problems, is_shared, placeholder_problems
 from generator.pipeline.result import BuildResult
 from generator.pipeline.site import Site
 
@@ -32,8 +32,7 @@ def placeholder_parts(entries: Iterable[Entry], cfg: SiteConfig) -> dict[str, tu
     """Return the public build's placeholder problems by source, in placeholder_problems() order: the site's
     own (its base_url) first, then each shared entry's template text."""
     parts = {SITE: tuple(placeholder_problems(cfg, ()))}
-    parts.update((entry.rel, tuple(entry_problems(entry))) for entry in entries
-                 if entry.visibility in ("public", "unlisted") and not entry.draft)
+    parts.update((entry.rel, tuple(entry_problems(entry))) for entry in entries if is_shared(entry))
     return parts
 
 

@@ -84,9 +84,7 @@ def _collision(path: str, first: Claim, second: Claim) -> Problem:
 def claimed_files(producer: FileProducer, making: Making, claimed: Mapping[str, Claim]) -> Iterator[tuple[str, Data]]:
     """Yield a producer's files, refusing any it did not claim."""
     for path, data in producer.files(making):
-        claim = claimed.get(path)
-        if claim is None or claim.producer != producer.name:
-            raise UnclaimedFile(f"{producer.name} made {path} without claiming it")
+        _check_claimed(producer, claimed, path, "made")
         yield path, data
 
 
@@ -94,9 +92,14 @@ def claimed_keep(producer: FileProducer, claimed: Mapping[str, Claim], keep: Kee
     """Return `keep` for a producer's `Making.keep`, refusing any path the producer did not claim."""
 
     def checked(path: str, digest: str) -> bool:
-        claim = claimed.get(path)
-        if claim is None or claim.producer != producer.name:
-            raise UnclaimedFile(f"{producer.name} kept {path} without claiming it")
+        _check_claimed(producer, claimed, path, "kept")
         return keep(path, digest)
 
     return checked
+
+
+def _check_claimed(producer: FileProducer, claimed: Mapping[str, Claim], path: str, done: str) -> None:
+    """Raise UnclaimedFile when the producer did not claim the path it made or kept."""
+    claim = claimed.get(path)
+    if claim is None or claim.producer != producer.name:
+        raise UnclaimedFile(f"{producer.name} {done} {path} without claiming it")

@@ -39,9 +39,12 @@ def placeholder_problems(cfg: SiteConfig, entries: Iterable[Entry], severity: Se
 
 def entry_problems(entry: Entry, severity: Severity = "warning") -> list[Problem]:
     """Return a problem for template text left in an entry, if it is shared (none for a private entry or a draft)."""
-    if entry.visibility in ("public", "unlisted") and not entry.draft:
-        return _entry_problems(entry, severity)
-    return []
+    return _entry_problems(entry, severity) if is_shared(entry) else []
+
+
+def is_shared(entry: Entry) -> bool:
+    """Return True for an entry others may read: public or unlisted, and no draft."""
+    return entry.visibility in ("public", "unlisted") and not entry.draft
 
 
 def publish_refusals(cfg: SiteConfig) -> list[Problem]:
