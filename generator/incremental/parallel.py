@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Future
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # imported when first needed: small builds never start a pool
@@ -52,14 +53,18 @@ def fork_map(function: Callable[..., T], *iterables: Iterable[Any]) -> Iterator[
     return indexed_map(lambda index: function(*rows[index]), len(rows))
 
 
-def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
+def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], object] | None = None, *,
+                processes: int | None = None) -> Iterator[T]:
     """Yield job(0), job(1), ... job(count - 1) in order; in forked workers when there are many.
 
     `meanwhile` is called once before the first result: while the workers start on their chunks
-    when there are workers, so that this process's own task overlaps with theirs.
+    when there are workers, so that this process's own task overlaps with theirs. `processes`,
+    when given, is how many processes share the work (this one among them), whatever the count.
     """
-    processes = min(workers(), count // max(PARALLEL_FROM // 2, 1))
-    if count < PARALLEL_FROM or processes < 2 or not can_fork():
+    if processes is None:
+        processes = min(workers(), count // max(PARALLEL_FROM // 2, 1)) if count >= PARALLEL_FROM else 1
+    processes = min(processes, count)
+    if processes < 2 or not can_fork():
         if meanwhile is not None:
             meanwhile()
         return map(job, range(count))
@@ -80,6 +85,7 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
     size = max(min(SMALLEST_CHUNK, count), count // (processes * CHUNKS_PER_WORKER))
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
+    give_back_free_memory()
     switch = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
     import multiprocessing
@@ -105,6 +111,29 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
         sys.setswitchinterval(switch)
         gc.unfreeze()
         _job = None
+
+
+def give_back_free_memory() -> None:
+    """Hand the C heap's free pages back to the system, before forking (glibc's malloc_trim; elsewhere nothing).
+
+    A big build frees much of what it made (the pages' text, say) in pieces the heap keeps. A worker
+    forked with them would write its own objects into them, a copied page at a time: handed back,
+    they cost neither process anything until used, and then only the one that uses them.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """Return the C library's malloc_trim, where there is one."""
+    import ctypes  # here: only a forking build needs it
+
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return None
 
 
 def _submit(pool: ProcessPoolExecutor, chunks: list[range]) -> dict[int, Future[list[Any]]]:
