@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -170,6 +170,40 @@ def _run_chunk(start: int, stop: int) -> list[Any]:
     """Run the inherited job on a range of indexes (in a worker)."""
     assert _job is not None
     return [_job(index) for index in range(start, stop)]
+
+
+def start_small_server(preload: Sequence[str]) -> None:
+    """Start the server process that small_workers() forks its workers from, importing `preload` once.
+
+    Call it early, while this process is still small: it is started by a vfork of this process,
+    which (until it runs the server) counts this process's memory twice in a PSS sum of the tree.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        pass  # small_workers() then finds no pool to give
+
+
+def small_workers(processes: int) -> ProcessPoolExecutor | None:
+    """Return a pool of workers forked from a small server process (see start_small_server); None where there is none.
+
+    A big build's workers forked from this process would share its memory, and every page either
+    of them writes is copied; and a program they start by vfork (Pagefind, by subprocess) counts
+    that memory twice until it runs. Workers forked from the small server have little to share.
+    Their jobs and results travel pickled.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver"))
 
 
 def in_background(job: Callable[[], T]) -> Callable[[], T]:

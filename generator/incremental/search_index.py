@@ -9,14 +9,18 @@ their shard; a shard whose pages all kept their bytes keeps its files as they ar
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
+from generator.incremental import parallel
 from generator.incremental.digest import hash_text
 from generator.incremental.ledger import OutputLedger
 from generator.outputs import search
 
 NOT_SEARCHABLE = ""  # the "shard" of a page the index does not hold
+SHARD_PROCESSES = 2  # shards made at a time
+WORKERS_FROM = 1000  # pages: from this many, shards are made by small worker processes (see _made_shards)
 
 
 class SearchPages:
@@ -39,9 +43,12 @@ class SearchPages:
 
     def read(self, path: str) -> bytes:
         """Return a page's bytes as this build leaves it (written to staging, or kept live)."""
+        return self.file(path).read_bytes()
+
+    def file(self, path: str) -> Path:
+        """Return the file of a page as this build leaves it (in staging, or the live one)."""
         staging = self.ledger.staging
-        folder = staging.folder if path in staging.staged else staging.target
-        return (folder / path).read_bytes()
+        return (staging.folder if path in staging.staged else staging.target) / path
 
     def shards(self) -> dict[str, list[str]]:
         """Return the paths of each shard's pages."""
@@ -80,13 +87,45 @@ def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: st
             note["shards"][shard] = before
         else:
             todo.append((shard, key, paths))
-    with ThreadPoolExecutor(max_workers=2) as pool:  # each shard is a Pagefind process of its own
-        made = pool.map(lambda job: search.build_shard(job[0], list(pages.contents(job[2])), language), todo)
-        for (shard, key, _), files in zip(todo, made):
-            _put(ledger, files, f"search:{key}")
-            note["shards"][shard] = {"key": key, "paths": sorted(files)}
+    for (shard, key, _), files in zip(todo, _made_shards(pages, [(shard, paths) for shard, _, paths in todo], language)):
+        _put(ledger, files, f"search:{key}")
+        note["shards"][shard] = {"key": key, "paths": sorted(files)}
     note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"))
     return note
+
+
+def start_workers() -> None:
+    """Start the server the search workers of a big build are forked from (now, while this process is small)."""
+    parallel.start_small_server([search.__name__])
+
+
+def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str) -> Iterator[dict[str, bytes]]:
+    """Yield the files of each shard to make, in order: two at a time (each is a Pagefind process of its own).
+
+    Many pages are indexed by small workers of their own (parallel.small_workers), which read the
+    pages from disk; a few, by threads of this process. A shard a broken worker lost is made here.
+    """
+    pool = parallel.small_workers(SHARD_PROCESSES) if len(pages.pages) >= WORKERS_FROM and len(todo) > 1 else None
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=SHARD_PROCESSES) as threads:
+            yield from threads.map(lambda job: search.build_shard(job[0], list(pages.contents(job[1])), language), todo)
+        return
+    with pool:
+        futures = []
+        try:
+            for shard, paths in todo:
+                files = [(path, str(pages.file(path))) for path in paths]
+                futures.append(pool.submit(search.shard_of_files, shard, files, language))
+        except (BrokenExecutor, OSError):
+            pass  # no worker could start: the rest is made here
+        for index, (shard, paths) in enumerate(todo):
+            try:
+                if index < len(futures):
+                    yield futures[index].result()
+                    continue
+            except (BrokenExecutor, OSError):
+                pass
+            yield search.build_shard(shard, list(pages.contents(paths)), language)
 
 
 def _stage_top(ledger: OutputLedger, shards: Mapping[str, list[str]], language: str, salt: str,

@@ -151,6 +151,11 @@ def build_shard(shard: str, pages: list[tuple[str, bytes]], language: str) -> di
     return shard_bundle(shard, pages, language, keep_runtime=False)
 
 
+def shard_of_files(shard: str, files: list[tuple[str, str]], language: str) -> dict[str, bytes]:
+    """Return one shard of the index made from page files given as (output path, file on disk): a worker's job."""
+    return build_shard(shard, [(relpath, Path(file).read_bytes()) for relpath, file in files], language)
+
+
 def scratch_bases() -> list[str | None]:
     """Return where a shard's scratch folder may go: a memory file system first, then the usual temporary folder.
 
