@@ -14,6 +14,7 @@ from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.ledger import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
+from generator.incremental.parallel import give_back_free_memory
 from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.search_index import stage_search_index
 from generator.outputs import redirects
@@ -66,6 +67,7 @@ class OutputWriter:
             with result.timed("templates"):
                 stage_pages(self._environment(inputs), self.cache, self.audience, site, planned, inputs, ledger,
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
+            give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
             if not has_errors(result.problems):  # the index is made from the pages: all of them
                 with result.timed("search"):
