@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import jinja2
@@ -14,7 +14,7 @@ from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.ledger import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
-from generator.incremental.parallel import give_back_free_memory
+from generator.incremental.parallel import give_back_free_memory, indexed_map, workers
 from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.search_index import stage_search_index
 from generator.outputs import redirects
@@ -53,7 +53,8 @@ class OutputWriter:
         the manifest when they are being looked at already (with `dirty` only).
         """
         assert result.output_dir is not None
-        making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None)
+        making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None,
+                        card_map=draw_cards)
         claimed, problems = check_claims(claims(making))
         if problems:
             result.problems.extend(problems)
@@ -121,3 +122,12 @@ class OutputWriter:
             self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
                                                kind=FootfallEnvironment))
         return self._env[1]
+
+
+def draw_cards(job: Callable[[int], Any], count: int) -> Iterator[Any]:
+    """Spread the drawing of share cards over forked workers and this process, one process per core.
+
+    This process draws its share between taking the cards (parallel.indexed_map), so one worker
+    fewer is forked than a pool of one per core has: one copy fewer of what they write.
+    """
+    return indexed_map(job, count, processes=workers())
