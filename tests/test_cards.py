@@ -257,7 +257,7 @@ def test_drawing_spread_by_the_forked_map_gives_the_same_bytes_as_serial(style: 
 
     def job_map(job: Callable[[int], bytes], count: int) -> object:
         forked.append(count)
-        return parallel.indexed_map(job, count, processes=2)
+        return parallel.indexed_map(job, count, processes=2, in_order=True)
 
     drawn = dict(card_store.iter_cards(specs, style, tmp_path, job_map=job_map))
     assert drawn == serial and list(drawn) == list(specs) and forked == [39]

@@ -23,6 +23,7 @@ PARALLEL_FROM = 200  # fewer items than this are done in this process: forking w
 #: Items go to workers in this many chunks each, so that the cores finish together: at the end, this process
 #: waits for the chunks already handed to a worker (up to three), so the smaller they are, the shorter the wait.
 CHUNKS_PER_WORKER = 64
+HELD_AHEAD = 2  # chunks done here ahead of the one due, at most, with `in_order`
 SMALLEST_CHUNK = 16  # items; smaller chunks cost more in messages than they save in waiting
 
 #: While this process works, the pool's threads (which read results and feed the workers) wait this long
@@ -54,12 +55,13 @@ def fork_map(function: Callable[..., T], *iterables: Iterable[Any]) -> Iterator[
 
 
 def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], object] | None = None, *,
-                processes: int | None = None) -> Iterator[T]:
+                processes: int | None = None, in_order: bool = False) -> Iterator[T]:
     """Yield job(0), job(1), ... job(count - 1) in order; in forked workers when there are many.
 
     `meanwhile` is called once before the first result: while the workers start on their chunks
     when there are workers, so that this process's own task overlaps with theirs. `processes`,
     when given, is how many processes share the work (this one among them), whatever the count.
+    `in_order`: this process helps with the next chunks rather than the last (see _forked), for big results.
     """
     if processes is None:
         processes = min(workers(), count // max(PARALLEL_FROM // 2, 1)) if count >= PARALLEL_FROM else 1
@@ -68,17 +70,21 @@ def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], obj
         if meanwhile is not None:
             meanwhile()
         return map(job, range(count))
-    return _forked(job, count, processes, meanwhile)
+    return _forked(job, count, processes, meanwhile, in_order)
 
 
 def _forked(job: Callable[[int], T], count: int, processes: int,
-            meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
+            meanwhile: Callable[[], object] | None = None, in_order: bool = False) -> Iterator[T]:
     """Yield the job's results, in order, from forked workers and this process; redo here what a broken pool lost.
 
     Every chunk is queued for the workers. While the chunk due next is not ready, this process takes
     the last chunk no worker has started and does it itself (work stealing from the tail), so the
     cores stay busy to the end however uneven the chunks. Helping rather than adding a worker also
     means one copy fewer of the pages that the workers' reads of inherited objects duplicate.
+
+    The results of the chunks done from the tail wait here until their turn comes, at the end: fine
+    for small results, not for big ones (share cards). `in_order` takes the next chunks no worker
+    has started instead, at most HELD_AHEAD of them ahead of the one due, so that few results wait.
     """
     global _job
     _job = job
@@ -98,9 +104,16 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
             meanwhile()
         done_here: dict[int, list[Any]] = {}
         tail = len(chunks) - 1  # chunks after this one are done here or started by a worker
+        ahead = 0  # in order: chunks up to this one are done here, started by a worker, or taken
         for index, chunk in enumerate(chunks):
             future = futures.get(index)
-            while future is not None and not future.done() and tail > index:
+            if in_order:
+                ahead = max(ahead, index)
+                while (future is not None and not future.done() and len(done_here) < HELD_AHEAD
+                       and ahead + 1 < len(chunks)):
+                    ahead += 1
+                    _steal(futures, chunks, ahead, job, done_here)
+            while future is not None and not future.done() and tail > index and not in_order:
                 tail = _steal(futures, chunks, tail, job, done_here)
             if index in done_here:
                 yield from done_here.pop(index)
@@ -188,6 +201,22 @@ def start_small_server(preload: Sequence[str]) -> None:
         forkserver.ensure_running()
     except OSError:
         pass  # small_workers() then finds no pool to give
+
+
+def stop_small_server() -> None:
+    """Stop the small server, if it runs, and reap it: its workers' CPU time then counts among this process's children's.
+
+    Without this, it ends when this process does, unreaped (and the time of every process it
+    forked is nobody's).
+    """
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # the standard library's own way (no public one)
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
 
 
 def small_workers(processes: int) -> ProcessPoolExecutor | None:

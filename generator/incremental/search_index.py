@@ -90,6 +90,7 @@ def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: st
     for (shard, key, _), files in zip(todo, _made_shards(pages, [(shard, paths) for shard, _, paths in todo], language)):
         _put(ledger, files, f"search:{key}")
         note["shards"][shard] = {"key": key, "paths": sorted(files)}
+    parallel.stop_small_server()  # no search worker is needed any more in this build
     note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"))
     return note
 

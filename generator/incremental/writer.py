@@ -130,4 +130,4 @@ def draw_cards(job: Callable[[int], Any], count: int) -> Iterator[Any]:
     This process draws its share between taking the cards (parallel.indexed_map), so one worker
     fewer is forked than a pool of one per core has: one copy fewer of what they write.
     """
-    return indexed_map(job, count, processes=workers())
+    return indexed_map(job, count, processes=workers(), in_order=True)  # a card is big: few wait to be taken
