@@ -106,7 +106,7 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
         tail = len(chunks) - 1  # chunks after this one are done here or started by a worker
         ahead = 0  # in order: chunks up to this one are done here, started by a worker, or taken
         for index, chunk in enumerate(chunks):
-            future = futures.get(index)
+            future = futures.pop(index, None)  # its results are let go of once taken
             if in_order:
                 ahead = max(ahead, index)
                 while (future is not None and not future.done() and len(done_here) < HELD_AHEAD
