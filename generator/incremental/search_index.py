@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from concurrent.futures import BrokenExecutor, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.incremental import parallel
 from generator.incremental.digest import hash_text
 from generator.incremental.ledger import OutputLedger
 from generator.outputs import search
+
+if TYPE_CHECKING:  # a small edit's build never starts a process pool, and need not load it
+    from concurrent.futures import ProcessPoolExecutor
 
 NOT_SEARCHABLE = ""  # the "shard" of a page the index does not hold
 SHARD_PROCESSES = 2  # shards made at a time
@@ -87,11 +90,17 @@ def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: st
             note["shards"][shard] = before
         else:
             todo.append((shard, key, paths))
-    for (shard, key, _), files in zip(todo, _made_shards(pages, [(shard, paths) for shard, _, paths in todo], language)):
-        _put(ledger, files, f"search:{key}")
-        note["shards"][shard] = {"key": key, "paths": sorted(files)}
-    parallel.stop_small_server()  # no search worker is needed any more in this build
-    note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"))
+    pool = parallel.small_workers(SHARD_PROCESSES) if len(pages.pages) >= WORKERS_FROM and len(todo) > 1 else None
+    try:
+        jobs = [(shard, paths) for shard, _, paths in todo]
+        for (shard, key, _), files in zip(todo, _made_shards(pages, jobs, language, pool)):
+            _put(ledger, files, f"search:{key}")
+            note["shards"][shard] = {"key": key, "paths": sorted(files)}
+        note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"), pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        parallel.stop_small_server()  # no search worker is needed any more in this build
     return note
 
 
@@ -100,42 +109,50 @@ def start_workers() -> None:
     parallel.start_small_server([search.__name__])
 
 
-def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str) -> Iterator[dict[str, bytes]]:
+def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str,
+                 pool: ProcessPoolExecutor | None) -> Iterator[dict[str, bytes]]:
     """Yield the files of each shard to make, in order: two at a time (each is a Pagefind process of its own).
 
-    Many pages are indexed by small workers of their own (parallel.small_workers), which read the
-    pages from disk; a few, by threads of this process. A shard a broken worker lost is made here.
+    Many pages are indexed by small workers of their own (`pool`, parallel.small_workers), which read
+    the pages from disk; a few, by threads of this process. A shard a broken worker lost is made here.
     """
-    pool = parallel.small_workers(SHARD_PROCESSES) if len(pages.pages) >= WORKERS_FROM and len(todo) > 1 else None
     if pool is None:
         with ThreadPoolExecutor(max_workers=SHARD_PROCESSES) as threads:
             yield from threads.map(lambda job: search.build_shard(job[0], list(pages.contents(job[1])), language), todo)
         return
-    with pool:
-        futures = []
+    futures = []
+    try:
+        for shard, paths in todo:
+            files = [(path, str(pages.file(path))) for path in paths]
+            futures.append(pool.submit(search.shard_of_files, shard, files, language))
+    except (BrokenExecutor, OSError):
+        pass  # no worker could start: the rest is made here
+    for index, (shard, paths) in enumerate(todo):
         try:
-            for shard, paths in todo:
-                files = [(path, str(pages.file(path))) for path in paths]
-                futures.append(pool.submit(search.shard_of_files, shard, files, language))
+            if index < len(futures):
+                yield futures[index].result()
+                continue
         except (BrokenExecutor, OSError):
-            pass  # no worker could start: the rest is made here
-        for index, (shard, paths) in enumerate(todo):
-            try:
-                if index < len(futures):
-                    yield futures[index].result()
-                    continue
-            except (BrokenExecutor, OSError):
-                pass
-            yield search.build_shard(shard, list(pages.contents(paths)), language)
+            pass
+        yield search.build_shard(shard, list(pages.contents(paths)), language)
 
 
 def _stage_top(ledger: OutputLedger, shards: Mapping[str, list[str]], language: str, salt: str,
-               before: Any) -> dict[str, Any]:
-    """Stage the shard list and the loader at the top of the bundle (kept when the shards are the same)."""
+               before: Any, pool: ProcessPoolExecutor | None = None) -> dict[str, Any]:
+    """Stage the shard list and the loader at the top of the bundle (kept when the shards are the same).
+
+    The loader comes from a Pagefind run over a sample page: by a small worker, when there is a `pool`.
+    """
     key = hash_text(salt, *sorted(shards))
     if isinstance(before, dict) and before.get("key") == key and ledger.reuse_all(list(before.get("paths", []))):
         return before
-    top = {**search.shards_file(shards), **search.top_files(language, shards)}
+    program = None
+    if pool is not None:
+        try:
+            program = pool.submit(search.top_files, language, dict(shards)).result()
+        except (BrokenExecutor, OSError):
+            pass  # made here
+    top = {**search.shards_file(shards), **(program if program is not None else search.top_files(language, shards))}
     _put(ledger, top, f"search:{key}")
     return {"key": key, "paths": sorted(top)}
 
