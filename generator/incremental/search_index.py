@@ -146,13 +146,12 @@ def _stage_top(ledger: OutputLedger, shards: Mapping[str, list[str]], language: 
     key = hash_text(salt, *sorted(shards))
     if isinstance(before, dict) and before.get("key") == key and ledger.reuse_all(list(before.get("paths", []))):
         return before
-    program = None
-    if pool is not None:
-        try:
-            program = pool.submit(search.top_files, language, dict(shards)).result()
+    if pool is not None and shards:
+        try:  # this process keeps it: the audit reads it too
+            search.keep_sample(language, pool.submit(search.sample_bundle, language).result())
         except (BrokenExecutor, OSError):
             pass  # made here
-    top = {**search.shards_file(shards), **(program if program is not None else search.top_files(language, shards))}
+    top = {**search.shards_file(shards), **search.top_files(language, shards)}
     _put(ledger, top, f"search:{key}")
     return {"key": key, "paths": sorted(top)}
 

@@ -135,10 +135,20 @@ def top_files(language: str, by_shard: Mapping[str, object]) -> dict[str, bytes]
     return runtime_program(language) if by_shard else {}
 
 
-@lru_cache(maxsize=8)
+_samples: dict[str, dict[str, bytes]] = {}  # sample bundles by language, made once per process
+
+
 def sample_bundle(language: str) -> dict[str, bytes]:
     """Return Pagefind's bundle for a one-page sample site: its program files are those of every site."""
-    return shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True)
+    found = _samples.get(language)
+    if found is None:
+        found = _samples[language] = shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True)
+    return found
+
+
+def keep_sample(language: str, bundle: dict[str, bytes]) -> None:
+    """Keep a sample bundle that another process made (sample_bundle there), so that this one runs no Pagefind for it."""
+    _samples.setdefault(language, bundle)
 
 
 def runtime_program(language: str) -> dict[str, bytes]:
