@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -26,6 +27,9 @@ from generator.pipeline.pages import PlannedPage
 from generator.pipeline.result import BuildResult
 from generator.pipeline.site import Site
 from generator.pipeline.themes import CompiledTemplates, make_environment
+
+if TYPE_CHECKING:
+    from generator.deploy.needles import Needles
 
 
 class OutputWriter:
@@ -67,21 +71,39 @@ class OutputWriter:
                 stage_pages(self._environment(inputs), self.cache, self.audience, site, planned, inputs, ledger,
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
             result.produced = files.finish()
+            needles = None
             if not has_errors(result.problems):  # the index is made from the pages: all of them
+                needles = self._audit_ahead(site, inputs)
                 with result.timed("search"):
                     self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
-            if self.audience == "public" and not has_errors(result.problems):
-                from generator.deploy.staged_audit import privacy_audit  # here: the journal is never audited
+            if needles is not None and not has_errors(result.problems):
+                from generator.deploy.staged_audit import privacy_audit
 
                 with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging))
+                    result.problems.extend(privacy_audit(site, inputs, staging, needles=needles.result()))
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
             staging.abandon()
             return
         self._commit(ledger, staging, result, site)
+
+    def _audit_ahead(self, site: Site, inputs: Inputs) -> Future[Needles] | None:
+        """Start working out the public audit's needles in a thread, while Pagefind indexes (None: no audit).
+
+        The needles come from the sources alone, and Pagefind runs as processes of its own, so this
+        process is free meanwhile. The journal is never audited.
+        """
+        if self.audience != "public":
+            return None
+        from generator.deploy.staged_audit import audit_needles  # here: the journal never loads the audit
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="footfall-needles")
+        try:
+            return pool.submit(audit_needles, site, inputs)
+        finally:
+            pool.shutdown(wait=False)  # the thread ends when the needles are made
 
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""
