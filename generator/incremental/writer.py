@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 
@@ -30,6 +30,8 @@ from generator.pipeline.themes import CompiledTemplates, make_environment
 
 if TYPE_CHECKING:
     from generator.deploy.needles import Needles
+
+T = TypeVar("T")
 
 
 class OutputWriter:
@@ -81,7 +83,7 @@ class OutputWriter:
                 from generator.deploy.staged_audit import privacy_audit
 
                 with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging, needles=needles.result()))
+                    result.problems.extend(privacy_audit(site, inputs, staging, needles=needles()))
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
@@ -89,21 +91,17 @@ class OutputWriter:
             return
         self._commit(ledger, staging, result, site)
 
-    def _audit_ahead(self, site: Site, inputs: Inputs) -> Future[Needles] | None:
+    def _audit_ahead(self, site: Site, inputs: Inputs) -> Callable[[], Needles] | None:
         """Start working out the public audit's needles in a thread, while Pagefind indexes (None: no audit).
 
         The needles come from the sources alone, and Pagefind runs as processes of its own, so this
-        process is free meanwhile. The journal is never audited.
+        process is free meanwhile. The journal is never audited. Call the result to wait for them.
         """
         if self.audience != "public":
             return None
         from generator.deploy.staged_audit import audit_needles  # here: the journal never loads the audit
 
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="footfall-needles")
-        try:
-            return pool.submit(audit_needles, site, inputs)
-        finally:
-            pool.shutdown(wait=False)  # the thread ends when the needles are made
+        return in_thread(lambda: audit_needles(site, inputs))
 
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""
@@ -141,3 +139,29 @@ class OutputWriter:
             self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
                                                kind=FootfallEnvironment))
         return self._env[1]
+
+
+def in_thread(job: Callable[[], T]) -> Callable[[], T]:
+    """Start job in a thread of this process; return the function that waits for the thread to end and gives its result.
+
+    The thread has ended once that function returns, so a process forked afterwards has no other thread.
+    """
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, job()))
+        except BaseException as exc:  # handed to the caller, as if the job had run there
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="footfall-ahead", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
+    return result
