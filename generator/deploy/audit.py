@@ -172,18 +172,20 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
 
 def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, entries: Iterable[Entry],
                 vocabulary: Vocabulary, theme: Theme, config_path: Path | None = None, *,
-                remember: bool = True) -> list[Problem]:
+                remember: bool = True, needles: Needles | None = None) -> list[Problem]:
     """Return a problem for everything in the public output files that must not be there.
 
     Only the site's settings are taken from `site`; the entries are read again from content/ when
     none are given (a build that patched its model in place). With `remember`, files found clean by
     an earlier audit that looked for the very same needles, with the same bytes, are not searched
-    again (audit_record.py); without it every file is searched and nothing is recorded.
+    again (audit_record.py); without it every file is searched and nothing is recorded. `needles`,
+    when given, are those `derive` returns for these entries, worked out ahead.
     """
     from generator.outputs.route_needles import coordinate_problems, site_search  # recorded routes' coordinates
 
     cfg = site.config
-    needles = derive(entries, cfg, vocabulary, theme)  # no entries given: source_facts.py reads content/ itself
+    if needles is None:  # no entries given: source_facts.py reads content/ itself
+        needles = derive(entries, cfg, vocabulary, theme)
     coordinates = site_search(cfg)
     record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
     present = [relpath for relpath, _ in files]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future
 from functools import cache
@@ -233,6 +234,32 @@ def small_workers(processes: int) -> ProcessPoolExecutor | None:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return None
     return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def in_thread(job: Callable[[], T]) -> Callable[[], T]:
+    """Start job in a thread of this process; return the function that waits for the thread to end and gives its result.
+
+    The thread has ended once that function returns, so a process forked afterwards has no other thread.
+    """
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, job()))
+        except BaseException as exc:  # handed to the caller, as if the job had run there
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="footfall-ahead", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
+    return result
 
 
 def in_background(job: Callable[[], T]) -> Callable[[], T]:

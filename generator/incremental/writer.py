@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -14,7 +14,7 @@ from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.ledger import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
-from generator.incremental.parallel import give_back_free_memory, indexed_map, workers
+from generator.incremental.parallel import give_back_free_memory, in_thread, indexed_map, workers
 from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.search_index import stage_search_index
 from generator.outputs import redirects
@@ -27,6 +27,9 @@ from generator.pipeline.pages import PlannedPage
 from generator.pipeline.result import BuildResult
 from generator.pipeline.site import Site
 from generator.pipeline.themes import CompiledTemplates, make_environment
+
+if TYPE_CHECKING:
+    from generator.deploy.needles import Needles
 
 
 class OutputWriter:
@@ -70,21 +73,35 @@ class OutputWriter:
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
             give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
+            needles = None
             if not has_errors(result.problems):  # the index is made from the pages: all of them
+                needles = self._audit_ahead(site, inputs)
                 with result.timed("search"):
                     self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
-            if self.audience == "public" and not has_errors(result.problems):
-                from generator.deploy.staged_audit import privacy_audit  # here: the journal is never audited
+            if needles is not None and not has_errors(result.problems):
+                from generator.deploy.staged_audit import privacy_audit
 
                 with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging))
+                    result.problems.extend(privacy_audit(site, inputs, staging, needles=needles()))
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
             staging.abandon()
             return
         self._commit(ledger, staging, result, site)
+
+    def _audit_ahead(self, site: Site, inputs: Inputs) -> Callable[[], Needles] | None:
+        """Start working out the public audit's needles in a thread, while Pagefind indexes (None: no audit).
+
+        The needles come from the sources alone, and Pagefind runs as processes of its own, so this
+        process is free meanwhile. The journal is never audited. Call the result to wait for them.
+        """
+        if self.audience != "public":
+            return None
+        from generator.deploy.staged_audit import audit_needles  # here: the journal never loads the audit
+
+        return in_thread(lambda: audit_needles(site, inputs))
 
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""
