@@ -165,7 +165,16 @@ def settings_key(cfg: SiteConfig, site_text: str) -> str:
     return hashlib.sha256("\0".join((code_digest(), repr(cfg), site_text)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, site_text: str) -> list[Facts]:
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """The facts of every entry file, and what the cache held before they were gathered."""
+
+    facts: list[Facts]
+    before: dict[str, list]  # the kept facts as this audit found them: path -> [digest, kept facts, *stamp]
+    digests: dict[str, str | None]  # path -> the digest of the bytes its facts were read from (None: not known)
+
+
+def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, site_text: str) -> Gathered:
     """Return the facts of every entry file (of `entries`, or of content/ read by the entry reader), kept files' from the cache."""
     key = settings_key(cfg, site_text)
     kept = _open(cfg.cache_dir, key)
@@ -173,6 +182,7 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
     sources = [SourceFile(entry.source, entry.rel) for entry in given.values()] if given else discover(cfg.content_dir)
     found: list[Facts] = []
     fresh: dict[str, list] = {}
+    digests: dict[str, str | None] = {}
     changed = len(kept) != len(sources)
     for source in sources:
         path = str(source.path)
@@ -187,16 +197,18 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
             if facts is not None:
                 found.append(facts)
                 fresh[path] = known
+                digests[path] = known[0]
                 continue
         made = _read(source, given.get(path), cfg, vocabulary, known)
         changed = True
         if made is not None:
             found.append(made[0])
+            digests[path] = None if made[1] is None else made[1][0]
             if made[1] is not None:
                 fresh[path] = made[1]
     if changed:
         _save(cfg.cache_dir, key, fresh)
-    return found
+    return Gathered(found, kept, digests)
 
 
 def _read(source: SourceFile, entry: Entry | None, cfg: SiteConfig, vocabulary: Vocabulary,
