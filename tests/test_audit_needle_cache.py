@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from generator.deploy import needle_cache
+from generator.deploy import needle_cache, source_facts
 from tests.conftest import entry
 
 WORD = "gorsewinkle"  # the word at stake: the site's static file holds it
@@ -140,12 +140,23 @@ def test_public_edits_that_move_no_private_word_keep_the_needles(site: Path, run
     assert_fresh(run_cli, site, tmp_path, 1)
 
 
-@pytest.mark.parametrize("gone", ["needles.json", "sources.json", "audit"])
+@pytest.mark.parametrize("gone", ["needles.json", "sources-*.json", "*"])
 def test_a_deleted_cache_still_finds_the_private_word(site: Path, run_cli, tmp_path, gone: str) -> None:
     assert build(run_cli, site).exit_code == 0
     edit(site / "content/2026/hidden.md", hidden(f"The {WORD} behind the church.\n"))
-    folder = site / ".footfall-cache" / "audit"
-    shutil.rmtree(folder) if gone == "audit" else (folder / gone).unlink()
+    for path in (site / ".footfall-cache" / "audit").glob(gone):
+        path.unlink()
+    result = build(run_cli, site)
+    assert result.exit_code == 1 and WORD in result.output
+    assert_fresh(run_cli, site, tmp_path, 1)
+
+
+def test_a_deleted_share_of_the_kept_facts_is_read_again(site: Path, run_cli, tmp_path) -> None:
+    edit(site / "content/2026/hidden.md", hidden(f"The {WORD} behind the church.\n"))
+    assert build(run_cli, site).exit_code == 1
+    edit(site / "content/2026/story.md", story("An easy loop by the river, twice.\n"))
+    (site / ".footfall-cache" / "audit" / source_facts.NAME.format(source_facts.share_of(
+        str(site / "content/2026/hidden.md")))).unlink()
     result = build(run_cli, site)
     assert result.exit_code == 1 and WORD in result.output
     assert_fresh(run_cli, site, tmp_path, 1)

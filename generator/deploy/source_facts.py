@@ -8,7 +8,9 @@ reader, its private parts found by regions.py) and kept in the site's cache fold
 digest of the file's bytes and of everything else they depend on: the audit's code, the site's
 settings, templates and vocabulary. A changed file, setting or code reads the file again.
 
-A file's stamp stands for its digest under the same rule as the output's (audit_record.py).
+A file's stamp stands for its digest under the same rule as the output's (audit_record.py). The
+facts are kept in SHARES files, each file's in the one its path falls in, so that an edit writes
+again the facts of a few dozen files rather than of the whole journal.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import posixpath
 import re
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +37,8 @@ from generator.pipeline.site import url_of
 from generator.urls import slugify
 from generator.vocabulary import Vocabulary
 
-NAME = "sources.json"  # in the audit's cache folder
+NAME = "sources-{:02d}.json"  # in the audit's cache folder, one file per share of the entry files
+SHARES = 64  # an edit writes again only the share its file is in
 MIN_WORD = 5  # a private word this long is a needle on its own
 MIN_NAME_WORD = 4  # ... or this long, in a title, tag or emotion
 PUBLIC = ("public", "unlisted")
@@ -183,7 +187,7 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
     found: list[Facts] = []
     fresh: dict[str, list] = {}
     digests: dict[str, str | None] = {}
-    changed = len(kept) != len(sources)
+    changed = {share_of(path) for path in kept.keys() - {str(source.path) for source in sources}}  # files gone
     for source in sources:
         path = str(source.path)
         known = kept.get(path)
@@ -200,15 +204,20 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
                 digests[path] = known[0]
                 continue
         made = _read(source, given.get(path), cfg, vocabulary, known)
-        changed = True
+        changed.add(share_of(path))
         if made is not None:
             found.append(made[0])
             digests[path] = None if made[1] is None else made[1][0]
             if made[1] is not None:
                 fresh[path] = made[1]
     if changed:
-        _save(cfg.cache_dir, key, fresh)
+        _save(cfg.cache_dir, key, fresh, changed)
     return Gathered(found, kept, digests)
+
+
+def share_of(path: str) -> int:
+    """Return the share of the kept facts a file's are in."""
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % SHARES
 
 
 def _read(source: SourceFile, entry: Entry | None, cfg: SiteConfig, vocabulary: Vocabulary,
@@ -256,23 +265,31 @@ def _facts(kept: list) -> Facts | None:
 
 
 def _open(cache_dir: Path, key: str) -> dict[str, list]:
-    """Return the kept facts by file (path -> [digest, facts, *stamp]); none when they are another key's or damaged."""
-    try:
-        kept = json.loads((cache_dir / "audit" / NAME).read_text("utf-8"))
-        if kept.get("key") == key and isinstance(kept.get("files"), dict):
-            return kept["files"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    return {}
+    """Return the kept facts by file (path -> [digest, facts, *stamp]); none of a share that is another key's or damaged."""
+    files: dict[str, list] = {}
+    for share in range(SHARES):
+        try:
+            kept = json.loads((cache_dir / "audit" / NAME.format(share)).read_text("utf-8"))
+            if kept.get("key") == key and isinstance(kept.get("files"), dict):
+                files.update((path, known) for path, known in kept["files"].items() if share_of(path) == share)
+        except (OSError, ValueError, AttributeError):
+            pass
+    return files
 
 
-def _save(cache_dir: Path, key: str, files: dict[str, list]) -> None:
-    """Keep the facts; a cache that cannot be written is no error."""
+def _save(cache_dir: Path, key: str, files: dict[str, list], shares: set[int]) -> None:
+    """Keep the facts of some shares of the files; a cache that cannot be written is no error."""
+    parts: dict[int, dict[str, list]] = {share: {} for share in shares}
+    for path, known in files.items():
+        part = parts.get(share_of(path))
+        if part is not None:
+            part[path] = known
     try:
         folder = cache_dir / "audit"
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f"{NAME}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps({"key": key, "files": files}, separators=(",", ":")), "utf-8")
-        os.replace(temporary, folder / NAME)
+        for share, part in parts.items():
+            temporary = folder / f"{NAME.format(share)}.{os.getpid()}.tmp"
+            temporary.write_text(json.dumps({"key": key, "files": part}, separators=(",", ":")), "utf-8")
+            os.replace(temporary, folder / NAME.format(share))
     except OSError:
         pass
