@@ -103,18 +103,14 @@ def view_words(text: str) -> list[list[str]]:
 
 def group(text: str, what: str, minimum: int, origin: str) -> Group:
     """Return the words of a private text that could be needles."""
-    long: set[str] = set()
-    short: set[str] = set()
     words: set[str] = set()
     for found in view_words(text):
         words.update(found)
-    for word in words:
-        if word.isdigit():
-            continue
-        if (len(word) if word.isalpha() else sum(char.isalpha() for char in word)) >= minimum:
-            long.add(word)
-        elif len(word) > 1 and word.isalpha():
-            short.add(word)
+    letters = {word for word in words if word.isalpha()}  # most words: their length is their count of letters
+    long = {word for word in letters if len(word) >= minimum}
+    short = {word for word in letters if 1 < len(word) < minimum}
+    long.update(word for word in words - letters
+                if not word.isdigit() and sum(char.isalpha() for char in word) >= minimum)
     return Group(what, minimum, " ".join(sorted(long)), " ".join(sorted(short)), origin)
 
 
