@@ -172,3 +172,16 @@ def test_needles_kept_for_other_entry_files_are_not_taken(site: Path, run_cli, t
     result = build(run_cli, site)
     assert result.exit_code == 1 and OTHER in result.output
     assert_fresh(run_cli, site, tmp_path, 1)
+
+
+@pytest.mark.parametrize("damage", [{"counts": {WORD: "many"}}, {"words": {f" {WORD} ": [WORD]}}, {"shorts": [1]},
+                                    {"state": None}])
+def test_damaged_kept_needles_are_worked_out_anew(site: Path, run_cli, tmp_path, damage: dict) -> None:
+    edit(site / "content/2026/hidden.md", hidden(f"The {WORD} behind the church.\n"))
+    assert build(run_cli, site).exit_code == 1
+    path = site / ".footfall-cache" / "audit" / needle_cache.NAME
+    path.write_text(json.dumps({**kept(site), **damage}), "utf-8")
+    edit(site / "content/2026/story.md", story("An easy loop by the river, twice.\n"))
+    result = build(run_cli, site)
+    assert result.exit_code == 1 and WORD in result.output
+    assert_fresh(run_cli, site, tmp_path, 1)

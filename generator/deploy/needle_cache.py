@@ -87,9 +87,14 @@ def load(cache_dir: Path, key: str) -> Kept | None:
         kept = json.loads((cache_dir / FOLDER / NAME).read_text("utf-8"))
         if kept.get("key") != key:
             return None
-        return Kept(key, str(kept["state"]), dict(kept["counts"]), dict(kept["words"]), list(kept["shorts"]))
+        found = Kept(key, str(kept["state"]), dict(kept["counts"]), dict(kept["words"]), list(kept["shorts"]))
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return None
+    if (all(type(count) is int for count in found.counts.values()) and all(isinstance(word, str) for word in found.shorts)
+            and all(isinstance(needle, list) and len(needle) == 3 and all(isinstance(part, str) for part in needle)
+                    for needle in found.words.values())):
+        return found
+    return None  # damaged
 
 
 def save(cache_dir: Path, kept: Kept) -> None:
@@ -122,7 +127,7 @@ def carry(kept: Kept, gathered: Gathered, shown: set[str] | frozenset[str]) -> b
     changed = [path for path in was.keys() | gathered.digests.keys() if was.get(path) != gathered.digests.get(path)]
     before = dict(kept.counts)
     for path in changed:
-        old = source_facts._facts(gathered.before[path][1]) if path in gathered.before else None
+        old = _kept_facts(gathered.before[path]) if path in gathered.before else None
         if path in gathered.before and old is None:
             return False
         if not _same_passages(old, now.get(path)):
@@ -135,6 +140,11 @@ def carry(kept: Kept, gathered: Gathered, shown: set[str] | frozenset[str]) -> b
             if any(word not in shown and not kept.counts.get(word) for word in group.short.split()):
                 return False
     return True
+
+
+def _kept_facts(known: object) -> Facts | None:
+    """Return the facts source_facts.py kept of a file (None when what it kept is damaged)."""
+    return source_facts.read_kept(known[1]) if isinstance(known, list) and len(known) >= 2 else None
 
 
 def _same_passages(old: Facts | None, new: Facts | None) -> bool:

@@ -193,7 +193,7 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
         except OSError:
             status = None
         if known is not None and status is not None and len(known) == 6 and tuple(known[2:]) == stamp_of(status):
-            facts = _facts(known[1])
+            facts = read_kept(known[1])
             if facts is not None:
                 found.append(facts)
                 fresh[path] = known
@@ -231,7 +231,7 @@ def _read(source: SourceFile, entry: Entry | None, cfg: SiteConfig, vocabulary: 
         return facts_of(entry, text, cfg, vocabulary), None
     digest = hashlib.sha256(raw).hexdigest()
     stamp = list(stamp_of(status)) if settled(status, taken) else []
-    facts = _facts(known[1]) if known is not None and known[0] == digest else None
+    facts = read_kept(known[1]) if known is not None and known[0] == digest else None
     if facts is not None:
         return facts, [digest, known[1], *stamp]
     if entry is None:
@@ -251,7 +251,7 @@ def _kept(facts: Facts) -> list:
     return [facts.rel, facts.path, facts.private, facts.url, list(facts.terms), facts.allowed, groups, list(facts.images)]
 
 
-def _facts(kept: list) -> Facts | None:
+def read_kept(kept: list) -> Facts | None:
     """Return facts as they were kept (None when what was kept is damaged)."""
     try:
         rel, path, private, url, terms, allowed, groups, images = kept
