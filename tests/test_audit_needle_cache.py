@@ -185,3 +185,19 @@ def test_damaged_kept_needles_are_worked_out_anew(site: Path, run_cli, tmp_path,
     result = build(run_cli, site)
     assert result.exit_code == 1 and WORD in result.output
     assert_fresh(run_cli, site, tmp_path, 1)
+
+
+def test_footfall_own_words_are_kept_in_the_user_cache_for_a_fresh_copy_of_any_site(tmp_path, monkeypatch) -> None:
+    from generator.deploy import needles
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    folders = (needles.GENERATOR_DIR / "deploy",)
+    worked: list[str] = []
+    original = needles._read_words
+    monkeypatch.setattr(needles, "_read_words", lambda key, found: worked.append(key) or original.__wrapped__(key, found))
+    first = needles.footfall_words(folders, tmp_path / "one" / "audit")
+    second = needles.footfall_words(folders, tmp_path / "two" / "audit")  # a fresh copy: its own cache is empty
+    assert first == second and len(worked) == 1 and list((tmp_path / "two" / "audit").glob("words-*.json"))
+    for kept in (tmp_path / "user-cache").rglob("words-*.json"):
+        kept.write_text("{damaged", "utf-8")
+    assert needles.footfall_words(folders, tmp_path / "three" / "audit") == first and len(worked) == 2

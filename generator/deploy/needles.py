@@ -44,6 +44,7 @@ from generator.deploy.normalise import views, word_string
 from generator.deploy.regions import split_private
 from generator.deploy.source_facts import MIN_WORD, PUBLIC, Facts, Group, raw_visibility
 from generator.deploy.text_search import OnePass, one_pass, phrase_keys
+from generator.incremental.cache import compiled_templates_home
 from generator.pipeline.entries import Entry
 from generator.pipeline.site import url_of
 from generator.pipeline.themes import SHIPPED_THEMES, Theme
@@ -142,20 +143,29 @@ def shipped_folders(theme: Theme) -> list[Path]:
 
 
 def footfall_words(folders: tuple[Path, ...], cache: Path) -> frozenset[str]:
-    """Return the words of Footfall's own files, kept (in memory and in the cache folder) while none changes."""
+    """Return the words of Footfall's own files, kept (in memory, in the site's cache folder and in the user's) while none changes.
+
+    The user's cache (beside the compiled templates) serves a fresh copy of any journal: the words
+    are Footfall's own, so they need not be worked out again per site.
+    """
     stamp = hashlib.sha256(__version__.encode())
     for folder in folders:
         for path in _own_files(folder):
             status = path.stat()
             stamp.update(f"{path}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
     key = stamp.hexdigest()[:24]
-    kept = cache / f"words-{key}.json"
-    try:
-        return frozenset(json.loads(kept.read_text("utf-8")))
-    except (OSError, ValueError):
-        pass
+    places = [folder / f"words-{key}.json" for folder in (cache, compiled_templates_home() / "audit-words")]
+    for place, kept in enumerate(places):
+        try:
+            words = frozenset(json.loads(kept.read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            continue
+        for missing in places[:place]:
+            _keep(missing, sorted(words))
+        return words
     words = _read_words(key, folders)
-    _keep(kept, sorted(words))
+    for kept in places:
+        _keep(kept, sorted(words))
     return words
 
 
