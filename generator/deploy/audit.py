@@ -125,7 +125,7 @@ def scan(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, *, 
     the digest of its bytes is not searched again; what this scan finds goes into `learnt`.
     """
     if record is not None:
-        files = [(relpath, path) for relpath, path in files if not _clean_by_stamp(record, relpath, path)]
+        files = unknown_files(record, files)
     size = sum(path.stat().st_size for _, path in files) if len(files) > 1 else 0
     workers = min(workers or os.cpu_count() or 1, max(1, size // PARALLEL_BYTES))
     if workers < 2:
@@ -141,10 +141,20 @@ def scan(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, *, 
     return sorted(found, key=lambda leak: order[leak.path])
 
 
-def _clean_by_stamp(record: Clean, relpath: str, path: Path) -> bool:
+def unknown_files(record: Clean, files: Sequence[tuple[str, str | Path]]) -> list[tuple[str, str | Path]]:
+    """Return the files the record does not know clean by their stamps (a file it names with no stamp is not looked at)."""
+    unknown = []
+    for relpath, path in files:
+        known = record.files.get(relpath)
+        if known is None or len(known) != 5 or not _clean_by_stamp(record, relpath, path):
+            unknown.append((relpath, path))
+    return unknown
+
+
+def _clean_by_stamp(record: Clean, relpath: str, path: str | Path) -> bool:
     """Return True when the record knows the file clean by its stamp."""
     try:
-        return record.by_stamp(relpath, path.stat())
+        return record.by_stamp(relpath, os.stat(path))
     except OSError:
         return False
 
@@ -170,7 +180,7 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
     return [(p.relative_to(folder).as_posix(), p) for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
-def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, entries: Iterable[Entry],
+def audit_files(files: Sequence[tuple[str, str | Path]], output: Path, site: Site, entries: Iterable[Entry],
                 vocabulary: Vocabulary, theme: Theme, config_path: Path | None = None, *,
                 remember: bool = True, needles: Needles | None = None) -> list[Problem]:
     """Return a problem for everything in the public output files that must not be there.
@@ -190,8 +200,8 @@ def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, ent
     record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
     present = [relpath for relpath, _ in files]
     if record is not None:  # what is known clean by its stamp is not read at all
-        files = [(relpath, path) for relpath, path in files if not _clean_by_stamp(record, relpath, path)]
-    files = [(relpath, path) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
+        files = unknown_files(record, files)
+    files = [(relpath, Path(path)) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
     if record is None:
         return (leak_problems(scan(files, needles, cfg.base_url), output)
                 + coordinate_problems(files, output, cfg, file_texts, coordinates))
@@ -226,10 +236,10 @@ def file_texts(data: bytes, relpath: str) -> str:
     return "\n".join(decode(data).texts)
 
 
-def _search_program(relpath: str, path: Path, language: str) -> bool:
+def _search_program(relpath: str, path: str | Path, language: str) -> bool:
     """Return True for one of Pagefind's own program files, byte for byte (nothing of the site is in it)."""
     return (relpath.startswith(search.BUNDLE + "/") and not search.is_bundle_data(relpath)
-            and search.is_runtime_file(relpath, path.read_bytes(), language))
+            and search.is_runtime_file(relpath, Path(path).read_bytes(), language))
 
 
 def leak_problems(leaks: list[Leak], output: Path, limit: int = 50) -> list[Problem]:

@@ -29,7 +29,7 @@ from generator import __version__
 FOLDER = "audit"  # in the site's cache folder
 NAME = "clean.json"
 MARGIN_NS = 2_000_000_000  # a stamp is kept only when the file last changed at least this long before it was taken
-_OWN_CODE = ("deploy/audit.py", "deploy/audit_record.py", "deploy/needles.py", "deploy/source_facts.py",
+_OWN_CODE = ("deploy/audit.py", "deploy/audit_record.py", "deploy/needles.py", "deploy/needle_cache.py", "deploy/source_facts.py",
              "deploy/regions.py", "deploy/decoders.py", "deploy/normalise.py", "deploy/staged_audit.py", "deploy/text_search.py",
              "outputs/svg.py", "outputs/search.py", "outputs/search_bundle.py", "outputs/route_needles.py",
              "outputs/sharing.py", "pipeline/entries.py", "pipeline/front_matter.py", "pipeline/discover.py",

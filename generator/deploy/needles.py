@@ -39,7 +39,7 @@ import ahocorasick
 from generator import __version__
 from generator.config import SiteConfig, user_cache_home
 from generator.deploy.decoders import decode
-from generator.deploy import source_facts
+from generator.deploy import needle_cache, source_facts
 from generator.deploy.normalise import views, word_string
 from generator.deploy.regions import split_private
 from generator.deploy.source_facts import MIN_WORD, PUBLIC, Facts, Group, raw_visibility
@@ -158,7 +158,7 @@ def footfall_words(folders: tuple[Path, ...], cache: Path) -> frozenset[str]:
     kept = cache / f"words-{key}.json"
     try:
         return frozenset(json.loads(kept.read_text("utf-8")))
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         pass
     words = _read_words(key, folders)
     _keep(kept, sorted(words))
@@ -314,15 +314,27 @@ class NeedleMaker:
 
 
 def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Needles:
-    """Return the needles of a site, worked out from its source files (each file's facts kept by its bytes)."""
+    """Return the needles of a site, worked out from its source files (each file's facts kept by its bytes,
+    the word needles kept while no edit can change them: needle_cache.py)."""
     site_text = "\n".join(site_texts(cfg, vocabulary, theme))
-    facts = source_facts.gather(entries, cfg, vocabulary, site_text)
-    allowed = set(footfall_words(tuple(shipped_folders(theme)), user_cache_home() / WORDS_FOLDER))
-    add_words(allowed, site_text)
-    for shared in facts:
-        if not shared.private:
-            allowed.update(shared.allowed.split())
-    maker = NeedleMaker(allowed, cfg)
+    gathered = source_facts.gather(entries, cfg, vocabulary, site_text)
+    facts = gathered.facts
+    shown = set(footfall_words(tuple(shipped_folders(theme)), user_cache_home() / WORDS_FOLDER))
+    add_words(shown, site_text)
+    maker = NeedleMaker(shown, cfg)
+    key = needle_cache.key_of(source_facts.settings_key(cfg, site_text), shown)
+    state = needle_cache.state_of(gathered.digests.items())  # None: a file read by no digest, nothing is kept
+    kept = needle_cache.load(cfg.cache_dir, key) if state is not None else None
+    if kept is not None and needle_cache.carry(kept, gathered, shown):
+        maker.words = {word: [Needle(*needle)] for word, needle in kept.words.items()}
+        maker.shorts = set(kept.shorts)
+    else:
+        kept = _private_words(maker, gathered.facts, key)
+    if state is None:
+        needle_cache.forget(cfg.cache_dir)
+    elif kept.state != state:
+        kept.state = state
+        needle_cache.save(cfg.cache_dir, kept)
     public_urls = {f.url for f in facts if not f.private}
     public_folders = url_folders(public_urls)
     public_images = [(Path(f.path).parent, name) for f in facts if not f.private for name in f.images]
@@ -331,11 +343,19 @@ def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, th
     for found in facts:
         if found.private:
             _private_entry(maker, found, public_folders, public_names, public_files)
-        else:
-            for group in found.groups:
-                maker.private_group(found, group)
     _private_terms(maker, facts, public_folders)
     return maker.finish()
+
+
+def _private_words(maker: NeedleMaker, facts: list[Facts], key: str) -> needle_cache.Kept:
+    """Add the private words and phrases of every file (private ones' and shared ones' private passages); return them to keep."""
+    counts = needle_cache.stakes(facts, maker.allowed)
+    maker.allowed.update(word for word, count in counts.items() if count)  # only the words private texts hold matter
+    for found in facts:
+        for group in found.groups:
+            maker.private_group(found, group)
+    words = {word: [needle.text, needle.source, needle.what] for word, (needle, *_) in maker.words.items()}
+    return needle_cache.Kept(key, "", counts, words, sorted(maker.shorts))
 
 
 def url_folders(urls: Iterable[str]) -> set[str]:
@@ -351,10 +371,8 @@ def url_folders(urls: Iterable[str]) -> set[str]:
 
 def _private_entry(maker: NeedleMaker, facts: Facts, public_folders: set[str], public_names: set[str],
                    public_files: set[Path]) -> None:
-    """Add the needles of one private entry: its words and names', URL, image names and image bytes."""
+    """Add the needles of one private entry besides its words (added before): URL, image names and image bytes."""
     rel = facts.rel
-    for group in facts.groups:
-        maker.private_group(facts, group)
     maker.url(facts.url, rel, "the URL of a private entry", public_folders)
     for text, what in route_needles(facts):
         maker.exact(text, Needle(text, rel, what))

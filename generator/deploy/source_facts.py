@@ -8,7 +8,9 @@ reader, its private parts found by regions.py) and kept in the site's cache fold
 digest of the file's bytes and of everything else they depend on: the audit's code, the site's
 settings, templates and vocabulary. A changed file, setting or code reads the file again.
 
-A file's stamp stands for its digest under the same rule as the output's (audit_record.py).
+A file's stamp stands for its digest under the same rule as the output's (audit_record.py). The
+facts are kept in SHARES files, each file's in the one its path falls in, so that an edit writes
+again the facts of a few dozen files rather than of the whole journal.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import posixpath
 import re
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +37,8 @@ from generator.pipeline.site import url_of
 from generator.urls import slugify
 from generator.vocabulary import Vocabulary
 
-NAME = "sources.json"  # in the audit's cache folder
+NAME = "sources-{:02d}.json"  # in the audit's cache folder, one file per share of the entry files
+SHARES = 64  # an edit writes again only the share its file is in
 MIN_WORD = 5  # a private word this long is a needle on its own
 MIN_NAME_WORD = 4  # ... or this long, in a title, tag or emotion
 PUBLIC = ("public", "unlisted")
@@ -99,18 +103,14 @@ def view_words(text: str) -> list[list[str]]:
 
 def group(text: str, what: str, minimum: int, origin: str) -> Group:
     """Return the words of a private text that could be needles."""
-    long: set[str] = set()
-    short: set[str] = set()
     words: set[str] = set()
     for found in view_words(text):
         words.update(found)
-    for word in words:
-        if word.isdigit():
-            continue
-        if (len(word) if word.isalpha() else sum(char.isalpha() for char in word)) >= minimum:
-            long.add(word)
-        elif len(word) > 1 and word.isalpha():
-            short.add(word)
+    letters = {word for word in words if word.isalpha()}  # most words: their length is their count of letters
+    long = {word for word in letters if len(word) >= minimum}
+    short = {word for word in letters if 1 < len(word) < minimum}
+    long.update(word for word in words - letters
+                if not word.isdigit() and sum(char.isalpha() for char in word) >= minimum)
     return Group(what, minimum, " ".join(sorted(long)), " ".join(sorted(short)), origin)
 
 
@@ -165,7 +165,16 @@ def settings_key(cfg: SiteConfig, site_text: str) -> str:
     return hashlib.sha256("\0".join((code_digest(), repr(cfg), site_text)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, site_text: str) -> list[Facts]:
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """The facts of every entry file, and what the cache held before they were gathered."""
+
+    facts: list[Facts]
+    before: dict[str, list]  # the kept facts as this audit found them: path -> [digest, kept facts, *stamp]
+    digests: dict[str, str | None]  # path -> the digest of the bytes its facts were read from (None: not known)
+
+
+def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, site_text: str) -> Gathered:
     """Return the facts of every entry file (of `entries`, or of content/ read by the entry reader), kept files' from the cache."""
     key = settings_key(cfg, site_text)
     kept = _open(cfg.cache_dir, key)
@@ -173,7 +182,8 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
     sources = [SourceFile(entry.source, entry.rel) for entry in given.values()] if given else discover(cfg.content_dir)
     found: list[Facts] = []
     fresh: dict[str, list] = {}
-    changed = len(kept) != len(sources)
+    digests: dict[str, str | None] = {}
+    changed = {share_of(path) for path in kept.keys() - {str(source.path) for source in sources}}  # files gone
     for source in sources:
         path = str(source.path)
         known = kept.get(path)
@@ -183,20 +193,27 @@ def gather(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, si
         except OSError:
             status = None
         if known is not None and status is not None and len(known) == 6 and tuple(known[2:]) == stamp_of(status):
-            facts = _facts(known[1])
+            facts = read_kept(known[1])
             if facts is not None:
                 found.append(facts)
                 fresh[path] = known
+                digests[path] = known[0]
                 continue
         made = _read(source, given.get(path), cfg, vocabulary, known)
-        changed = True
+        changed.add(share_of(path))
         if made is not None:
             found.append(made[0])
+            digests[path] = None if made[1] is None else made[1][0]
             if made[1] is not None:
                 fresh[path] = made[1]
     if changed:
-        _save(cfg.cache_dir, key, fresh)
-    return found
+        _save(cfg.cache_dir, key, fresh, changed)
+    return Gathered(found, kept, digests)
+
+
+def share_of(path: str) -> int:
+    """Return the share of the kept facts a file's are in."""
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % SHARES
 
 
 def _read(source: SourceFile, entry: Entry | None, cfg: SiteConfig, vocabulary: Vocabulary,
@@ -214,7 +231,7 @@ def _read(source: SourceFile, entry: Entry | None, cfg: SiteConfig, vocabulary: 
         return facts_of(entry, text, cfg, vocabulary), None
     digest = hashlib.sha256(raw).hexdigest()
     stamp = list(stamp_of(status)) if settled(status, taken) else []
-    facts = _facts(known[1]) if known is not None and known[0] == digest else None
+    facts = read_kept(known[1]) if known is not None and known[0] == digest else None
     if facts is not None:
         return facts, [digest, known[1], *stamp]
     if entry is None:
@@ -234,7 +251,7 @@ def _kept(facts: Facts) -> list:
     return [facts.rel, facts.path, facts.private, facts.url, list(facts.terms), facts.allowed, groups, list(facts.images)]
 
 
-def _facts(kept: list) -> Facts | None:
+def read_kept(kept: list) -> Facts | None:
     """Return facts as they were kept (None when what was kept is damaged)."""
     try:
         rel, path, private, url, terms, allowed, groups, images = kept
@@ -244,23 +261,31 @@ def _facts(kept: list) -> Facts | None:
 
 
 def _open(cache_dir: Path, key: str) -> dict[str, list]:
-    """Return the kept facts by file (path -> [digest, facts, *stamp]); none when they are another key's or damaged."""
-    try:
-        kept = json.loads((cache_dir / "audit" / NAME).read_text("utf-8"))
-        if kept.get("key") == key and isinstance(kept.get("files"), dict):
-            return kept["files"]
-    except (OSError, ValueError, AttributeError):
-        pass
-    return {}
+    """Return the kept facts by file (path -> [digest, facts, *stamp]); none of a share that is another key's or damaged."""
+    files: dict[str, list] = {}
+    for share in range(SHARES):
+        try:
+            kept = json.loads((cache_dir / "audit" / NAME.format(share)).read_text("utf-8"))
+            if kept.get("key") == key and isinstance(kept.get("files"), dict):
+                files.update((path, known) for path, known in kept["files"].items() if share_of(path) == share)
+        except (OSError, ValueError, AttributeError):
+            pass
+    return files
 
 
-def _save(cache_dir: Path, key: str, files: dict[str, list]) -> None:
-    """Keep the facts; a cache that cannot be written is no error."""
+def _save(cache_dir: Path, key: str, files: dict[str, list], shares: set[int]) -> None:
+    """Keep the facts of some shares of the files; a cache that cannot be written is no error."""
+    parts: dict[int, dict[str, list]] = {share: {} for share in shares}
+    for path, known in files.items():
+        part = parts.get(share_of(path))
+        if part is not None:
+            part[path] = known
     try:
         folder = cache_dir / "audit"
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f"{NAME}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps({"key": key, "files": files}, separators=(",", ":")), "utf-8")
-        os.replace(temporary, folder / NAME)
+        for share, part in parts.items():
+            temporary = folder / f"{NAME.format(share)}.{os.getpid()}.tmp"
+            temporary.write_text(json.dumps({"key": key, "files": part}, separators=(",", ":")), "utf-8")
+            os.replace(temporary, folder / NAME.format(share))
     except OSError:
         pass

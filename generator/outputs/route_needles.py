@@ -9,6 +9,7 @@ The theme's static files are not searched: Footfall never writes a coordinate th
 
 from __future__ import annotations
 
+import os
 import re
 from array import array
 from bisect import bisect_left
@@ -28,8 +29,13 @@ SKIPPED_FOLDERS = ("static/",)
 
 
 def recordings_under(content_dir: Path) -> list[Path]:
-    """Return every recording file under content/, in a stable order."""
-    return sorted(p for p in content_dir.rglob("*") if kind_of(p.name) and p.is_file())  # by name first: no stat of each entry
+    """Return every recording file under content/, in a stable order (symlinked folders are not followed)."""
+    found = []
+    for folder, _, names in os.walk(content_dir):
+        for name in names:
+            if kind_of(name) and os.path.isfile(path := os.path.join(folder, name)):  # by name first: no stat of each entry
+                found.append(Path(path))
+    return sorted(found)
 
 
 def recording_coordinates(recordings: Iterable[Path], cache_dir: Path | None) -> list[float]:
