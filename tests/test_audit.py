@@ -256,3 +256,26 @@ def test_every_word_of_a_public_build_is_known_to_the_audit(make_site, run_cli) 
                     if word.isalpha() and word not in allowed:
                         unknown.setdefault(word, relpath)
     assert unknown == {}
+
+
+def test_the_scan_finds_recorded_coordinates_in_every_file_it_reads(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coordinate search runs in the scan's workers, over the bytes they read: same findings, same order."""
+    from generator.outputs.route_needles import CoordinateSearch
+
+    found, coordinates = needles_of(["weirwater"]), CoordinateSearch([38.71234, 9.14321])
+    files = []
+    for number in range(240):  # enough files for the scan to fork workers
+        text = {7: "weirwater", 8: "met at 38.71234 N", 9: "<p>9.14321</p> weirwater", 10: "38.7"}.get(number, "river")
+        (tmp_path / f"{number:03}.html").write_text(text)
+        files.append((f"{number:03}.html", tmp_path / f"{number:03}.html"))
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static/theme.css").write_text("/* 38.71234 */")
+    files.append(("static/theme.css", tmp_path / "static/theme.css"))  # the theme's own files are not searched
+    for workers in (1, 2):
+        if workers == 2:
+            monkeypatch.setattr(audit, "PARALLEL_BYTES", 1)
+        held: list[tuple[str, str]] = []
+        leaks = audit.scan(files, found, "", workers=workers, coordinates=coordinates, held=held)
+        assert [leak.path for leak in leaks] == ["007.html", "009.html"]
+        assert held == [("008.html", "38.71234"), ("009.html", "9.14321")]

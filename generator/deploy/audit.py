@@ -32,6 +32,7 @@ from generator.deploy.text_search import plain_hits, text_hits
 from generator.errors import Problem, error
 from generator.incremental.parallel import indexed_map
 from generator.outputs import search, search_bundle, svg
+from generator.outputs.route_needles import CoordinateSearch, coordinate_problem, first_coordinate, site_search
 from generator.outputs.sharing import CARD_NAME
 from generator.pipeline.entries import Entry
 from generator.pipeline.site import Site
@@ -118,25 +119,30 @@ def _in_text(relpath: str, text: str, needles: Needles, page_dir: str, base_url:
 # --- every file -----------------------------------------------------------------------------------
 
 def scan(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, *, workers: int | None = None,
-         record: Clean | None = None, learnt: dict[str, list | None] | None = None) -> list[Leak]:
+         record: Clean | None = None, learnt: dict[str, list | None] | None = None,
+         coordinates: CoordinateSearch | None = None, held: list[tuple[str, str]] | None = None) -> list[Leak]:
     """Return every leak in output files given as (path relative to the output, file on disk).
 
     With a record of the files found clean under these needles, a file it names by its stamp or by
-    the digest of its bytes is not searched again; what this scan finds goes into `learnt`.
+    the digest of its bytes is not searched again; what this scan finds goes into `learnt`. With
+    `coordinates`, every file read is also searched for them, and `held` receives (path, the first
+    found), in the order of the files.
     """
     if record is not None:
         files = unknown_files(record, files)
     size = sum(path.stat().st_size for _, path in files) if len(files) > 1 else 0
     workers = min(workers or os.cpu_count() or 1, max(1, size // PARALLEL_BYTES))
     if workers < 2:
-        parts = [_scan_files(files, needles, base_url, record)]
+        parts = [_scan_files(files, needles, base_url, record, coordinates)]
     else:  # forked workers inherit the needles and the record, and this process takes a share
-        parts = list(indexed_map(lambda index: _scan_files(files[index:index + 1], needles, base_url, record),
-                                 len(files), processes=workers))
-    found = [leak for leaks, _ in parts for leak in leaks]
+        parts = list(indexed_map(lambda index: _scan_files(files[index:index + 1], needles, base_url, record,
+                                                           coordinates), len(files), processes=workers))
+    found = [leak for leaks, _, _ in parts for leak in leaks]
     if learnt is not None:
-        for _, known in parts:
+        for _, known, _ in parts:
             learnt.update(known)
+    if held is not None:
+        held.extend(hit for _, _, hits in parts for hit in hits)
     order = {relpath: index for index, (relpath, _) in enumerate(files)}
     return sorted(found, key=lambda leak: order[leak.path])
 
@@ -159,20 +165,27 @@ def _clean_by_stamp(record: Clean, relpath: str, path: str | Path) -> bool:
         return False
 
 
-def _scan_files(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str,
-                record: Clean | None = None) -> tuple[list[Leak], dict[str, list | None]]:
-    """Return the leaks in some files, one after the other, and what was learnt of each (None: not clean)."""
+def _scan_files(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, record: Clean | None = None,
+                coordinates: CoordinateSearch | None = None) -> tuple[list[Leak], dict[str, list | None], list[tuple[str, str]]]:
+    """Return the leaks in some files, one after the other, what was learnt of each (None: not clean),
+    and the files that hold a recorded coordinate, with the first one."""
     leaks: list[Leak] = []
     learnt: dict[str, list | None] = {}
+    held: list[tuple[str, str]] = []
     for relpath, path in files:
         if record is None:
-            leaks.extend(scan_file(relpath, path.read_bytes(), needles, base_url))
-            continue
-        data, digest, stamp = read_and_digest(path)
-        found = [] if record.by_digest(relpath, digest) else scan_file(relpath, data, needles, base_url)
-        leaks.extend(found)
-        learnt[relpath] = None if found else [digest, *(stamp or ())]
-    return leaks, learnt
+            data = path.read_bytes()
+            leaks.extend(scan_file(relpath, data, needles, base_url))
+        else:
+            data, digest, stamp = read_and_digest(path)
+            found = [] if record.by_digest(relpath, digest) else scan_file(relpath, data, needles, base_url)
+            leaks.extend(found)
+            learnt[relpath] = None if found else [digest, *(stamp or ())]
+        hit = first_coordinate(relpath, data, file_texts, coordinates) if coordinates else None
+        if hit is not None:
+            held.append((relpath, hit))
+            learnt[relpath] = None  # a file holding a coordinate is not clean either
+    return leaks, learnt, held
 
 
 def folder_files(folder: Path) -> list[tuple[str, Path]]:
@@ -191,27 +204,21 @@ def audit_files(files: Sequence[tuple[str, str | Path]], output: Path, site: Sit
     again (audit_record.py); without it every file is searched and nothing is recorded. `needles`,
     when given, are those `derive` returns for these entries, worked out ahead.
     """
-    from generator.outputs.route_needles import coordinate_problems, site_search  # recorded routes' coordinates
-
     cfg = site.config
     if needles is None:  # no entries given: source_facts.py reads content/ itself
         needles = derive(entries, cfg, vocabulary, theme)
-    coordinates = site_search(cfg)
+    coordinates = site_search(cfg)  # recorded routes' coordinates, and the privacy zones'
     record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
     present = [relpath for relpath, _ in files]
     if record is not None:  # what is known clean by its stamp is not read at all
         files = unknown_files(record, files)
     files = [(relpath, Path(path)) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
-    if record is None:
-        return (leak_problems(scan(files, needles, cfg.base_url), output)
-                + coordinate_problems(files, output, cfg, file_texts, coordinates))
     learnt: dict[str, list | None] = {}
-    leaks = scan(files, needles, cfg.base_url, record=record, learnt=learnt)
-    searched = [(relpath, path) for relpath, path in files if relpath in learnt]
-    problems = coordinate_problems(searched, output, cfg, file_texts, coordinates)
-    for problem in problems:  # a file holding a coordinate is not clean either
-        if problem.path is not None:
-            learnt[problem.path.relative_to(output).as_posix()] = None
+    held: list[tuple[str, str]] = []
+    leaks = scan(files, needles, cfg.base_url, record=record, learnt=learnt, coordinates=coordinates, held=held)
+    problems = [coordinate_problem(output / relpath, hit) for relpath, hit in held]
+    if record is None:
+        return leak_problems(leaks, output) + problems
     for leak in leaks:
         learnt[leak.path] = None
     if learnt:

@@ -13,7 +13,7 @@ import os
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.config import SiteConfig
@@ -103,20 +103,16 @@ def site_search(cfg: SiteConfig) -> CoordinateSearch:
     return CoordinateSearch(values)
 
 
-def coordinate_problems(files: Sequence[tuple[str, Path]], output: Path, cfg: SiteConfig,
-                        text_of: object, search: CoordinateSearch | None = None) -> list[Problem]:
-    """Return a problem for every public file that holds a recorded coordinate (`text_of(data, relpath)` reads it)."""
-    search = site_search(cfg) if search is None else search
-    if not search:
-        return []
-    problems = []
-    for relpath, path in files:
-        if relpath.startswith(SKIPPED_FOLDERS):
-            continue
-        hits = search.found(text_of(path.read_bytes(), relpath))  # type: ignore[operator]
-        if hits:
-            problems.append(error(output / relpath, None, f"privacy audit: the file holds {hits[0]}, a coordinate "
-                                  "of a recorded route or a privacy zone",
-                                  "a route map must use the drawing's own units; if a story's text holds it, "
-                                  "take it out"))
-    return problems
+def first_coordinate(relpath: str, data: bytes, text_of: Callable[[bytes, str], str],
+                     search: CoordinateSearch) -> str | None:
+    """Return the first recorded coordinate a public file holds (`text_of(data, relpath)` reads it), or None."""
+    if not search or relpath.startswith(SKIPPED_FOLDERS):
+        return None
+    hits = search.found(text_of(data, relpath))
+    return hits[0] if hits else None
+
+
+def coordinate_problem(path: Path, hit: str) -> Problem:
+    """Return the error for a public file that holds a recorded coordinate."""
+    return error(path, None, f"privacy audit: the file holds {hit}, a coordinate of a recorded route or a privacy "
+                 "zone", "a route map must use the drawing's own units; if a story's text holds it, take it out")
