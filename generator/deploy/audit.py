@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.deploy.audit_record import Clean, key_of, open_record, read_and_digest, save_record
-from generator.deploy.decoders import MAX_INFLATE, decode
+from generator.deploy.decoders import MAX_INFLATE, Decoded, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
 from generator.deploy.text_search import plain_hits, text_hits
@@ -66,15 +66,25 @@ def _leak(path: str, needle: Needle, where: str = "the file holds") -> Leak:
 
 def scan_file(relpath: str, data: bytes, needles: Needles, base_url: str) -> list[Leak]:
     """Return what must not be in one file, by its path and its bytes."""
+    return scan_decoded(relpath, data, decode_file(relpath, data), needles, base_url)
+
+
+def decode_file(relpath: str, data: bytes) -> Decoded:
+    """Return what a file holds as the audit reads it (the search index's word stems unread: see WORD_STEMS)."""
+    found = decode(b"" if relpath.endswith(WORD_STEMS) else data)
+    if search.is_bundle_data(relpath) and not relpath.endswith(WORD_STEMS):  # the search index: its CBOR strings read whole (length bytes apart)
+        bundle_text = search_bundle.readable_text(data)
+        found.texts = found.texts if bundle_text is None else [bundle_text]
+    return found
+
+
+def scan_decoded(relpath: str, data: bytes, found: Decoded, needles: Needles, base_url: str) -> list[Leak]:
+    """Return what must not be in one file, by its path, its bytes and what they hold (decode_file)."""
     leaks = list(_in_path(relpath, needles))
     if needles.files and any(size == len(data) for size, _ in needles.files):
         needle = needles.files.get((len(data), hashlib.sha256(data).hexdigest()))
         if needle is not None:
             leaks.append(_leak(relpath, needle, "the file is a copy of"))
-    found = decode(b"" if relpath.endswith(WORD_STEMS) else data)
-    if search.is_bundle_data(relpath) and not relpath.endswith(WORD_STEMS):  # the search index: its CBOR strings read whole (length bytes apart)
-        bundle_text = search_bundle.readable_text(data)
-        found.texts = found.texts if bundle_text is None else [bundle_text]
     if found.too_big:
         leaks.append(Leak(relpath, f"the file inflates to more than {MAX_INFLATE // 2**20} MB; it cannot be read "
                                    "whole, so it is refused", "remove it, or store it uncompressed"))
@@ -174,18 +184,27 @@ def _scan_files(files: Sequence[tuple[str, Path]], needles: Needles, base_url: s
     held: list[tuple[str, str]] = []
     for relpath, path in files:
         if record is None:
-            data = path.read_bytes()
-            leaks.extend(scan_file(relpath, data, needles, base_url))
+            data, clean = path.read_bytes(), False
         else:
             data, digest, stamp = read_and_digest(path)
-            found = [] if record.by_digest(relpath, digest) else scan_file(relpath, data, needles, base_url)
-            leaks.extend(found)
-            learnt[relpath] = None if found else [digest, *(stamp or ())]
-        hit = first_coordinate(relpath, data, file_texts, coordinates) if coordinates else None
+            clean = record.by_digest(relpath, digest)
+        found = None if clean else decode_file(relpath, data)
+        leaks_here = [] if found is None else scan_decoded(relpath, data, found, needles, base_url)
+        leaks.extend(leaks_here)
+        if record is not None:
+            learnt[relpath] = None if leaks_here else [digest, *(stamp or ())]
+        hit = _coordinate(relpath, data, found, coordinates) if coordinates else None
         if hit is not None:
             held.append((relpath, hit))
             learnt[relpath] = None  # a file holding a coordinate is not clean either
     return leaks, learnt, held
+
+
+def _coordinate(relpath: str, data: bytes, found: Decoded | None, coordinates: CoordinateSearch) -> str | None:
+    """Return the first recorded coordinate in a file, reading the texts the scan decoded when it did (file_texts)."""
+    if found is None or relpath.endswith(WORD_STEMS):
+        return first_coordinate(relpath, data, file_texts, coordinates)
+    return first_coordinate(relpath, data, lambda _data, _relpath: "\n".join(found.texts), coordinates)
 
 
 def folder_files(folder: Path) -> list[tuple[str, Path]]:
