@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.pipeline.route_privacy import Privacy, Zone, cut_of, moved, public_segments
 from generator.recordings.model import Point, metres_between
@@ -252,3 +254,13 @@ def test_route_visibility_private_keeps_the_map_out(make_site: Callable[..., Pat
     assert html(root / "output/public/2026/03/14/r/index.html").select_one("figure.route svg") is None
     assert html(root / "output/journal/2026/03/14/r/index.html").select_one("figure.route svg") is not None
     assert route_json(run_cli, root, "r.md", "--public") == []
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="0123456789.-,e \u0663\u00b2x", max_size=40))
+@example("1.2345.678 12.345 1234.567 .123 -9.14321 ٣.١٢٣ 8.12")
+def test_the_coordinate_search_finds_the_numbers_its_pattern_finds(text: str) -> None:
+    """The fast search for decimal numbers (a dot first, then the digits before it) finds what the pattern finds."""
+    from generator.outputs.route_needles import _DECIMAL, decimal_numbers
+
+    assert list(decimal_numbers(text)) == [match.groups() for match in _DECIMAL.finditer(text)]

@@ -13,7 +13,7 @@ import os
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from generator.config import SiteConfig
@@ -24,7 +24,8 @@ from generator.recordings.cache import route_activity
 from generator.recordings.read import kind_of
 
 PLACES = range(3, 8)  # decimal places searched for
-_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{3,})")
+_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{3,})")  # what a coordinate looks like in a text
+_DOT_DIGITS = re.compile(r"\.(\d{3,})")  # its second half: found fast, as it starts with a plain "."
 SKIPPED_FOLDERS = ("static/",)
 
 
@@ -64,6 +65,22 @@ def needle_strings(values: Iterable[float], places: Iterable[int] = PLACES) -> f
     return frozenset(found)
 
 
+def decimal_numbers(text: str) -> Iterator[tuple[str, str]]:
+    """Yield the whole and decimal digits of each number _DECIMAL finds in a text, in order, as it finds them.
+
+    A number is 1 to 3 digits (not after a digit or a dot), a dot, then 3 or more digits. Each dot
+    followed by 3 digits is found first, then the digits before it are looked at: far fewer places
+    to try than every character, which the pattern's look-behind makes the regular expression do.
+    """
+    for match in _DOT_DIGITS.finditer(text):
+        dot = start = match.start()
+        while start > 0 and dot - start < 4 and text[start - 1].isdecimal():
+            start -= 1
+        if 0 < dot - start <= 3 and (start == 0 or text[start - 1] != "."):
+            if start == 0 or not text[start - 1].isdecimal():
+                yield text[start:dot], match.group(1)
+
+
 class CoordinateSearch:
     """Finds numbers that are a recorded coordinate at 3 to 7 places, in any text."""
 
@@ -75,12 +92,7 @@ class CoordinateSearch:
 
     def found(self, text: str) -> list[str]:
         """Return the numbers in a text that are recorded coordinates."""
-        hits = []
-        for match in _DECIMAL.finditer(text):
-            whole, decimals = match.groups()
-            if self._near(whole, decimals):
-                hits.append(match.group(0))
-        return hits
+        return [f"{whole}.{decimals}" for whole, decimals in decimal_numbers(text) if self._near(whole, decimals)]
 
     def _near(self, whole: str, decimals: str) -> bool:
         """Return True when the number, cut to any of 3..7 places, is within its last place of a coordinate."""
