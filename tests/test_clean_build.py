@@ -109,3 +109,25 @@ def test_a_macro_imported_without_context_links_from_the_page_it_is_used_on(make
                                               "utf-8")
     assert_equals_clean(root, "journal", run_cli)
     assert '<a class="home" href="../">' in (root / "output/journal/about/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_many_recorded_routes_build_as_the_clean_build_makes_them(make_site: Callable[..., Path], audience: Audience,
+                                                                  run_cli: Callable[..., Result]) -> None:
+    """Enough routes that the build reads, cuts and draws them over the cores; one recording is broken."""
+    from tests.test_route_privacy import PRIVACY_TOML, gpx, out_and_back
+
+    files: dict[str, str | bytes] = {}
+    for n in range(12):
+        files[f"content/2026/r{n}.gpx"] = gpx(out_and_back(0.3 * n, 0.2 + 0.05 * n, out=1200.0))
+        files[f"content/2026/r{n}.md"] = entry(
+            f"title: Route {n}\ndate: 2026-03-{n + 1:02d}T07:00:00\nvisibility: {('public', 'private')[n % 2]}\n"
+            f"route: r{n}.gpx\nslug: r{n}", f"Loop {n}.\n")
+    files["content/2026/r11.gpx"] = "<gpx>not a run"
+    root = make_site(files, PRIVACY_TOML)
+    result = run_cli(*build_args(root, audience))
+    assert result.exit_code == 1 and "cannot read the recording 'r11.gpx'" in " ".join(result.output.split())
+    (root / "content/2026/r11.gpx").write_text(gpx(out_and_back(2.0, 0.4, out=900.0)), "utf-8")
+    assert_equals_clean(root, audience, run_cli)
+    page = (root / "output" / audience / "2026/03/01/r0/index.html").read_text("utf-8")
+    assert "<svg" in page

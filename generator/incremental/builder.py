@@ -26,7 +26,7 @@ from generator.incremental.scan import InputScan, cache_key, code_stamp, manifes
 from generator.incremental.store import EntryStore, Mapper
 from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
-from generator.incremental.parallel import fork_map
+from generator.incremental.parallel import fork_map, spread
 from generator.incremental.quick_edit import assets_present, fresh_parts, placeholder_parts, sections, snapshot_of
 from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
 from generator.incremental.snapshot import Snapshot
@@ -336,7 +336,7 @@ class Builder:
             (visible, {})
         result.problems.extend(p for found in images.values() for p in found)
         with result.timed("routes"):
-            entries, routes, route_problems = route_stage(entries, self.audience, cfg)
+            entries, routes, route_problems = route_stage(entries, self.audience, cfg, map_routes=spread)
             result.problems.extend(route_problems)
         with result.timed("site"):
             site = build_site(entries, visible, self.audience, cfg, vocabulary, routes)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # imported when first needed: small builds never start a pool
 T = TypeVar("T")
 
 PARALLEL_FROM = 200  # fewer items than this are done in this process: forking would cost more than it saves
+LONG_ITEMS_FROM = 8  # spread(): so many items of long work are worth forking for
 #: Items go to workers in this many chunks each, so that the cores finish together: at the end, this process
 #: waits for the chunks already handed to a worker (up to three), so the smaller they are, the shorter the wait.
 CHUNKS_PER_WORKER = 64
@@ -53,6 +54,13 @@ def fork_map(function: Callable[..., T], *iterables: Iterable[Any]) -> Iterator[
     """Yield function(*args) for each row of the iterables, in order, like map(); in forked workers when big."""
     rows = list(zip(*iterables))
     return indexed_map(lambda index: function(*rows[index]), len(rows))
+
+
+def spread(job: Callable[[Any], T], items: Sequence[Any]) -> Iterator[T]:
+    """Yield job(item) for each item, in order, over all the cores once there are a few: for items that each
+    take tens of milliseconds (a recording read, cut and drawn), where PARALLEL_FROM is made for quick ones."""
+    processes = workers() if len(items) >= LONG_ITEMS_FROM else 1
+    return indexed_map(lambda index: job(items[index]), len(items), processes=processes)
 
 
 def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], object] | None = None, *,

@@ -8,7 +8,7 @@ the privacy zones and trimming leave (generator/pipeline/route_privacy.py), neve
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +25,8 @@ from generator.recordings.cache import route_activity
 from generator.recordings.model import Activity, Point, RecordingError
 
 PUBLIC_NOTE = "The ends of the route and private places are left out."
+RouteResult = tuple[Entry, RouteView | None, list[Problem]]  # what routed_entry returns
+RouteMap = Callable[[Callable[[Entry], RouteResult], Sequence[Entry]], Iterable[RouteResult]]
 
 
 def recording_path(entry: Entry) -> Path:
@@ -70,33 +72,48 @@ def drawn_segments(activity: Activity, audience: Audience, privacy: Privacy | No
     return public_segments(activity.segments, privacy)
 
 
-def route_stage(entries: Iterable[Entry], audience: Audience,
-                cfg: SiteConfig) -> tuple[tuple[Entry, ...], dict[str, RouteView], list[Problem]]:
-    """Return the entries with figures filled from their recordings, each visible route's view, and problems."""
+def route_stage(entries: Iterable[Entry], audience: Audience, cfg: SiteConfig,
+                map_routes: RouteMap | None = None) -> tuple[tuple[Entry, ...], dict[str, RouteView], list[Problem]]:
+    """Return the entries with figures filled from their recordings, each visible route's view, and problems.
+
+    `map_routes(job, entries)`, when given, yields job(entry) for each entry in order, as map() does
+    (the speed layer's spreads them over the cores): each recording is read, cut and drawn on its own.
+    """
     entries = tuple(entries)
     if not any(e.route for e in entries):
         return entries, {}, read_privacy(cfg)[1]
     privacy, problems = (load_privacy(cfg) if audience == "public" else (None, read_privacy(cfg)[1]))
+    routed = [entry for entry in entries if entry.route]
+    made = iter((map_routes or _in_order)(lambda entry: routed_entry(entry, audience, privacy, cfg), routed))
     out: list[Entry] = []
     views: dict[str, RouteView] = {}
     for entry in entries:
-        if not entry.route:
-            out.append(entry)
-            continue
-        activity, found = read_route(entry, cfg)
-        problems.extend(found)
-        if activity is None:
-            out.append(entry)
-            continue
-        entry = filled(entry, activity)
+        if entry.route:
+            entry, view, found = next(made)
+            problems.extend(found)
+            if view is not None:
+                views[entry.rel] = view
         out.append(entry)
-        if is_visible(entry, audience):
-            views[entry.rel] = route_view(entry, activity, audience, privacy, cfg)
     if privacy is not None and not privacy.zones and any(view.svg for view in views.values()):
         problems.append(warning(cfg.path, None, "public route maps are drawn with no privacy zones: only their "
                                 "ends are trimmed", "add [privacy] zones around home, work or school (README: "
                                 "Privacy zones), or set `route_visibility: private` on those entries"))
     return tuple(out), views, problems
+
+
+def routed_entry(entry: Entry, audience: Audience, privacy: Privacy | None,
+                 cfg: SiteConfig) -> tuple[Entry, RouteView | None, list[Problem]]:
+    """Return an entry with a `route:`, its figures filled from the recording, its route's view if visible, and problems."""
+    activity, problems = read_route(entry, cfg)
+    if activity is None:
+        return entry, None, problems
+    entry = filled(entry, activity)
+    return entry, route_view(entry, activity, audience, privacy, cfg) if is_visible(entry, audience) else None, problems
+
+
+def _in_order(job: Callable[[Entry], RouteResult], entries: Sequence[Entry]) -> Iterator[RouteResult]:
+    """Yield job(entry) for each entry, here, in order."""
+    return map(job, entries)
 
 
 def route_view(entry: Entry, activity: Activity, audience: Audience, privacy: Privacy | None,
