@@ -23,12 +23,14 @@ import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.deploy.audit_record import Clean, key_of, open_record, read_and_digest, save_record
 from generator.deploy.decoders import MAX_INFLATE, Decoded, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
 from generator.deploy.text_search import plain_hits, text_hits
+from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.incremental.parallel import indexed_map
 from generator.outputs import search, search_bundle, svg
@@ -214,19 +216,17 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
 
 def audit_files(files: Sequence[tuple[str, str | Path]], output: Path, site: Site, entries: Iterable[Entry],
                 vocabulary: Vocabulary, theme: Theme, config_path: Path | None = None, *,
-                remember: bool = True, needles: Needles | None = None) -> list[Problem]:
+                remember: bool = True, sought: Sought | None = None) -> list[Problem]:
     """Return a problem for everything in the public output files that must not be there.
 
     Only the site's settings are taken from `site`; the entries are read again from content/ when
     none are given (a build that patched its model in place). With `remember`, files found clean by
     an earlier audit that looked for the very same needles, with the same bytes, are not searched
-    again (audit_record.py); without it every file is searched and nothing is recorded. `needles`,
-    when given, are those `derive` returns for these entries, worked out ahead.
+    again (audit_record.py); without it every file is searched and nothing is recorded. `sought`,
+    when given, is what `seek` returns for these entries, worked out ahead.
     """
     cfg = site.config
-    if needles is None:  # no entries given: source_facts.py reads content/ itself
-        needles = derive(entries, cfg, vocabulary, theme)
-    coordinates = site_search(cfg)  # recorded routes' coordinates, and the privacy zones'
+    needles, coordinates = sought or seek(entries, cfg, vocabulary, theme)
     record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
     present = [relpath for relpath, _ in files]
     if record is not None:  # what is known clean by its stamp is not read at all
@@ -243,6 +243,18 @@ def audit_files(files: Sequence[tuple[str, str | Path]], output: Path, site: Sit
     if learnt:
         save_record(cfg.cache_dir, record, learnt, present)
     return leak_problems(leaks, output) + problems
+
+
+class Sought(NamedTuple):
+    """What the audit looks for, worked out from the sources alone."""
+
+    needles: Needles  # private words, phrases, URLs, folders, names and files
+    coordinates: CoordinateSearch  # recorded routes' coordinates, and the privacy zones'
+
+
+def seek(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> Sought:
+    """Return what the audit of a site looks for (no entries given: source_facts.py reads content/ itself)."""
+    return Sought(derive(entries, cfg, vocabulary, theme), site_search(cfg))
 
 
 def needle_key(needles: Needles, base_url: str, coordinates: Iterable[float]) -> str:

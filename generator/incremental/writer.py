@@ -29,7 +29,7 @@ from generator.pipeline.site import Site
 from generator.pipeline.themes import CompiledTemplates, make_environment
 
 if TYPE_CHECKING:
-    from generator.deploy.needles import Needles
+    from generator.deploy.audit import Sought
 
 
 class OutputWriter:
@@ -73,17 +73,17 @@ class OutputWriter:
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
             give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
-            needles = None
+            sought = None
             if not has_errors(result.problems):  # the index is made from the pages: all of them
-                needles = self._audit_ahead(site, inputs)
+                sought = self._audit_ahead(site, inputs)
                 with result.timed("search"):
                     self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
-            if needles is not None and not has_errors(result.problems):
+            if sought is not None and not has_errors(result.problems):
                 from generator.deploy.staged_audit import privacy_audit
 
                 with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging, needles=needles()))
+                    result.problems.extend(privacy_audit(site, inputs, staging, sought=sought()))
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
@@ -91,17 +91,18 @@ class OutputWriter:
             return
         self._commit(ledger, staging, result, site)
 
-    def _audit_ahead(self, site: Site, inputs: Inputs) -> Callable[[], Needles] | None:
-        """Start working out the public audit's needles in a thread, while Pagefind indexes (None: no audit).
+    def _audit_ahead(self, site: Site, inputs: Inputs) -> Callable[[], Sought] | None:
+        """Start working out what the public audit looks for in a thread, while Pagefind indexes (None: no audit).
 
-        The needles come from the sources alone, and Pagefind runs as processes of its own, so this
-        process is free meanwhile. The journal is never audited. Call the result to wait for them.
+        The needles and the recorded coordinates come from the sources alone, and Pagefind runs as
+        processes of its own, so this process is free meanwhile. The journal is never audited. Call
+        the result to wait for them.
         """
         if self.audience != "public":
             return None
-        from generator.deploy.staged_audit import audit_needles  # here: the journal never loads the audit
+        from generator.deploy.staged_audit import audit_sought  # here: the journal never loads the audit
 
-        return in_thread(lambda: audit_needles(site, inputs))
+        return in_thread(lambda: audit_sought(site, inputs))
 
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""
