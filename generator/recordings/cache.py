@@ -48,7 +48,7 @@ def _save(path: Path, activity: Activity) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8") as out:
-            json.dump(_plain(activity), out, separators=(",", ":"))
+            out.write(json.dumps(_plain(activity), separators=(",", ":")))  # in one piece: json.dump encodes in Python
         os.replace(out.name, path)
     except OSError:
         pass
