@@ -140,3 +140,20 @@ def test_entity_bombs_are_refused(tmp_path: Path) -> None:
         path.write_text(bomb, "utf-8")
         with pytest.raises(RecordingError, match="entities"):
             read_file(path)
+
+
+@pytest.mark.parametrize("name", ["apple-watch-run-pauses.gpx", "garmin-fr410-run.tcx", "garmin-fenix2-run.fit",
+                                  "garmin-fr70-footpod-run-no-gps.fit", "gpsbabel-hike-multi-track.gpx"])
+def test_the_places_of_a_route_are_those_of_its_points_kept_or_not(tmp_path: Path, name: str) -> None:
+    """The audit reads every recording's places: from the kept activity when there is one, else from the file."""
+    from generator.recordings.cache import route_activity, route_places
+
+    points = route_activity(fixture(name), None).points
+    wanted = [(p.lat, p.lon) for p in points if p.lat is not None and p.lon is not None]
+    kept = tmp_path / "recordings"
+    assert route_places(fixture(name), None) == wanted
+    assert route_places(fixture(name), kept) == wanted  # read, then kept
+    assert route_places(fixture(name), kept) == wanted  # from what was kept
+    for damaged in kept.glob("*.json"):
+        damaged.write_text('{"segments": [[[1.0, 2.0]]]}', "utf-8")  # not what is kept: read again
+    assert route_places(fixture(name), kept) == wanted

@@ -20,7 +20,7 @@ from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.pipeline.route_privacy import read_privacy
 from generator.recordings.model import RecordingError
-from generator.recordings.cache import route_activity
+from generator.recordings.cache import route_places
 from generator.recordings.read import kind_of
 
 PLACES = range(3, 8)  # decimal places searched for
@@ -44,12 +44,11 @@ def recording_coordinates(recordings: Iterable[Path], cache_dir: Path | None) ->
     values: list[float] = []
     for path in recordings:
         try:
-            activity = route_activity(path, cache_dir)
-        except RecordingError:
+            places = route_places(path, cache_dir)
+        except (RecordingError, OSError):
             continue
-        for point in activity.points:
-            if point.lat is not None and point.lon is not None:
-                values.extend((abs(point.lat), abs(point.lon)))
+        for lat, lon in places:
+            values.extend((abs(lat), abs(lon)))
     return values
 
 

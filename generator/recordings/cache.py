@@ -34,6 +34,23 @@ def route_activity(path: Path, cache_dir: Path | None) -> Activity:
     return chosen
 
 
+def route_places(path: Path, cache_dir: Path | None) -> list[tuple[float, float]]:
+    """Return the latitude and longitude of every located point of route_activity(path, cache_dir), in order.
+
+    A kept activity gives them without making its points (the privacy audit reads every recording).
+    """
+    data = path.read_bytes() if cache_dir is not None and path.is_file() else None
+    if data is not None:
+        try:
+            plain = json.loads((cache_dir / f"{FORMAT}-{hashlib.sha256(data).hexdigest()}.json").read_text("utf-8"))
+            return [(lat, lon) for segment in plain["segments"] for lat, lon, _time, _ele, _hr in segment
+                    if lat is not None and lon is not None]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not kept (or damaged): read as route_activity reads it
+    activity = route_activity(path, cache_dir)
+    return [(p.lat, p.lon) for p in activity.points if p.lat is not None and p.lon is not None]
+
+
 def _load(path: Path) -> Activity | None:
     """Return a kept activity, or None when there is none or it cannot be read (it is then read again)."""
     try:
