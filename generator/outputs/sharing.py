@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
@@ -30,18 +31,6 @@ class ShareLink:
     service: str  # short name for CSS, e.g. "bluesky"
     label: str  # link text, e.g. "Bluesky"
     url: str  # the share URL
-
-
-@dataclass(frozen=True, slots=True)
-class StoryShare:
-    """Everything a story page shows for sharing; made only for public builds."""
-
-    url: str  # absolute URL of the story
-    card_url: str  # absolute URL of its 1200x630 card
-    card_alt: str  # text equivalent of the card
-    text: str  # the share text: title and hashtag
-    links: tuple[ShareLink, ...]  # share links that work without JavaScript
-    json_ld: str  # JSON-LD BlogPosting, safe to put inside <script>
 
 
 def card_url(post: Post) -> str:
@@ -79,7 +68,7 @@ def card_style(theme_folders: Sequence[Path]) -> CardStyle:
     return load_card_style(theme_folders[-1])
 
 
-def share_text(post: Post, cfg: SiteConfig) -> str:
+def share_text(post: Post, cfg: SiteConfig | ShareSettings) -> str:
     """Return the text a share starts with: the title, then the site's hashtag."""
     return f"{post.title} #{cfg.hashtag}" if cfg.hashtag else post.title
 
@@ -110,7 +99,7 @@ def card_alt(post: Post) -> str:
     return ": ".join([post.title, " · ".join(f for f in facts if f)]).rstrip(": ")
 
 
-def story_data(post: Post, cfg: SiteConfig) -> dict[str, Any]:
+def story_data(post: Post, cfg: SiteConfig | ShareSettings) -> dict[str, Any]:
     """Return the schema.org BlogPosting of a story, with the run as an ExerciseAction."""
     url = absolute(cfg.base_url, post.url)
     author = {"@type": "Person", "name": cfg.author or cfg.title}
@@ -137,9 +126,65 @@ def script_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def story_share(post: Post, cfg: SiteConfig) -> StoryShare:
-    """Return the share data of one story of the public build."""
-    url = absolute(cfg.base_url, post.url)
-    text = share_text(post, cfg)
-    return StoryShare(url=url, card_url=absolute(cfg.base_url, card_url(post)), card_alt=card_alt(post),
-                      text=text, links=share_links(url, text, post.title), json_ld=script_json(story_data(post, cfg)))
+@dataclass(frozen=True, slots=True)
+class ShareSettings:
+    """The site settings a story's share data shows."""
+
+    base_url: str  # absolute root URL, ending in "/"
+    title: str  # the site's name
+    author: str  # the writer's name ("" for none)
+    hashtag: str  # without "#" ("" for none)
+    language: str  # BCP 47 language of the writing
+
+    @classmethod
+    def of(cls, cfg: SiteConfig) -> ShareSettings:
+        """Return the share settings of a site."""
+        return cls(cfg.base_url, cfg.title, cfg.author, cfg.hashtag, cfg.language)
+
+
+@dataclass(frozen=True)
+class StoryShare:
+    """Everything a story page shows for sharing; made only for public builds.
+
+    It holds what its parts are made from, the story and the site's settings, and makes each part
+    the first time a page asks for it: a build plans every story's page but renders only those
+    that changed, and the links and the JSON-LD are the costly parts.
+    """
+
+    post: Post  # the story
+    settings: ShareSettings  # the site's settings it shows
+
+    @cached_property
+    def url(self) -> str:
+        """Return the absolute URL of the story."""
+        return absolute(self.settings.base_url, self.post.url)
+
+    @cached_property
+    def card_url(self) -> str:
+        """Return the absolute URL of its 1200x630 card."""
+        return absolute(self.settings.base_url, card_url(self.post))
+
+    @cached_property
+    def card_alt(self) -> str:
+        """Return the text equivalent of the card."""
+        return card_alt(self.post)
+
+    @cached_property
+    def text(self) -> str:
+        """Return the share text: title and hashtag."""
+        return share_text(self.post, self.settings)
+
+    @cached_property
+    def links(self) -> tuple[ShareLink, ...]:
+        """Return the share links, which work without JavaScript."""
+        return share_links(self.url, self.text, self.post.title)
+
+    @cached_property
+    def json_ld(self) -> str:
+        """Return the JSON-LD BlogPosting, safe to put inside <script>."""
+        return script_json(story_data(self.post, self.settings))
+
+
+def story_share(post: Post, cfg: SiteConfig | ShareSettings) -> StoryShare:
+    """Return the share data of one story of the public build (its parts are made when first read)."""
+    return StoryShare(post, cfg if isinstance(cfg, ShareSettings) else ShareSettings.of(cfg))
