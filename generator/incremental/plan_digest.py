@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.incremental.digest import Fingerprints, hash_text
-from generator.incremental.kinds import SCALARS, holds_no_model_values, self_contained
+from generator.incremental.kinds import SCALARS, holds_no_model_values, holds_self_contained, self_contained
 from generator.pipeline.pages import PlannedPage
 
 PLAN_DIGEST = 32  # hex digits of a hash_text digest: a page's digest starts with its plan digest
@@ -73,7 +73,7 @@ class PlanDigests:
             parts.append(place[1])
             return
         if kind is not tuple and kind is not list and not isinstance(value, Mapping) and \
-                (not dataclasses.is_dataclass(value) or holds_no_model_values(kind)):
+                (not dataclasses.is_dataclass(value) or (holds_no_model_values(kind) and not holds_self_contained(kind))):
             self.prints.add(value, parts)  # a value no model value can be inside
             return
         made = self._made.get(id(value))
