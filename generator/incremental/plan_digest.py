@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from generator.incremental.digest import Fingerprints, hash_text
+from generator.incremental.digest import INLINE_TEXT, Fingerprints, hash_text
 from generator.incremental.kinds import SCALARS, holds_no_model_values, holds_self_contained, self_contained
 from generator.pipeline.pages import PlannedPage
 
@@ -65,6 +65,9 @@ class PlanDigests:
     def _add(self, value: Any, parts: list[str]) -> None:
         """Append what a context value stands for: its place in the model, or its digest."""
         kind = type(value)
+        if kind is str and len(value) <= INLINE_TEXT or kind is bool or kind is int or value is None:
+            parts.append(repr(value))  # as Fingerprints.add() has it, in fewer steps: most values are these
+            return
         if kind in SCALARS:
             self.prints.add(value, parts)
             return
@@ -79,8 +82,18 @@ class PlanDigests:
         made = self._made.get(id(value))
         if made is None:
             inner: list[str] = [kind.__qualname__]
-            for part in _parts(value):
-                self._add(part, inner)
+            if kind is tuple:  # a listing's posts, the common case: each by its place
+                inner.append(repr(len(value)))
+                places, add = self.places, self._add
+                for part in value:
+                    place = places.get(id(part))
+                    if place is None:
+                        add(part, inner)
+                    else:
+                        inner.append(place[1])
+            else:
+                for part in _parts(value):
+                    self._add(part, inner)
             made = self._made[id(value)] = (value, hash_text(*inner))
         parts.append(made[1])
 
