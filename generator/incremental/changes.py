@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.incremental.cache import OutputRow
 from generator.incremental.digest import hash_text
-from generator.incremental.kinds import holds_no_model_values, holds_self_contained
+from generator.incremental.kinds import field_values, holds_no_model_values, holds_self_contained
 from generator.incremental.readlog import resolve
 from generator.pipeline.entries import Entry
 from generator.pipeline.pages import PlannedPage
@@ -173,5 +173,5 @@ def _parts(value: Any) -> Iterable[Any]:
     if isinstance(value, Mapping):
         return value.values()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (getattr(value, field.name) for field in dataclasses.fields(value))
+        return field_values(value)
     return ()

@@ -9,6 +9,7 @@ self-contained: it holds no other model value that holds values of its own.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
 from datetime import date, datetime
@@ -135,3 +136,17 @@ def _plain_or_small(hint: Any, seen: frozenset[type]) -> bool:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return all(_plain_or_small(arg, seen) for arg in typing.get_args(hint))
     return False
+
+
+def field_values(value: Any) -> tuple[Any, ...]:
+    """Return the values of a dataclass instance's fields, in order (one getter per type)."""
+    kind = type(value)
+    get = _FIELD_GETTERS.get(kind)
+    if get is None:
+        names = [f.name for f in dataclasses.fields(kind)]
+        many = operator.attrgetter(*names) if len(names) > 1 else None
+        get = _FIELD_GETTERS[kind] = many or (lambda item: tuple(getattr(item, name) for name in names))
+    return get(value)  # type: ignore[no-any-return]
+
+
+_FIELD_GETTERS: dict[type, Any] = {}

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.incremental.digest import INLINE_TEXT, Fingerprints, hash_text
-from generator.incremental.kinds import SCALARS, holds_no_model_values, holds_self_contained, self_contained
+from generator.incremental.kinds import SCALARS, field_values, holds_no_model_values, holds_self_contained, self_contained
 from generator.pipeline.pages import PlannedPage
 
 PLAN_DIGEST = 32  # hex digits of a hash_text digest: a page's digest starts with its plan digest
@@ -75,8 +75,7 @@ class PlanDigests:
         if place is not None:
             parts.append(place[1])
             return
-        if kind is not tuple and kind is not list and not isinstance(value, Mapping) and \
-                (not dataclasses.is_dataclass(value) or (holds_no_model_values(kind) and not holds_self_contained(kind))):
+        if not (_WALKED.get(kind) or _walked(kind)):
             self.prints.add(value, parts)  # a value no model value can be inside
             return
         made = self._made.get(id(value))
@@ -98,10 +97,21 @@ class PlanDigests:
         parts.append(made[1])
 
 
-def _parts(value: Any) -> list[Any]:
+_WALKED: dict[type, bool] = {}  # see _walked
+
+
+def _walked(kind: type) -> bool:
+    """Return True for the values whose parts a plan digest is made of (tuples, lists, mappings, dataclasses that
+    may hold model values), False for those digested whole."""
+    found = _WALKED[kind] = kind is tuple or kind is list or issubclass(kind, Mapping) or \
+        (dataclasses.is_dataclass(kind) and not (holds_no_model_values(kind) and not holds_self_contained(kind)))
+    return found
+
+
+def _parts(value: Any) -> list[Any] | tuple[Any, ...]:
     """Return the values inside a tuple, list, mapping (keys and values) or dataclass instance."""
     if isinstance(value, (tuple, list)):
         return [len(value), *value]
     if isinstance(value, Mapping):
         return [len(value), *(part for item in value.items() for part in item)]
-    return [getattr(value, f.name) for f in dataclasses.fields(value)]
+    return field_values(value)
