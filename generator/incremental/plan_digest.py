@@ -7,7 +7,9 @@ forget to say what a page depends on, because nothing it gives is taken on trust
 site model met inside a context (a post, a term, a listing of them) stand for their place in the
 model (`site.posts[12]`), so that a page listing posts costs a few names, and their fields are
 left to the read log. A build whose changes are body edits keeps the model's shape, so a value's
-place names the same value in both builds.
+place names the same value in both builds. A value the planner made from a model value (a story's
+share data, which holds its post) is made of the model value's place too: the page's read log
+notes it whole, and a body edit of the post reaches the page (changes.TouchedPages.holds).
 """
 
 from __future__ import annotations
