@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -94,6 +95,17 @@ class SiteConfig:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values["sections"] = dict(self.sections)
         return (_config_from_values, (values,))
+
+
+def user_cache_home() -> Path:
+    """Return the cache folder of the user who runs Footfall, outside every site (`$XDG_CACHE_HOME/footfall`).
+
+    What is kept there is made from the installed code alone (compiled templates, the words of
+    Footfall's own files), so it is as trusted as that code: a site's `.footfall-cache/` travels
+    with a journal that is copied or cloned, and never holds it.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "footfall"
 
 
 def _config_from_values(values: dict[str, Any]) -> SiteConfig:

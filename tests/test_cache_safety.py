@@ -151,3 +151,28 @@ def test_the_stored_model_reads_back_equal_with_its_sharing(tmp_path: Path) -> N
     assert again == site and again is not site
     term = again.tags[0]
     assert all(any(post is listed for listed in again.posts) for post in term.posts)  # one post, one value
+
+
+def test_the_words_of_footfall_itself_are_kept_in_the_users_cache_not_the_sites(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The audit's allowed words from Footfall's own files are made from the installed code: a copied
+    journal brings none of its own (a planted list is never read), and a fresh copy reuses the user's."""
+    user_cache = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
+    site = tmp_path / "site"
+    make_journal(site)
+    assert build(site, "public").ok
+    kept = sorted((user_cache / "footfall" / "audit-words").glob("words-*.json"))
+    assert len(kept) == 1 and "footfall" in json.loads(kept[0].read_text("utf-8"))
+    assert not list((site / ".footfall-cache").rglob("words-*.json"))
+    clone = tmp_path / "clone"
+    shutil.copytree(site, clone, ignore=shutil.ignore_patterns("output", ".footfall-cache"))
+    planted = clone / ".footfall-cache" / "audit" / kept[0].name
+    planted.parent.mkdir(parents=True)
+    planted.write_text("not json at all", "utf-8")
+    stamp = kept[0].stat().st_mtime_ns
+    result = build(clone, "public")
+    assert result.ok, result.problems
+    assert snapshot(clone / "output" / "public") == snapshot(site / "output" / "public")
+    assert kept[0].stat().st_mtime_ns == stamp  # read, not made again
+    assert planted.read_text("utf-8") == "not json at all"

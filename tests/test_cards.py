@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont
 
+from generator.incremental import parallel
 from generator.outputs import card_store, cards
 from generator.outputs.card_store import card_key, render_cards
 from generator.outputs.cards import (
@@ -245,6 +246,22 @@ def test_parallel_drawing_gives_the_same_bytes_as_serial(style: CardStyle, tmp_p
     parallel = render_cards(specs, style, tmp_path, workers=2)
     assert parallel == serial and list(parallel) == list(specs)
     assert len(list(tmp_path.glob("*.png"))) == 12 and not list(tmp_path.glob(".*"))
+
+
+def test_drawing_spread_by_the_forked_map_gives_the_same_bytes_as_serial(style: CardStyle, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    specs = {f"run-{n}": spec(title=f"Run number {n}", chips=CHIPS[: n % 4]) for n in range(40)}
+    serial = render_cards(specs, style, None, workers=1)
+    monkeypatch.setattr(parallel, "SMALLEST_CHUNK", 1)  # many chunks: the worker and this process both draw
+    forked = []
+
+    def job_map(job: Callable[[int], bytes], count: int) -> object:
+        forked.append(count)
+        return parallel.indexed_map(job, count, processes=2, in_order=True)
+
+    drawn = dict(card_store.iter_cards(specs, style, tmp_path, job_map=job_map))
+    assert drawn == serial and list(drawn) == list(specs) and forked == [39]
+    assert len(list(tmp_path.glob("*.png"))) == 40 and not list(tmp_path.glob(".*"))
 
 
 def test_without_worker_processes_cards_are_drawn_serially(

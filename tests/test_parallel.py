@@ -33,9 +33,9 @@ def force(monkeypatch: pytest.MonkeyPatch, forked: bool) -> list[int]:
     sizes: list[int] = []
     real = parallel._forked
 
-    def spy(job, count, processes, meanwhile=None):  # type: ignore[no-untyped-def]
+    def spy(job, count, processes, meanwhile=None, in_order=False):  # type: ignore[no-untyped-def]
         sizes.append(count)
-        return real(job, count, processes, meanwhile)
+        return real(job, count, processes, meanwhile, in_order)
 
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 2 if forked else 10**9)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
@@ -61,7 +61,8 @@ def test_forked_and_serial_builds_write_the_same_bytes(make_site, tmp_path: Path
         os.utime(path, (1_700_000_000, 1_700_000_000))  # old enough to be trusted: the build keeps a snapshot
     result = build(forked_site, audience)
     assert result.ok and result.parsed == 24
-    assert len(sizes) == 2 and sizes[0] == 24 and sizes[1] == result.pages  # entries, then pages, forked
+    cards = [sum(1 for path in (forked_site / "output/public").rglob("card.png"))] if audience == "public" else []
+    assert sizes == [24, result.pages, *(count - 1 for count in cards)]  # entries, pages (and cards but the first), forked
     assert snapshot(forked_site / f"output/{audience}") == snapshot(serial_site / f"output/{audience}")
     kept = {p.name for p in (forked_site / ".footfall-cache").iterdir()}
     assert snapshots.file_name(audience) in kept and snapshots.pending_name(audience) not in kept
@@ -96,7 +97,7 @@ def test_private_canaries_stay_out_of_pages_that_workers_write(make_site, monkey
     site = make_site(files)
     sizes = force(monkeypatch, forked=True)
     result = build(site, "public")
-    assert result.ok and len(sizes) == 2  # entries parsed and pages written in workers
+    assert result.ok and len(sizes) == 3  # entries parsed, pages written and cards drawn in workers
     for relpath, data in snapshot(site / "output/public").items():
         for canary in ("quillmarsh", "zanzibarquill"):
             assert canary not in relpath.lower() and canary.encode() not in data.lower(), (canary, relpath)
@@ -162,3 +163,12 @@ def test_a_background_job_that_fails_in_the_child_is_done_here() -> None:
 def test_a_background_job_runs_here_where_nothing_can_fork(monkeypatch) -> None:
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     assert parallel.in_background(os.getpid)() == os.getpid()
+
+
+@pytest.mark.parametrize("in_order", [False, True])
+def test_an_indexed_map_helped_from_the_tail_or_in_order_yields_every_result_in_order(monkeypatch, in_order) -> None:
+    monkeypatch.setattr(parallel, "SMALLEST_CHUNK", 1)
+    monkeypatch.setattr(parallel, "CHUNKS_PER_WORKER", 16)
+    made = list(parallel.indexed_map(lambda index: (index, os.getpid()), 300, processes=2, in_order=in_order))
+    assert [index for index, _ in made] == list(range(300))
+    assert len({pid for _, pid in made}) == 2  # the worker and this process both took chunks

@@ -70,3 +70,15 @@ def test_two_photos_resized_to_one_name_are_refused(make_site: Callable[..., Pat
     text = " ".join(result.output.split())
     assert "two files would be written to 2026/03/14/past-the-old-house/house.jpg" in text
     assert "(resized from house.jpeg)" in text
+
+
+def test_a_page_and_a_static_file_on_one_path_name_the_pages_entry(make_site: Callable[..., Path],
+                                                                  run_cli: Callable[..., Result]) -> None:
+    root = make_site({"content/pages/static.md": entry("title: Static\nslug: static\nvisibility: public", "Hi.\n"),
+                      "static/index.html": "<!doctype html><p>mine</p>"})
+    result = run_cli("build", "--site", str(root), "--journal")
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "two files would be written to static/index.html" in text
+    assert "the page of content/pages/static.md" in text and "the static file static/index.html" in text
+    assert not (root / "output/journal").exists()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.incremental import parallel, search_index
 from generator.outputs.search_bundle import readable_text
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, entry, html, serve_folder, snapshot
 
@@ -148,6 +149,23 @@ def test_the_index_after_edits_is_the_index_of_a_clean_build(site: Path, run_cli
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".footfall-cache"))
     assert run_cli("build", "--site", str(clean)).exit_code == 0
     assert snapshot(site / "output/public") == snapshot(clean / "output/public")
+
+
+@pytest.mark.parametrize("flags", [(), ("--journal",)])
+def test_shards_made_by_small_workers_are_the_shards_made_by_threads(make_site, run_cli, tmp_path: Path,
+                                                                     monkeypatch, flags) -> None:
+    root = make_site(journal_files())
+    big = tmp_path / "big"
+    shutil.copytree(root, big)
+    assert run_cli("build", "--site", str(root), *flags).exit_code == 0
+    pools = []
+    real = parallel.small_workers
+    monkeypatch.setattr(search_index, "WORKERS_FROM", 1)  # the way of a big build: shards made by small workers
+    monkeypatch.setattr(parallel, "small_workers", lambda processes: pools.append(real(processes)) or pools[-1])
+    assert run_cli("build", "--site", str(big), *flags).exit_code == 0
+    assert pools and pools[0] is not None
+    audience = "journal" if flags else "public"
+    assert snapshot(big / "output" / audience) == snapshot(root / "output" / audience)
 
 
 def test_a_site_with_nothing_public_builds_without_an_index(make_site, run_cli) -> None:

@@ -21,9 +21,7 @@ import hashlib
 import os
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 from generator.deploy.audit_record import Clean, key_of, open_record, read_and_digest, save_record
@@ -32,6 +30,7 @@ from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
 from generator.deploy.text_search import plain_hits, text_hits
 from generator.errors import Problem, error
+from generator.incremental.parallel import indexed_map
 from generator.outputs import search, search_bundle, svg
 from generator.outputs.sharing import CARD_NAME
 from generator.pipeline.entries import Entry
@@ -131,10 +130,9 @@ def scan(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, *, 
     workers = min(workers or os.cpu_count() or 1, max(1, size // PARALLEL_BYTES))
     if workers < 2:
         parts = [_scan_files(files, needles, base_url, record)]
-    else:
-        chunks = [files[start::workers] for start in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(_scan_files, chunks, repeat(needles), repeat(base_url), repeat(record)))
+    else:  # forked workers inherit the needles and the record, and this process takes a share
+        parts = list(indexed_map(lambda index: _scan_files(files[index:index + 1], needles, base_url, record),
+                                 len(files), processes=workers))
     found = [leak for leaks, _ in parts for leak in leaks]
     if learnt is not None:
         for _, known in parts:
@@ -174,18 +172,20 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
 
 def audit_files(files: Sequence[tuple[str, Path]], output: Path, site: Site, entries: Iterable[Entry],
                 vocabulary: Vocabulary, theme: Theme, config_path: Path | None = None, *,
-                remember: bool = True) -> list[Problem]:
+                remember: bool = True, needles: Needles | None = None) -> list[Problem]:
     """Return a problem for everything in the public output files that must not be there.
 
     Only the site's settings are taken from `site`; the entries are read again from content/ when
     none are given (a build that patched its model in place). With `remember`, files found clean by
     an earlier audit that looked for the very same needles, with the same bytes, are not searched
-    again (audit_record.py); without it every file is searched and nothing is recorded.
+    again (audit_record.py); without it every file is searched and nothing is recorded. `needles`,
+    when given, are those `derive` returns for these entries, worked out ahead.
     """
     from generator.outputs.route_needles import coordinate_problems, site_search  # recorded routes' coordinates
 
     cfg = site.config
-    needles = derive(entries, cfg, vocabulary, theme)  # no entries given: source_facts.py reads content/ itself
+    if needles is None:  # no entries given: source_facts.py reads content/ itself
+        needles = derive(entries, cfg, vocabulary, theme)
     coordinates = site_search(cfg)
     record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
     present = [relpath for relpath, _ in files]

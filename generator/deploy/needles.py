@@ -37,7 +37,7 @@ from pathlib import Path
 import ahocorasick
 
 from generator import __version__
-from generator.config import SiteConfig
+from generator.config import SiteConfig, user_cache_home
 from generator.deploy.decoders import decode
 from generator.deploy import source_facts
 from generator.deploy.normalise import views, word_string
@@ -54,6 +54,8 @@ GENERATOR_DIR = Path(__file__).resolve().parent.parent  # Footfall's own source:
 WRITERS = ("markdown_it", "mdit_py_plugins", "feedgen")  # libraries whose own words reach pages ("footnote-backref")
 SHINGLE = 3  # a shorter private word is looked for in the phrases of this many words around it
 MAX_ALLOWED_FILE = 4 * 1024 * 1024  # larger theme or source files are not read for allowed words
+WORDS_FOLDER = "audit-words"  # in the user's cache: the words of Footfall's own files, one file per install and themes
+WORDS_KEPT = 8  # so many of those files are kept, the newest
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,7 @@ def read_sources(entries: Iterable[Entry], cfg: SiteConfig) -> list[Source]:
 
 def allowed_words(sources: Iterable[Source], cfg: SiteConfig, vocabulary: Vocabulary, theme: Theme) -> set[str]:
     """Return every folded word the public build may hold without it being a leak."""
-    allowed = set(footfall_words(tuple(shipped_folders(theme)), cfg.cache_dir / "audit"))
+    allowed = set(footfall_words(tuple(shipped_folders(theme)), user_cache_home() / WORDS_FOLDER))
     add_words(allowed, "\n".join(site_texts(cfg, vocabulary, theme)))
     for source in sources:
         if not source.private:
@@ -142,7 +144,11 @@ def shipped_folders(theme: Theme) -> list[Path]:
 
 
 def footfall_words(folders: tuple[Path, ...], cache: Path) -> frozenset[str]:
-    """Return the words of Footfall's own files, kept (in memory and in the cache folder) while none changes."""
+    """Return the words of Footfall's own files, kept (in memory and in the user's cache folder) while none changes.
+
+    They are made from the installed code alone, so they are kept with it, in the cache of the user
+    who runs Footfall, never in a site's cache: a journal that is copied or cloned brings none.
+    """
     stamp = hashlib.sha256(__version__.encode())
     for folder in folders:
         for path in _own_files(folder):
@@ -170,14 +176,18 @@ def _read_words(key: str, folders: tuple[Path, ...]) -> frozenset[str]:
 
 
 def _keep(path: Path, words: list[str]) -> None:
-    """Write the words to the cache (in place of older ones); a cache that cannot be written is no error."""
+    """Write the words to the cache beside the few newest others; a cache that cannot be written is no error.
+
+    Each install and each choice of shipped themes has its own file; the oldest go first.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("words-*.json"):
-            old.unlink()
-        temporary = path.with_suffix(".tmp")
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(words), "utf-8")
         os.replace(temporary, path)
+        others = sorted(path.parent.glob("words-*.json"), key=lambda old: old.stat().st_mtime_ns, reverse=True)
+        for old in others[WORDS_KEPT:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
 
@@ -307,7 +317,7 @@ def derive(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, th
     """Return the needles of a site, worked out from its source files (each file's facts kept by its bytes)."""
     site_text = "\n".join(site_texts(cfg, vocabulary, theme))
     facts = source_facts.gather(entries, cfg, vocabulary, site_text)
-    allowed = set(footfall_words(tuple(shipped_folders(theme)), cfg.cache_dir / "audit"))
+    allowed = set(footfall_words(tuple(shipped_folders(theme)), user_cache_home() / WORDS_FOLDER))
     add_words(allowed, site_text)
     for shared in facts:
         if not shared.private:

@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.errors import has_errors
-from generator.incremental import snapshot
+from generator.incremental import search_index, snapshot
 from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.changes import body_only_changes, entry_shapes
 from generator.incremental.digest import hash_text
@@ -132,6 +132,8 @@ class Builder:
                     cache: Cache) -> None:
         """Build from the records, keeping the model's snapshot when it was written and the build succeeded."""
         self._snapshot = None
+        if len(scan.content) >= search_index.WORKERS_FROM:
+            search_index.start_workers()  # now, while this process is small (see parallel.start_small_server)
         made = self._build(setup, scan, result, last, start_ns)
         if made is not None and made is self._prepared and result.ok and snapshot.commit(cache.folder, self.audience):
             self._snapshot = made

@@ -12,7 +12,6 @@ different key, a missing file or a broken one all mean an empty cache, the last 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import sys
@@ -21,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from generator.config import user_cache_home
 from generator.errors import Problem, warning
 
 FORMAT = "footfall-cache 3"
@@ -231,14 +231,8 @@ class Cache:
 
 
 def compiled_templates_home() -> Path:
-    """Return the folder of the user's own cache where compiled templates are kept, outside every site.
-
-    Compiled templates are code: they never live in a site's `.footfall-cache/`, which travels with a
-    journal that is copied or cloned, but in the cache folder of the user who runs Footfall
-    (`$XDG_CACHE_HOME/footfall`, else `~/.cache/footfall`), as trusted as the installed code itself.
-    """
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "footfall"
+    """Return the folder where compiled templates are kept: code, so in the user's own cache, outside every site."""
+    return user_cache_home()
 
 
 def _render_column(audience: str) -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:  # imported when first needed: small builds never start a pool
@@ -22,6 +24,7 @@ PARALLEL_FROM = 200  # fewer items than this are done in this process: forking w
 #: Items go to workers in this many chunks each, so that the cores finish together: at the end, this process
 #: waits for the chunks already handed to a worker (up to three), so the smaller they are, the shorter the wait.
 CHUNKS_PER_WORKER = 64
+HELD_AHEAD = 2  # chunks done here ahead of the one due, at most, with `in_order`
 SMALLEST_CHUNK = 16  # items; smaller chunks cost more in messages than they save in waiting
 
 #: While this process works, the pool's threads (which read results and feed the workers) wait this long
@@ -52,34 +55,44 @@ def fork_map(function: Callable[..., T], *iterables: Iterable[Any]) -> Iterator[
     return indexed_map(lambda index: function(*rows[index]), len(rows))
 
 
-def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
+def indexed_map(job: Callable[[int], T], count: int, meanwhile: Callable[[], object] | None = None, *,
+                processes: int | None = None, in_order: bool = False) -> Iterator[T]:
     """Yield job(0), job(1), ... job(count - 1) in order; in forked workers when there are many.
 
     `meanwhile` is called once before the first result: while the workers start on their chunks
-    when there are workers, so that this process's own task overlaps with theirs.
+    when there are workers, so that this process's own task overlaps with theirs. `processes`,
+    when given, is how many processes share the work (this one among them), whatever the count.
+    `in_order`: this process helps with the next chunks rather than the last (see _forked), for big results.
     """
-    processes = min(workers(), count // max(PARALLEL_FROM // 2, 1))
-    if count < PARALLEL_FROM or processes < 2 or not can_fork():
+    if processes is None:
+        processes = min(workers(), count // max(PARALLEL_FROM // 2, 1)) if count >= PARALLEL_FROM else 1
+    processes = min(processes, count)
+    if processes < 2 or not can_fork():
         if meanwhile is not None:
             meanwhile()
         return map(job, range(count))
-    return _forked(job, count, processes, meanwhile)
+    return _forked(job, count, processes, meanwhile, in_order)
 
 
 def _forked(job: Callable[[int], T], count: int, processes: int,
-            meanwhile: Callable[[], object] | None = None) -> Iterator[T]:
+            meanwhile: Callable[[], object] | None = None, in_order: bool = False) -> Iterator[T]:
     """Yield the job's results, in order, from forked workers and this process; redo here what a broken pool lost.
 
     Every chunk is queued for the workers. While the chunk due next is not ready, this process takes
     the last chunk no worker has started and does it itself (work stealing from the tail), so the
     cores stay busy to the end however uneven the chunks. Helping rather than adding a worker also
     means one copy fewer of the pages that the workers' reads of inherited objects duplicate.
+
+    The results of the chunks done from the tail wait here until their turn comes, at the end: fine
+    for small results, not for big ones (share cards). `in_order` takes the next chunks no worker
+    has started instead, at most HELD_AHEAD of them ahead of the one due, so that few results wait.
     """
     global _job
     _job = job
     size = max(min(SMALLEST_CHUNK, count), count // (processes * CHUNKS_PER_WORKER))
     chunks = [range(start, min(start + size, count)) for start in range(0, count, size)]
     gc.freeze()  # the workers' collections then skip inherited objects instead of copying every page they touch
+    give_back_free_memory()
     switch = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
     import multiprocessing
@@ -92,9 +105,16 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
             meanwhile()
         done_here: dict[int, list[Any]] = {}
         tail = len(chunks) - 1  # chunks after this one are done here or started by a worker
+        ahead = 0  # in order: chunks up to this one are done here, started by a worker, or taken
         for index, chunk in enumerate(chunks):
-            future = futures.get(index)
-            while future is not None and not future.done() and tail > index:
+            future = futures.pop(index, None)  # its results are let go of once taken
+            if in_order:
+                ahead = max(ahead, index)
+                while (future is not None and not future.done() and len(done_here) < HELD_AHEAD
+                       and ahead + 1 < len(chunks)):
+                    ahead += 1
+                    _steal(futures, chunks, ahead, job, done_here)
+            while future is not None and not future.done() and tail > index and not in_order:
                 tail = _steal(futures, chunks, tail, job, done_here)
             if index in done_here:
                 yield from done_here.pop(index)
@@ -105,6 +125,29 @@ def _forked(job: Callable[[int], T], count: int, processes: int,
         sys.setswitchinterval(switch)
         gc.unfreeze()
         _job = None
+
+
+def give_back_free_memory() -> None:
+    """Hand the C heap's free pages back to the system, before forking (glibc's malloc_trim; elsewhere nothing).
+
+    A big build frees much of what it made (the pages' text, say) in pieces the heap keeps. A worker
+    forked with them would write its own objects into them, a copied page at a time: handed back,
+    they cost neither process anything until used, and then only the one that uses them.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """Return the C library's malloc_trim, where there is one."""
+    import ctypes  # here: only a forking build needs it
+
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return None
 
 
 def _submit(pool: ProcessPoolExecutor, chunks: list[range]) -> dict[int, Future[list[Any]]]:
@@ -141,6 +184,82 @@ def _run_chunk(start: int, stop: int) -> list[Any]:
     """Run the inherited job on a range of indexes (in a worker)."""
     assert _job is not None
     return [_job(index) for index in range(start, stop)]
+
+
+def start_small_server(preload: Sequence[str]) -> None:
+    """Start the server process that small_workers() forks its workers from, importing `preload` once.
+
+    Call it early, while this process is still small: it is started by a vfork of this process,
+    which (until it runs the server) counts this process's memory twice in a PSS sum of the tree.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    try:
+        forkserver.ensure_running()
+    except OSError:
+        pass  # small_workers() then finds no pool to give
+
+
+def stop_small_server() -> None:
+    """Stop the small server, if it runs, and reap it: its workers' CPU time then counts among this process's children's.
+
+    Without this, it ends when this process does, unreaped (and the time of every process it
+    forked is nobody's).
+    """
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # the standard library's own way (no public one)
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
+
+
+def small_workers(processes: int) -> ProcessPoolExecutor | None:
+    """Return a pool of workers forked from a small server process (see start_small_server); None where there is none.
+
+    A big build's workers forked from this process would share its memory, and every page either
+    of them writes is copied; and a program they start by vfork (Pagefind, by subprocess) counts
+    that memory twice until it runs. Workers forked from the small server have little to share.
+    Their jobs and results travel pickled.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def in_thread(job: Callable[[], T]) -> Callable[[], T]:
+    """Start job in a thread of this process; return the function that waits for the thread to end and gives its result.
+
+    The thread has ended once that function returns, so a process forked afterwards has no other thread.
+    """
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, job()))
+        except BaseException as exc:  # handed to the caller, as if the job had run there
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="footfall-ahead", daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
+    return result
 
 
 def in_background(job: Callable[[], T]) -> Callable[[], T]:

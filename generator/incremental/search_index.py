@@ -9,14 +9,21 @@ their shard; a shard whose pages all kept their bytes keeps its files as they ar
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import BrokenExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from generator.incremental import parallel
 from generator.incremental.digest import hash_text
 from generator.incremental.ledger import OutputLedger
 from generator.outputs import search
 
+if TYPE_CHECKING:  # a small edit's build never starts a process pool, and need not load it
+    from concurrent.futures import ProcessPoolExecutor
+
 NOT_SEARCHABLE = ""  # the "shard" of a page the index does not hold
+SHARD_PROCESSES = 2  # shards made at a time
+WORKERS_FROM = 1000  # pages: from this many, shards are made by small worker processes (see _made_shards)
 
 
 class SearchPages:
@@ -39,9 +46,12 @@ class SearchPages:
 
     def read(self, path: str) -> bytes:
         """Return a page's bytes as this build leaves it (written to staging, or kept live)."""
+        return self.file(path).read_bytes()
+
+    def file(self, path: str) -> Path:
+        """Return the file of a page as this build leaves it (in staging, or the live one)."""
         staging = self.ledger.staging
-        folder = staging.folder if path in staging.staged else staging.target
-        return (folder / path).read_bytes()
+        return (staging.folder if path in staging.staged else staging.target) / path
 
     def shards(self) -> dict[str, list[str]]:
         """Return the paths of each shard's pages."""
@@ -80,21 +90,67 @@ def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: st
             note["shards"][shard] = before
         else:
             todo.append((shard, key, paths))
-    with ThreadPoolExecutor(max_workers=2) as pool:  # each shard is a Pagefind process of its own
-        made = pool.map(lambda job: search.build_shard(job[0], list(pages.contents(job[2])), language), todo)
-        for (shard, key, _), files in zip(todo, made):
+    pool = parallel.small_workers(SHARD_PROCESSES) if len(pages.pages) >= WORKERS_FROM and len(todo) > 1 else None
+    try:
+        jobs = [(shard, paths) for shard, _, paths in todo]
+        for (shard, key, _), files in zip(todo, _made_shards(pages, jobs, language, pool)):
             _put(ledger, files, f"search:{key}")
             note["shards"][shard] = {"key": key, "paths": sorted(files)}
-    note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"))
+        note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"), pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        parallel.stop_small_server()  # no search worker is needed any more in this build
     return note
 
 
+def start_workers() -> None:
+    """Start the server the search workers of a big build are forked from (now, while this process is small)."""
+    parallel.start_small_server([search.__name__])
+
+
+def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str,
+                 pool: ProcessPoolExecutor | None) -> Iterator[dict[str, bytes]]:
+    """Yield the files of each shard to make, in order: two at a time (each is a Pagefind process of its own).
+
+    Many pages are indexed by small workers of their own (`pool`, parallel.small_workers), which read
+    the pages from disk; a few, by threads of this process. A shard a broken worker lost is made here.
+    """
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=SHARD_PROCESSES) as threads:
+            yield from threads.map(lambda job: search.build_shard(job[0], list(pages.contents(job[1])), language), todo)
+        return
+    futures = []
+    try:
+        for shard, paths in todo:
+            files = [(path, str(pages.file(path))) for path in paths]
+            futures.append(pool.submit(search.shard_of_files, shard, files, language))
+    except (BrokenExecutor, OSError):
+        pass  # no worker could start: the rest is made here
+    for index, (shard, paths) in enumerate(todo):
+        try:
+            if index < len(futures):
+                yield futures[index].result()
+                continue
+        except (BrokenExecutor, OSError):
+            pass
+        yield search.build_shard(shard, list(pages.contents(paths)), language)
+
+
 def _stage_top(ledger: OutputLedger, shards: Mapping[str, list[str]], language: str, salt: str,
-               before: Any) -> dict[str, Any]:
-    """Stage the shard list and the loader at the top of the bundle (kept when the shards are the same)."""
+               before: Any, pool: ProcessPoolExecutor | None = None) -> dict[str, Any]:
+    """Stage the shard list and the loader at the top of the bundle (kept when the shards are the same).
+
+    The loader comes from a Pagefind run over a sample page: by a small worker, when there is a `pool`.
+    """
     key = hash_text(salt, *sorted(shards))
     if isinstance(before, dict) and before.get("key") == key and ledger.reuse_all(list(before.get("paths", []))):
         return before
+    if pool is not None and shards:
+        try:  # this process keeps it: the audit reads it too
+            search.keep_sample(language, pool.submit(search.sample_bundle, language).result())
+        except (BrokenExecutor, OSError):
+            pass  # made here
     top = {**search.shards_file(shards), **search.top_files(language, shards)}
     _put(ledger, top, f"search:{key}")
     return {"key": key, "paths": sorted(top)}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -14,6 +14,7 @@ from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.ledger import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
+from generator.incremental.parallel import give_back_free_memory, in_thread, indexed_map, workers
 from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.search_index import stage_search_index
 from generator.outputs import redirects
@@ -26,6 +27,9 @@ from generator.pipeline.pages import PlannedPage
 from generator.pipeline.result import BuildResult
 from generator.pipeline.site import Site
 from generator.pipeline.themes import CompiledTemplates, make_environment
+
+if TYPE_CHECKING:
+    from generator.deploy.needles import Needles
 
 
 class OutputWriter:
@@ -52,7 +56,8 @@ class OutputWriter:
         the manifest when they are being looked at already (with `dirty` only).
         """
         assert result.output_dir is not None
-        making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None)
+        making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None,
+                        card_map=draw_cards)
         claimed, problems = check_claims(claims(making))
         if problems:
             result.problems.extend(problems)
@@ -66,22 +71,37 @@ class OutputWriter:
             with result.timed("templates"):
                 stage_pages(self._environment(inputs), self.cache, self.audience, site, planned, inputs, ledger,
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
+            give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
+            needles = None
             if not has_errors(result.problems):  # the index is made from the pages: all of them
+                needles = self._audit_ahead(site, inputs)
                 with result.timed("search"):
                     self._stage_search(planned, ledger, inputs.config.language)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
-            if self.audience == "public" and not has_errors(result.problems):
-                from generator.deploy.staged_audit import privacy_audit  # here: the journal is never audited
+            if needles is not None and not has_errors(result.problems):
+                from generator.deploy.staged_audit import privacy_audit
 
                 with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging))
+                    result.problems.extend(privacy_audit(site, inputs, staging, needles=needles()))
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
             staging.abandon()
             return
         self._commit(ledger, staging, result, site)
+
+    def _audit_ahead(self, site: Site, inputs: Inputs) -> Callable[[], Needles] | None:
+        """Start working out the public audit's needles in a thread, while Pagefind indexes (None: no audit).
+
+        The needles come from the sources alone, and Pagefind runs as processes of its own, so this
+        process is free meanwhile. The journal is never audited. Call the result to wait for them.
+        """
+        if self.audience != "public":
+            return None
+        from generator.deploy.staged_audit import audit_needles  # here: the journal never loads the audit
+
+        return in_thread(lambda: audit_needles(site, inputs))
 
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""
@@ -119,3 +139,12 @@ class OutputWriter:
             self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
                                                kind=FootfallEnvironment))
         return self._env[1]
+
+
+def draw_cards(job: Callable[[int], Any], count: int) -> Iterator[Any]:
+    """Spread the drawing of share cards over forked workers and this process, one process per core.
+
+    This process draws its share between taking the cards (parallel.indexed_map), so one worker
+    fewer is forked than a pool of one per core has: one copy fewer of what they write.
+    """
+    return indexed_map(job, count, processes=workers(), in_order=True)  # a card is big: few wait to be taken

@@ -19,6 +19,7 @@ import PIL
 from PIL import features
 
 from generator.outputs import card_png, cards
+from generator.outputs.files import JobMap
 from generator.outputs.cards import CARD_VERSION, COLOUR_KEYS, HEIGHT, WIDTH, CardSpec, CardStyle, file_stamp
 
 PARALLEL_ABOVE = 8  # draw in worker processes when more cards than this are missing
@@ -88,19 +89,20 @@ def iter_cards(
     keys: Mapping[str, str] | None = None,
     workers: int | None = None,
     drawn: dict[str, float] | None = None,
+    job_map: JobMap | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """Yield (name, PNG bytes) in the order of specs, each as soon as it is drawn or read from cache_dir.
 
     While the caller takes one card (and writes it, say), worker processes draw the next ones.
     `drawn`, when given, receives how many cards were drawn ("count") and the seconds from the
     start until the caller had taken the last card ("seconds"). `keys`, when given, holds the cards'
-    keys (card_keys) by name.
+    keys (card_keys) by name. `job_map`, when given, spreads the drawing instead of a pool of `workers`.
     """
     start = time.perf_counter()
     keys = card_keys(specs, style) if keys is None else {name: keys[name] for name in specs}
     present = {key for key in set(keys.values()) if cache_dir is not None and (cache_dir / f"{key}.png").is_file()}
     missing = {key: specs[name] for name, key in keys.items() if key not in present}
-    made = draw_many(list(missing.values()), style, workers, cache_dir, list(missing))
+    made = draw_many(list(missing.values()), style, workers, cache_dir, list(missing), job_map)
     repeated = {key for key, times in Counter(keys.values()).items() if times > 1}
     kept: dict[str, bytes] = {}  # the cards that more than one name shows
     for name, key in keys.items():
@@ -117,13 +119,19 @@ def iter_cards(
 
 
 def draw_many(specs: list[CardSpec], style: CardStyle, workers: int | None, cache_dir: Path | None = None,
-              keys: list[str] | None = None) -> Iterator[bytes]:
+              keys: list[str] | None = None, job_map: JobMap | None = None) -> Iterator[bytes]:
     """Yield cards drawn in order, spread over worker processes when there are enough of them.
 
     With `cache_dir`, each card is also stored there under its key (by the process that drew it).
+    With `job_map`, the cards after the first are drawn through it (workers that this process helps).
     """
     jobs = list(zip(specs, keys or [None] * len(specs)))
     workers = min(workers or os.cpu_count() or 1, len(specs))
+    if len(specs) > PARALLEL_ABOVE and job_map is not None:
+        yield _draw_and_store(jobs[0], style, cache_dir)  # here first: forked workers start warm (see below)
+        rest = jobs[1:]
+        yield from job_map(lambda index: _draw_and_store(rest[index], style, cache_dir), len(rest))
+        return
     if len(specs) > PARALLEL_ABOVE and workers > 1:
         yield _draw_and_store(jobs[0], style, cache_dir)  # here first: the workers forked next start with its
         jobs, done = jobs[1:], 0  # frame, fonts and stamps, instead of each making them anew

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.errors import Problem
 from generator.pipeline.inputs import Inputs
@@ -20,6 +21,8 @@ class ProducerFailed(Exception):
         self.problem = problem
 
 
+#: (job, count) -> job(0) ... job(count - 1) in order, spread over processes as the caller sees fit
+JobMap = Callable[[Callable[[int], Any], int], Iterable[Any]]
 Keep = Callable[[str, str], bool]  # (output path, digest) -> True when the live file, made from that digest, is kept
 
 
@@ -37,6 +40,7 @@ class Making:
     inputs: Inputs  # settings, theme, vocabulary, entries, static files
     card_cache: Path | None = None  # where drawn share cards are kept between builds (None: draw every one)
     card_workers: int | None = 1  # processes drawing share cards (None: one per core)
+    card_map: JobMap | None = None  # spreads the drawing of share cards instead (the speed layer's forked map)
     cards_drawn: dict[str, float] = field(default_factory=dict)  # receives the cards drawn ("count") and "seconds"
     keep: Keep = keep_nothing  # keeps a live file made from the same digest (see Keyed); the plain build keeps none
 

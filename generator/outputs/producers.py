@@ -184,7 +184,8 @@ def card_files(making: Making) -> Iterator[tuple[str, Data]]:
     keys = card_store.card_keys(specs, style)
     wanted = {path: spec for path, spec in specs.items() if not making.keep(path, keys[path])}
     for path, data in card_store.iter_cards(wanted, style, making.card_cache, keys=keys,
-                                            workers=making.card_workers, drawn=making.cards_drawn):
+                                            workers=making.card_workers, drawn=making.cards_drawn,
+                                            job_map=making.card_map):
         yield path, Keyed(keys[path], data)
     if making.cards_drawn.get("count"):
         making.cards_drawn["seconds"] = time.perf_counter() - start

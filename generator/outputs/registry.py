@@ -33,7 +33,18 @@ class Claim:
 
     path: str  # output path relative to the build folder; ending in "/", a whole folder
     producer: str  # "pages" or a FileProducer's name
-    origin: str  # the input it is made from, as the writer knows it
+    origin: str | PageOrigin  # the input it is made from, as the writer knows it
+
+
+@dataclass(frozen=True, slots=True)
+class PageOrigin:
+    """What a planned page is made from, put into words only when a message needs them (str)."""
+
+    making: Making
+    item: PlannedPage
+
+    def __str__(self) -> str:
+        return page_origin(self.making, self.item)
 
 
 class UnclaimedFile(Exception):
@@ -52,7 +63,7 @@ def page_origin(making: Making, item: PlannedPage) -> str:
 def claims(making: Making, producers: Sequence[FileProducer] = FILE_PRODUCERS) -> Iterator[Claim]:
     """Yield every path the build will write: its pages', then each producer's."""
     for item in making.planned:
-        yield Claim(item.path, "pages", page_origin(making, item))
+        yield Claim(item.path, "pages", PageOrigin(making, item))
     for producer in producers:
         for path, origin in producer.claims(making):
             yield Claim(path, producer.name, origin)

@@ -135,10 +135,20 @@ def top_files(language: str, by_shard: Mapping[str, object]) -> dict[str, bytes]
     return runtime_program(language) if by_shard else {}
 
 
-@lru_cache(maxsize=8)
+_samples: dict[str, dict[str, bytes]] = {}  # sample bundles by language, made once per process
+
+
 def sample_bundle(language: str) -> dict[str, bytes]:
     """Return Pagefind's bundle for a one-page sample site: its program files are those of every site."""
-    return shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True)
+    found = _samples.get(language)
+    if found is None:
+        found = _samples[language] = shard_bundle("sample", [("index.html", SAMPLE_PAGE)], language, keep_runtime=True)
+    return found
+
+
+def keep_sample(language: str, bundle: dict[str, bytes]) -> None:
+    """Keep a sample bundle that another process made (sample_bundle there), so that this one runs no Pagefind for it."""
+    _samples.setdefault(language, bundle)
 
 
 def runtime_program(language: str) -> dict[str, bytes]:
@@ -149,6 +159,11 @@ def runtime_program(language: str) -> dict[str, bytes]:
 def build_shard(shard: str, pages: list[tuple[str, bytes]], language: str) -> dict[str, bytes]:
     """Return one shard of the index: its data files and search program, under pagefind/<shard>/."""
     return shard_bundle(shard, pages, language, keep_runtime=False)
+
+
+def shard_of_files(shard: str, files: list[tuple[str, str]], language: str) -> dict[str, bytes]:
+    """Return one shard of the index made from page files given as (output path, file on disk): a worker's job."""
+    return build_shard(shard, [(relpath, Path(file).read_bytes()) for relpath, file in files], language)
 
 
 def scratch_bases() -> list[str | None]:
