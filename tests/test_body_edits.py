@@ -395,3 +395,43 @@ def test_a_page_made_from_a_body_is_rendered_again_whatever_its_planner_names(
     for audience in AUDIENCES:  # and a build with nothing changed keeps it so
         assert build(site.root, audience).ok
     assert_like_clean(site, tmp_path / "clean")
+
+
+def _archive_sharing_the_newest(real):  # type: ignore[no-untyped-def]
+    """Return an archive planner that also gives the page the newest story's share data (and not its post)."""
+    from generator.outputs.sharing import story_share
+    from generator.pipeline.pages import page
+
+    def planner(site):  # type: ignore[no-untyped-def]
+        planned = real(site)
+        if site.audience != "public":
+            return planned
+        newest = next(post for post in site.listed if not post.is_page)
+        return page(planned.url, planned.template, "Archive", newest_share=story_share(newest, site.config),
+                    **{k: v for k, v in planned.context.items() if k != "title"})
+
+    return planner
+
+
+def test_share_data_shown_without_its_post_follows_a_body_edit(site: AgedSite, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story's share data holds its post (its JSON-LD counts the words): a page showing it follows a body edit."""
+    from generator.pipeline import pages
+
+    monkeypatch.setattr(pages, "_archive", _archive_sharing_the_newest(pages._archive))
+    site.write("templates/archive.html", '{% extends "base.html" %}{% block main %}'
+               "{% if newest_share is defined %}<pre>{{ newest_share.json_ld | safe }}</pre>{% endif %}{% endblock %}")
+    for audience in AUDIENCES:
+        built = build(site.root, audience)
+        assert built.ok, built.problems
+    archive = site.root / "output/public/archive/index.html"
+    before = archive.read_bytes()
+    listed = [p for p in site.root.glob("content/runs/r*.md") if "visibility: public" in p.read_text("utf-8")]
+    newest = max(listed, key=lambda p: p.read_text("utf-8").split("date: ")[1][:10])
+    site.replace(str(newest.relative_to(site.root)), "More words about the run.", "More words " + "step " * 40)
+    for audience in AUDIENCES:
+        result = build(site.root, audience)
+        assert result.ok and result.checked < result.pages, audience  # the short way
+    assert b'"wordCount"' in before
+    assert archive.read_bytes() != before
+    assert_like_clean(site, tmp_path / "clean")

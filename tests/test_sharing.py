@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
+from generator.outputs.sharing import _query, script_json
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_folder, SITE_TOML, html, snapshot
 from tests.test_privacy import COMMENT_CANARY, PASSAGE_CANARY, PRIVATE_CANARIES, canary_site
 
@@ -235,3 +238,31 @@ def test_share_button_is_progressive_enhancement_in_chromium(served: str, javasc
                 assert page.evaluate("navigator.clipboard.readText()") == BASE + STORY
         finally:
             browser.close()
+
+
+# --- the share links and JSON-LD are made in fewer steps, to the same characters ------------------
+
+_LEAF = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text()
+_TREE = st.recursive(_LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+                     | st.dictionaries(st.integers(), inner, max_size=2), max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.text(max_size=5), _TREE, max_size=6))
+def test_json_ld_text_is_what_json_dumps_gives(data: dict) -> None:  # type: ignore[type-arg]
+    expected = json.dumps(data, ensure_ascii=False, indent=1)
+    assert script_json(data) == expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(), st.text(alphabet=st.characters(max_codepoint=127)))
+@example("Past the old house #JoggingTherapy", "https://runs.example.org/2026/03/13/a-story-to-share/")
+@example("100% \u00fcber \U0001f3c3", "a%20b")
+def test_share_link_queries_are_what_urlencode_gives(text: str, url: str) -> None:
+    try:
+        expected = urlencode({"text": text, "url": url}, quote_via=quote)
+    except UnicodeEncodeError:  # a lone surrogate: no URL can hold it
+        with pytest.raises(UnicodeEncodeError):
+            _query(text=text, url=url)
+        return
+    assert _query(text=text, url=url) == expected

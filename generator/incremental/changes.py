@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.incremental.cache import OutputRow
 from generator.incremental.digest import hash_text
-from generator.incremental.kinds import holds_no_model_values
+from generator.incremental.kinds import field_values, holds_no_model_values, holds_self_contained
 from generator.incremental.readlog import resolve
 from generator.pipeline.entries import Entry
 from generator.pipeline.pages import PlannedPage
@@ -130,8 +130,8 @@ class TouchedPages:
             return False
         if kind is tuple and all(type(part) is Post for part in value):  # posts of a listing: the common case
             return any(part.key in self.dirty for part in value)
-        if holds_no_model_values(kind):  # an emotion's facts, a pagination
-            return False
+        if holds_no_model_values(kind) and not holds_self_contained(kind):  # an emotion's facts, a pagination (not a
+            return False  # story's share data, which holds its post)
         hit = self._holds.get(id(value))
         if hit is None:
             hit = self._holds[id(value)] = (value, any(self.holds(part) for part in _parts(value)))
@@ -173,5 +173,5 @@ def _parts(value: Any) -> Iterable[Any]:
     if isinstance(value, Mapping):
         return value.values()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (getattr(value, field.name) for field in dataclasses.fields(value))
+        return field_values(value)
     return ()

@@ -9,6 +9,7 @@ self-contained: it holds no other model value that holds values of its own.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
 from datetime import date, datetime
@@ -69,6 +70,29 @@ def holds_no_model_values(kind: type) -> bool:
 _HOLDS_NONE: dict[type, bool] = {}
 
 
+def holds_self_contained(kind: type) -> bool:
+    """Return True for a dataclass with a field that may hold a self-contained value (a story's share data, which
+    holds its post): holds_no_model_values() may be True of it, yet one of its parts may be a value of the model."""
+    found = _HOLDS_SELF_CONTAINED.get(kind)
+    if found is None:
+        try:
+            hints = typing.get_type_hints(kind) if dataclasses.is_dataclass(kind) else {}
+        except (NameError, TypeError):
+            hints = {}
+        found = _HOLDS_SELF_CONTAINED[kind] = any(
+            isinstance(arg, type) and dataclasses.is_dataclass(arg) and self_contained(arg)
+            for hint in hints.values() for arg in _union_args(hint))
+    return found
+
+
+_HOLDS_SELF_CONTAINED: dict[type, bool] = {}
+
+
+def _union_args(hint: Any) -> tuple[Any, ...]:
+    """Return the types of a union type hint, or the hint alone."""
+    return typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+
+
 def _small_values_only(kind: type, seen: frozenset[type] = frozenset()) -> bool:
     """Work out holds_no_model_values() for a type."""
     if not dataclasses.is_dataclass(kind) or issubclass(kind, type) or kind in seen:
@@ -112,3 +136,17 @@ def _plain_or_small(hint: Any, seen: frozenset[type]) -> bool:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return all(_plain_or_small(arg, seen) for arg in typing.get_args(hint))
     return False
+
+
+def field_values(value: Any) -> tuple[Any, ...]:
+    """Return the values of a dataclass instance's fields, in order (one getter per type)."""
+    kind = type(value)
+    get = _FIELD_GETTERS.get(kind)
+    if get is None:
+        names = [f.name for f in dataclasses.fields(kind)]
+        many = operator.attrgetter(*names) if len(names) > 1 else None
+        get = _FIELD_GETTERS[kind] = many or (lambda item: tuple(getattr(item, name) for name in names))
+    return get(value)  # type: ignore[no-any-return]
+
+
+_FIELD_GETTERS: dict[type, Any] = {}

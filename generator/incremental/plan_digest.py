@@ -7,7 +7,9 @@ forget to say what a page depends on, because nothing it gives is taken on trust
 site model met inside a context (a post, a term, a listing of them) stand for their place in the
 model (`site.posts[12]`), so that a page listing posts costs a few names, and their fields are
 left to the read log. A build whose changes are body edits keeps the model's shape, so a value's
-place names the same value in both builds.
+place names the same value in both builds. A value the planner made from a model value (a story's
+share data, which holds its post) is made of the model value's place too: the page's read log
+notes it whole, and a body edit of the post reaches the page (changes.TouchedPages.holds).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from generator.incremental.digest import Fingerprints, hash_text
-from generator.incremental.kinds import SCALARS, holds_no_model_values, self_contained
+from generator.incremental.digest import INLINE_TEXT, Fingerprints, hash_text
+from generator.incremental.kinds import SCALARS, field_values, holds_no_model_values, holds_self_contained, self_contained
 from generator.pipeline.pages import PlannedPage
 
 PLAN_DIGEST = 32  # hex digits of a hash_text digest: a page's digest starts with its plan digest
@@ -65,6 +67,9 @@ class PlanDigests:
     def _add(self, value: Any, parts: list[str]) -> None:
         """Append what a context value stands for: its place in the model, or its digest."""
         kind = type(value)
+        if kind is str and len(value) <= INLINE_TEXT or kind is bool or kind is int or value is None:
+            parts.append(repr(value))  # as Fingerprints.add() has it, in fewer steps: most values are these
+            return
         if kind in SCALARS:
             self.prints.add(value, parts)
             return
@@ -72,23 +77,43 @@ class PlanDigests:
         if place is not None:
             parts.append(place[1])
             return
-        if kind is not tuple and kind is not list and not isinstance(value, Mapping) and \
-                (not dataclasses.is_dataclass(value) or holds_no_model_values(kind)):
+        if not (_WALKED.get(kind) or _walked(kind)):
             self.prints.add(value, parts)  # a value no model value can be inside
             return
         made = self._made.get(id(value))
         if made is None:
             inner: list[str] = [kind.__qualname__]
-            for part in _parts(value):
-                self._add(part, inner)
+            if kind is tuple:  # a listing's posts, the common case: each by its place
+                inner.append(repr(len(value)))
+                places, add = self.places, self._add
+                for part in value:
+                    place = places.get(id(part))
+                    if place is None:
+                        add(part, inner)
+                    else:
+                        inner.append(place[1])
+            else:
+                for part in _parts(value):
+                    self._add(part, inner)
             made = self._made[id(value)] = (value, hash_text(*inner))
         parts.append(made[1])
 
 
-def _parts(value: Any) -> list[Any]:
+_WALKED: dict[type, bool] = {}  # see _walked
+
+
+def _walked(kind: type) -> bool:
+    """Return True for the values whose parts a plan digest is made of (tuples, lists, mappings, dataclasses that
+    may hold model values), False for those digested whole."""
+    found = _WALKED[kind] = kind is tuple or kind is list or issubclass(kind, Mapping) or \
+        (dataclasses.is_dataclass(kind) and not (holds_no_model_values(kind) and not holds_self_contained(kind)))
+    return found
+
+
+def _parts(value: Any) -> list[Any] | tuple[Any, ...]:
     """Return the values inside a tuple, list, mapping (keys and values) or dataclass instance."""
     if isinstance(value, (tuple, list)):
         return [len(value), *value]
     if isinstance(value, Mapping):
         return [len(value), *(part for item in value.items() for part in item)]
-    return [getattr(value, f.name) for f in dataclasses.fields(value)]
+    return field_values(value)

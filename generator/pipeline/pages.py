@@ -10,7 +10,7 @@ from typing import Any
 from generator.pipeline import charts
 from generator.pipeline import timeline
 from generator.errors import Problem, error
-from generator.outputs.sharing import story_share
+from generator.outputs.sharing import ShareSettings, StoryShare
 from generator.pipeline.planned import PlannedPage, page
 from generator.pipeline.reflection_pages import home_context, plan_reflection
 from generator.pipeline.site import Post, Site, Term
@@ -64,16 +64,17 @@ def _home(site: Site, first: dict[str, Any]) -> Iterator[PlannedPage]:
 
 def _posts(site: Site) -> Iterator[PlannedPage]:
     """Plan one page per entry and per standalone page."""
+    settings = ShareSettings.of(site.config)
     for post in (*site.posts, *site.pages):
-        yield post_page(post, site)
+        yield post_page(post, site, settings)
 
 
-def post_page(post: Post, site: Site) -> PlannedPage:
-    """Plan the page of one entry or standalone page."""
+def post_page(post: Post, site: Site, settings: ShareSettings | None = None) -> PlannedPage:
+    """Plan the page of one entry or standalone page (`settings`: the site's share settings, if made already)."""
     if post.is_page:
         return page(post.url, "page.html", post.title, post=post,
                     description=post.summary, noindex=post.visibility != "public")
-    share = story_share(post, site.config) if site.audience == "public" else None
+    share = StoryShare(post, settings or ShareSettings.of(site.config)) if site.audience == "public" else None
     return page(post.url, "entry.html", post.title, post=post,
                 description=post.summary, noindex=not post.listed, share=share)
 
