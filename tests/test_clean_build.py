@@ -119,7 +119,7 @@ def test_many_recorded_routes_build_as_the_clean_build_makes_them(make_site: Cal
 
     files: dict[str, str | bytes] = {}
     for n in range(12):
-        files[f"content/2026/r{n}.gpx"] = gpx(out_and_back(0.3 * n, 0.2 + 0.05 * n, out=1200.0))
+        files[f"content/2026/r{n}.gpx"] = gpx(out_and_back(0.3 * n, 0.2 + 0.05 * n, out=3000.0))
         files[f"content/2026/r{n}.md"] = entry(
             f"title: Route {n}\ndate: 2026-03-{n + 1:02d}T07:00:00\nvisibility: {('public', 'private')[n % 2]}\n"
             f"route: r{n}.gpx\nslug: r{n}", f"Loop {n}.\n")
