@@ -6,11 +6,12 @@ import io
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
-
-import fitdecode
+from typing import TYPE_CHECKING, Any
 
 from generator.recordings.model import LONG_GAP_S, Activity, Point, RecordingError, sport_of
+
+if TYPE_CHECKING:  # fitdecode is loaded when a FIT file is read: most builds read none, and loading it costs
+    import fitdecode
 
 SEMICIRCLE = 180.0 / 2**31  # degrees per FIT semicircle
 _STOPS = {"stop", "stop_all", "stop_disable", "stop_disable_all"}
@@ -51,6 +52,8 @@ def read_fit(data: bytes) -> list[Activity]:
 
 def _scan(data: bytes) -> _Scan:
     """Decode every message; a damaged file raises RecordingError with the decoder's reason."""
+    import fitdecode
+
     scan = _Scan()
     try:
         with warnings.catch_warnings():
