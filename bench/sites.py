@@ -167,6 +167,7 @@ def prepare_corpus(n: int, seed: int, corpus_root: Path, with_hugo: bool, regen:
     site, hugo_site = corpus_root / str(n), corpus_root / f"{n}-hugo"
     stamp = corpus_root / f"{n}.stamp.json"
     want = {"n": n, "seed": seed, "corpus_py": _file_digest(Path(corpus.__file__)),
+            "corpus_words": _file_digest(Path(corpus.__file__).with_name("corpus_words.py")),
             "hugo_template": _tree_digest(corpus.HUGO_TEMPLATE)}
     have = None
     if stamp.exists() and not regen:
