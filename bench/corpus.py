@@ -27,6 +27,7 @@ from bisect import bisect
 from itertools import accumulate
 from pathlib import Path
 
+import corpus_routes
 from corpus_words import (
     EMOTIONS, EMOTION_FORMS, TAGS, INTENTIONS, TITLE_ADJ, TITLE_NOUN,
     PLACES, TIMES, WEATHER, PEOPLE, BODY, FEELINGS,
@@ -281,14 +282,20 @@ def write_hugo_skeleton(hugo_dir: Path) -> None:
 
 
 def generate(n: int, outdir: os.PathLike | str, seed: int = 1,
-             hugo_dir: os.PathLike | str | None = None) -> dict:
-    """Write the corpus; returns a small summary (counts by visibility, bytes, seconds)."""
+             hugo_dir: os.PathLike | str | None = None, routes: float = 0.0) -> dict:
+    """Write the corpus; returns a small summary (counts by visibility, bytes, seconds).
+
+    With `routes`, that share of the entries gets a GPX recording beside it (`route:`), and the
+    site a privacy zone around their start; the entries are otherwise the same.
+    """
     if n < 1:
         raise ValueError("N must be at least 1")
     t0 = time.perf_counter()
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "site.toml").write_text(SITE_TOML.format(n=n), encoding="utf-8")
+    (out / "site.toml").write_text(SITE_TOML.format(n=n) + (corpus_routes.PRIVACY_TOML if routes else ""),
+                                   encoding="utf-8")
+    route_rng = corpus_routes.route_rng(seed)
     content = out / "content"
     _reset_dir(content)
     posts = None
@@ -307,6 +314,10 @@ def generate(n: int, outdir: os.PathLike | str, seed: int = 1,
         if folder not in made_dirs:
             (content / folder).mkdir(parents=True, exist_ok=True)
             made_dirs.add(folder)
+        if routes and route_rng.random() < routes:
+            name = rel.rsplit("/", 1)[1].removesuffix(".md") + ".gpx"
+            (content / folder / name).write_text(_route_of(text, route_rng), encoding="utf-8")
+            text = corpus_routes.with_route(text, name)
         data = text.encode("utf-8")
         total_bytes += len(data)
         (content / rel).write_bytes(data)
@@ -321,16 +332,29 @@ def generate(n: int, outdir: os.PathLike | str, seed: int = 1,
     }
 
 
+def _route_of(text: str, rng: random.Random) -> str:
+    """Return a GPX recording of an entry's run: its date, distance and duration."""
+    when = dt.datetime.fromisoformat(re.search(r"^date: (\S+)$", text, re.M).group(1)).astimezone(dt.timezone.utc)
+    km = float(re.search(r"^distance: ([\d.]+) km$", text, re.M).group(1))
+    parts = [int(p) for p in re.search(r'^duration: "([\d:]+)"$', text, re.M).group(1).split(":")]
+    seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    return corpus_routes.route_gpx(rng, km, seconds, when)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, metavar="N", help="number of entries")
     ap.add_argument("outdir", metavar="OUTDIR", help="site directory to write (site.toml, content/)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--hugo", metavar="OUTDIR_HUGO", help="also write the same corpus as a Hugo site here")
+    ap.add_argument("--routes", type=float, default=0.0, metavar="SHARE",
+                    help="give this share of the entries (0 to 1) a GPX recording (default 0)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("N must be at least 1")
-    info = generate(args.n, args.outdir, args.seed, args.hugo)
+    if not 0 <= args.routes <= 1:
+        ap.error("--routes must be between 0 and 1")
+    info = generate(args.n, args.outdir, args.seed, args.hugo, args.routes)
     v = info["visibility"]
     print(f"wrote {info['n']} entries ({v['public']} public, {v['unlisted']} unlisted, "
           f"{v['private']} private; {info['bytes'] / 1e6:.1f} MB) to {info['site']}"

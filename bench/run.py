@@ -41,7 +41,7 @@ def measure_size(rounds: Rounds, args: argparse.Namespace, n: int) -> dict:
     """Generate or reuse the corpus of n entries and measure it each way, rounds alternating with Hugo."""
     corpus_root = Path(args.corpus_dir).resolve()
     corpus_root.mkdir(parents=True, exist_ok=True)
-    corpus = prepare_corpus(n, args.seed, corpus_root, args.compare == "hugo", args.regen, rounds.log)
+    corpus = prepare_corpus(n, args.seed, corpus_root, args.compare == "hugo", args.regen, rounds.log, args.routes)
     if corpus.generated:
         rounds.trash.deleted_now()  # it may have replaced an older corpus's files
     if not args.no_settle:
@@ -73,7 +73,7 @@ def describe(rounds: Rounds, args: argparse.Namespace) -> dict:
         "pythonpath": rounds.env.get("PYTHONPATH"),
         "footfall_version": first_line(rounds.footfall + ["--version"], rounds.cwd, rounds.env),
         "hugo_version": first_line([rounds.hugo, "version"], REPO) if args.compare == "hugo" else None,
-        "sizes": args.sizes, "runs": args.runs, "seed": args.seed, "warmup": args.warmup,
+        "sizes": args.sizes, "runs": args.runs, "seed": args.seed, "routes": args.routes, "warmup": args.warmup,
         "ways": args.ways, "target_size": args.target_size, "public": not args.skip_public,
         "profile": not args.no_profile,
     }
@@ -152,6 +152,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--pythonpath", action="append", metavar="DIR",
                     help="prepend DIR to PYTHONPATH for footfall (repeatable), e.g. --pythonpath . in a checkout")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument("--routes", type=float, default=0.0, metavar="SHARE",
+                    help="give this share of the entries (0 to 1) a GPX recording; the targets are set for none "
+                         "(default 0)")
     ap.add_argument("--corpus-dir", default=str(HERE / "corpus"), help="where corpora go (default bench/corpus)")
     ap.add_argument("--regen", action="store_true", help="regenerate corpora even when unchanged")
     ap.add_argument("--warmup", type=int, default=0, help="unmeasured cold journal builds per size first (default 0)")
@@ -179,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         args.sizes, args.runs = [1000], 1
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if not 0 <= args.routes <= 1:
+        ap.error("--routes must be between 0 and 1")
     args.ways = list(WAYS) if args.way == "both" else [args.way]
     rounds = Rounds(args, Path(args.corpus_dir).resolve())
     results = run(rounds, args)

@@ -162,12 +162,14 @@ class Corpus:
         self.stamp.write_text(json.dumps(self.stamp_data, indent=1))
 
 
-def prepare_corpus(n: int, seed: int, corpus_root: Path, with_hugo: bool, regen: bool, log: Log) -> Corpus:
-    """Generate the corpus of n entries, or reuse it while its size, seed and generator are unchanged."""
+def prepare_corpus(n: int, seed: int, corpus_root: Path, with_hugo: bool, regen: bool, log: Log,
+                   routes: float = 0.0) -> Corpus:
+    """Generate the corpus of n entries, or reuse it while its size, seed, share of routes and generator are unchanged."""
     site, hugo_site = corpus_root / str(n), corpus_root / f"{n}-hugo"
     stamp = corpus_root / f"{n}.stamp.json"
     want = {"n": n, "seed": seed, "corpus_py": _file_digest(Path(corpus.__file__)),
             "corpus_words": _file_digest(Path(corpus.__file__).with_name("corpus_words.py")),
+            "routes": routes, "corpus_routes": _file_digest(Path(corpus.__file__).with_name("corpus_routes.py")),
             "hugo_template": _tree_digest(corpus.HUGO_TEMPLATE)}
     have = None
     if stamp.exists() and not regen:
@@ -182,7 +184,7 @@ def prepare_corpus(n: int, seed: int, corpus_root: Path, with_hugo: bool, regen:
         return Corpus(n, site, hugo_site, stamp, have, False, 0.0)
     log(f"[{n}] generating corpus in {both} ...")
     stamp.unlink(missing_ok=True)
-    info = corpus.generate(n, site, seed, hugo_site if with_hugo else None)
+    info = corpus.generate(n, site, seed, hugo_site if with_hugo else None, routes)
     data = dict(want, hugo=with_hugo, visibility=info["visibility"], bytes=info["bytes"])
     stamp.write_text(json.dumps(data, indent=1))
     log(f"[{n}] corpus written in {info['seconds']:.1f} s ({info['bytes'] / 1e6:.1f} MB)")
