@@ -28,7 +28,7 @@ from generator.incremental.memory import paused_gc
 from generator.incremental.page_staging import Progress
 from generator.incremental.parallel import fork_map, spread
 from generator.incremental.quick_edit import assets_present, fresh_parts, placeholder_parts, sections, snapshot_of
-from generator.incremental.records import EntryRecord, Stamp, decode_problem, encode_problem
+from generator.incremental.records import EntryRecord, decode_problem, encode_problem
 from generator.incremental.snapshot import Snapshot
 from generator.incremental.writer import OutputWriter
 from generator.pipeline.emotions import unknown_emotion_problems
@@ -154,7 +154,7 @@ class Builder:
         if scan.stamp is not None or scan.setup is None or made is None:
             return scan
         cfg, theme, _ = setup
-        if not made.settle(cfg.content_dir, scan.content):
+        if not made.settle(cfg.content_dir, scan.content, scan.read):
             return scan
         again = self._with_day(self._scan(cfg, theme, cache, time.time_ns()))
         if again.stamp is None or again.content != scan.content or again.setup != scan.setup:
@@ -352,12 +352,11 @@ class Builder:
             made = snapshot_of(self._cache.key, scan.setup, scan.content, start_ns, result.shapes, found, site)
         self._write(site, planned, Inputs(cfg, theme, vocabulary, entries, static_files(theme)), result, dirty,
                     produced if isinstance(produced, dict) else {},
-                    meanwhile=lambda: self._meanwhile(made, result, cfg.content_dir, scan.content))
+                    meanwhile=lambda: self._meanwhile(made, result, cfg.content_dir, scan))
         self._settle_shapes(result)
         return made
 
-    def _meanwhile(self, made: Snapshot | None, result: BuildResult, content_dir: Path,
-                   scanned: Mapping[str, Stamp]) -> None:
+    def _meanwhile(self, made: Snapshot | None, result: BuildResult, content_dir: Path, scan: InputScan) -> None:
         """Do this process's own part of a build while the workers render: store the records, work out the
         entries' shapes if they are due, write the snapshot (with the stamps of the files read too soon after
         they were written, if they have settled since: see scan.settle_stamps)."""
@@ -365,7 +364,7 @@ class Builder:
         self._store.store()
         self._settle_shapes(result)
         if made is not None:
-            made.settle(content_dir, scanned)
+            made.settle(content_dir, scan.content, scan.read)
             self._prepare(made)
 
     def _body_edits(self, last: dict[str, Any], scan: InputScan, records: list[EntryRecord],

@@ -62,6 +62,7 @@ class InputScan:
     content: dict[str, Stamp]  # files under content/ by path relative to it, with their stamps
     setup: str | None = None  # digest of the bytes of all but the entries (setup_digest); None when one is unseen
     hashes: dict[str, list[Any]] | None = None  # the setup files' hashes by path, with their stamps, for the next scan
+    read: dict[str, str] | None = None  # the digest of each file under content/ but the entries, as this scan read it
 
 
 def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path], start_ns: int,
@@ -88,8 +89,11 @@ def scan_inputs(content_dir: Path, folders: Iterable[Path], files: Iterable[Path
             fresh = fresh or stamp[0] == UNSEEN or trusted_stamp(stamp, start_ns) is None
             if not (entries and rel.endswith(".md")):
                 setup.append((f"{base}/{rel}" if rel else base, stamp))
-    digest, hashes = setup_digest(setup, known or {}, start_ns)
-    return InputScan(None if fresh else hash_text(*parts), content, digest, hashes)
+    read: dict[str, str] = {}
+    digest, hashes = setup_digest(setup, known or {}, start_ns, read)
+    inside = str(content_dir) + "/"
+    others = {path.removeprefix(inside): found for path, found in read.items() if path.startswith(inside)}
+    return InputScan(None if fresh else hash_text(*parts), content, digest, hashes, others)
 
 
 #: A file's bytes as last hashed for the setup digest: (size, mtime_ns, ctime_ns, inode, hash) by path.
@@ -97,13 +101,14 @@ KnownHashes = dict[str, list[Any]]
 
 
 def setup_digest(files: Iterable[tuple[str, Stamp]], known: Mapping[str, Any],
-                 start_ns: int) -> tuple[str | None, KnownHashes]:
+                 start_ns: int, read: dict[str, str] | None = None) -> tuple[str | None, KnownHashes]:
     """Return the digest of the setup files' bytes, and each file's hash with its stamp, for the next build.
 
     The digest is of what the files hold, not of their stamps, so that a build made right after the
     site was copied or checked out (every stamp too fresh to trust) knows the setup of the next one
     as its own. A file whose stamp is trusted and as `known` has it is not read again; a fresh one is
-    read every time, and its hash not kept. None when a file cannot be read.
+    read every time, and its hash not kept. None when a file cannot be read. `read`, when given,
+    receives each file's digest by path.
     """
     parts: list[str] = []
     hashes: KnownHashes = {}
@@ -122,6 +127,8 @@ def setup_digest(files: Iterable[tuple[str, Stamp]], known: Mapping[str, Any],
                 return None, hashes
         if trusted:
             hashes[path] = [*stamp, digest]
+        if read is not None:
+            read[path] = digest
         parts.append(f"{path}:{digest}")
     return hash_text(*parts), hashes
 

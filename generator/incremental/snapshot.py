@@ -96,10 +96,14 @@ class Snapshot:
         except OSError:
             return False
 
-    def settle(self, folder: Path, scanned: Mapping[str, Stamp]) -> bool:
-        """Trust the stamps of entries read too soon after being written, if they settled since (scan.settle_stamps);
-        return True when every entry's stamp is trusted."""
-        settle_stamps(folder, self.stamps, scanned, {rel: shape[0] for rel, shape in self.shapes.items()})
+    def settle(self, folder: Path, scanned: Mapping[str, Stamp], read: Mapping[str, str] | None = None) -> bool:
+        """Trust the stamps of files read too soon after being written, if they settled since (scan.settle_stamps);
+        return True when every file's stamp is trusted.
+
+        Entries are held to the bytes the build read; the other files (recordings, images) to those
+        the scan read (`read`, by path under content/).
+        """
+        settle_stamps(folder, self.stamps, scanned, {**(read or {}), **{rel: shape[0] for rel, shape in self.shapes.items()}})
         return None not in self.stamps.values()
 
     def fits(self, records: Mapping[str, EntryRecord]) -> Shapes | None:
