@@ -45,7 +45,7 @@ def recording_coordinates(recordings: Iterable[Path], cache_dir: Path | None) ->
     for path in recordings:
         try:
             places = route_places(path, cache_dir)
-        except (RecordingError, OSError):
+        except RecordingError:
             continue
         for lat, lon in places:
             values.extend((abs(lat), abs(lon)))

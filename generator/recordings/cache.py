@@ -19,19 +19,7 @@ DRAWN_SPORTS = frozenset({RUN, WALK, HIKE})
 
 def route_activity(path: Path, cache_dir: Path | None) -> Activity:
     """Return the leg of a recording that an entry shows (its run, walk or hike), read once and kept."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RecordingError(f"cannot read the recording: {exc.strerror}") from exc
-    key = f"{FORMAT}-{hashlib.sha256(data).hexdigest()}"
-    kept = _load(cache_dir / f"{key}.json") if cache_dir is not None else None
-    if kept is not None:
-        return kept
-    activities = read_bytes(data, path.name)
-    chosen = main_activity(activities, DRAWN_SPORTS) or activities[0]
-    if cache_dir is not None:
-        _save(cache_dir / f"{key}.json", chosen)
-    return chosen
+    return _chosen(_recording(path), path.name, cache_dir)
 
 
 def route_places(path: Path, cache_dir: Path | None) -> list[tuple[float, float]]:
@@ -39,16 +27,43 @@ def route_places(path: Path, cache_dir: Path | None) -> list[tuple[float, float]
 
     A kept activity gives them without making its points (the privacy audit reads every recording).
     """
-    data = path.read_bytes() if cache_dir is not None and path.is_file() else None
-    if data is not None:
+    data = _recording(path)
+    kept = _kept_file(cache_dir, data)
+    if kept is not None:
         try:
-            plain = json.loads((cache_dir / f"{FORMAT}-{hashlib.sha256(data).hexdigest()}.json").read_text("utf-8"))
+            plain = json.loads(kept.read_text("utf-8"))
             return [(lat, lon) for segment in plain["segments"] for lat, lon, _time, _ele, _hr in segment
                     if lat is not None and lon is not None]
         except (OSError, ValueError, KeyError, TypeError):
             pass  # not kept (or damaged): read as route_activity reads it
-    activity = route_activity(path, cache_dir)
+    activity = _chosen(data, path.name, cache_dir)
     return [(p.lat, p.lon) for p in activity.points if p.lat is not None and p.lon is not None]
+
+
+def _recording(path: Path) -> bytes:
+    """Return a recording's bytes, or raise RecordingError."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RecordingError(f"cannot read the recording: {exc.strerror}") from exc
+
+
+def _kept_file(cache_dir: Path | None, data: bytes) -> Path | None:
+    """Return where what was read from a recording with these bytes is kept (None: nothing is kept)."""
+    return cache_dir / f"{FORMAT}-{hashlib.sha256(data).hexdigest()}.json" if cache_dir is not None else None
+
+
+def _chosen(data: bytes, name: str, cache_dir: Path | None) -> Activity:
+    """Return the leg to show of a recording's bytes, kept (by them) or read now and kept."""
+    kept_file = _kept_file(cache_dir, data)
+    kept = _load(kept_file) if kept_file is not None else None
+    if kept is not None:
+        return kept
+    activities = read_bytes(data, name)
+    chosen = main_activity(activities, DRAWN_SPORTS) or activities[0]
+    if kept_file is not None:
+        _save(kept_file, chosen)
+    return chosen
 
 
 def _load(path: Path) -> Activity | None:
