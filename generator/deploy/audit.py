@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from generator.config import SiteConfig
 from generator.deploy.audit_record import Clean, key_of, open_record, read_and_digest, save_record
 from generator.deploy.decoders import MAX_INFLATE, Decoded, decode
 from generator.deploy.needles import Needle, Needles, derive
 from generator.deploy.normalise import views, word_string
 from generator.deploy.text_search import plain_hits, text_hits
-from generator.config import SiteConfig
 from generator.errors import Problem, error
 from generator.incremental.parallel import indexed_map
 from generator.outputs import search, search_bundle, svg
@@ -135,13 +135,11 @@ def scan(files: Sequence[tuple[str, Path]], needles: Needles, base_url: str, *, 
          coordinates: CoordinateSearch | None = None, held: list[tuple[str, str]] | None = None) -> list[Leak]:
     """Return every leak in output files given as (path relative to the output, file on disk).
 
-    With a record of the files found clean under these needles, a file it names by its stamp or by
-    the digest of its bytes is not searched again; what this scan finds goes into `learnt`. With
-    `coordinates`, every file read is also searched for them, and `held` receives (path, the first
-    found), in the order of the files.
+    With a record of the files found clean under these needles, a file it names by the digest of its
+    bytes is not searched again (those it knows by their stamps are left out by the caller:
+    unknown_files); what this scan finds goes into `learnt`. With `coordinates`, every file read is
+    also searched for them, and `held` receives (path, the first found), in the order of the files.
     """
-    if record is not None:
-        files = unknown_files(record, files)
     size = sum(path.stat().st_size for _, path in files) if len(files) > 1 else 0
     workers = min(workers or os.cpu_count() or 1, max(1, size // PARALLEL_BYTES))
     if workers < 2:
