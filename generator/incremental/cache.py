@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from generator.config import user_cache_home
 from generator.errors import Problem, warning
 
 FORMAT = "footfall-cache 3"
@@ -228,11 +227,6 @@ class Cache:
             self.close()
             self.problems.append(warning(self.path, None, f"the build cache could not be saved ({exc})",
                                          "delete .footfall-cache/ if this repeats"))
-
-
-def compiled_templates_home() -> Path:
-    """Return the folder where compiled templates are kept: code, so in the user's own cache, outside every site."""
-    return user_cache_home()
 
 
 def _render_column(audience: str) -> str:

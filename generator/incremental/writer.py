@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from generator.config import user_cache_home
 from generator.deploy.output import Staging
 from generator.errors import Problem, has_errors
-from generator.incremental.cache import Cache, OutputRow, compiled_templates_home
+from generator.incremental.cache import Cache, OutputRow
 from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.ledger import OutputLedger
@@ -136,7 +137,7 @@ class OutputWriter:
                  for folder in inputs.theme.template_dirs for p in sorted(folder.rglob("*")) if p.is_file()]
         key = environment_key(inputs, files)
         if self._env is None or self._env[0] != key:
-            compiled = CompiledTemplates(compiled_templates_home(), self.code)
+            compiled = CompiledTemplates(user_cache_home(), self.code)  # code: in the user's own cache, never a site's
             self._env = (key, make_environment(inputs.theme, inputs.config, inputs.static, compiled,
                                                kind=FootfallEnvironment))
         return self._env[1]
