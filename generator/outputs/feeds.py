@@ -8,14 +8,15 @@ entries, never from the clock: a feed's `updated` is its newest story's date.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from html import escape
-
 
 from generator.pipeline.pages import PlannedPage
 from generator.outputs.sharing import card_url
@@ -31,6 +32,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 #: The date of a feed with no stories (a feed must have one, and the clock must not provide it).
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 FEED_LENGTH = 20  # the newest stories a feed holds
+FEED_FORMAT = "footfall-feeds 1"  # part of every feed's digest: change it when the feeds' bytes change
 _URL_ATTR = re.compile(r'(\s(?:href|src|poster)=")([^"]*)(")')
 _SRCSET_ATTR = re.compile(r'(\ssrcset=")([^"]*)(")')
 
@@ -71,16 +73,64 @@ def absolute_links(html: str, page_url: str) -> str:
     return _SRCSET_ATTR.sub(srcset, html)
 
 
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed of the public build: where it goes, its kind and the stories it holds."""
+
+    path: str  # output path, e.g. "feed.xml"
+    kind: str  # "atom" or "json"
+    posts: Sequence[Post]  # the stories it holds, newest first
+    title: str = ""  # an Atom feed's title
+    home_url: str = "/"  # the page an Atom feed stands for
+
+
+def site_feeds(site: Site) -> list[Feed]:
+    """Return the public build's feeds: the site's Atom and JSON feeds and one Atom feed per emotion."""
+    if site.audience != "public":
+        return []
+    title = site.config.title
+    found = [Feed(FEED_PATH.lstrip("/"), "atom", newest(site.listed), title, "/"),
+             Feed(JSON_FEED_PATH.lstrip("/"), "json", newest(site.listed))]
+    found.extend(Feed(emotion_feed_url(term).lstrip("/"), "atom", newest(term.posts), f"{term.name} · {title}", term.url)
+                 for term in site.emotions)
+    return found
+
+
+def feed_bytes(site: Site, feed: Feed) -> bytes:
+    """Return the bytes of one feed."""
+    if feed.kind == "json":
+        return json_feed(site)
+    return atom_feed(site, feed.posts, f"/{feed.path}", feed.title, feed.home_url)
+
+
 def feed_files(site: Site) -> Iterator[tuple[str, bytes]]:
     """Yield the public build's feeds: the site's Atom and JSON feeds and one Atom feed per emotion."""
-    if site.audience != "public":
-        return
-    title = site.config.title
-    yield FEED_PATH.lstrip("/"), atom_feed(site, newest(site.listed), FEED_PATH, title, "/")
-    yield JSON_FEED_PATH.lstrip("/"), json_feed(site)
-    for term in site.emotions:
-        yield emotion_feed_url(term).lstrip("/"), atom_feed(site, newest(term.posts), emotion_feed_url(term),
-                                                            f"{term.name} · {title}", term.url)
+    for feed in site_feeds(site):
+        yield feed.path, feed_bytes(site, feed)
+
+
+def feed_digests(site: Site, found: Sequence[Feed]) -> dict[str, str]:
+    """Return a digest of everything each feed's bytes are made from, by path: equal digests, equal bytes.
+
+    It covers the feed format, the feed library's version, every setting, the feed's path, kind,
+    title and home, and every field of each story it holds (its rendered body, summary, dates,
+    tags, emotions and URL among them). Footfall's code is covered by the cache the digests are
+    kept in, whose key changes with it.
+    """
+    from feedgen.version import version_str  # type: ignore[import-untyped]  # here: not the whole library
+
+    head = f"{FEED_FORMAT}\n{version_str}\n{site.config!r}"
+    posts: dict[int, str] = {}
+
+    def post_digest(post: Post) -> str:
+        if id(post) not in posts:
+            posts[id(post)] = hashlib.blake2b(repr(post).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return posts[id(post)]
+
+    return {feed.path: hashlib.sha256("\n".join([head, repr((feed.path, feed.kind, feed.title, feed.home_url)),
+                                                  *map(post_digest, feed.posts)]).encode("utf-8", "surrogatepass")
+                                      ).hexdigest()
+            for feed in found}
 
 
 def newest(posts: Sequence[Post]) -> Sequence[Post]:

@@ -128,8 +128,18 @@ def feed_claims(making: Making) -> Iterator[tuple[str, str]]:
 
 
 def feed_files(making: Making) -> Iterator[tuple[str, Data]]:
-    """Yield the public build's Atom and JSON feeds."""
-    yield from feeds.feed_files(making.site)
+    """Yield the public build's Atom and JSON feeds, each with its digest (feeds.feed_digests).
+
+    A feed that `making.keep` keeps (the live one was made from the same stories and settings) is
+    not made again: a body edit makes only the feeds that hold the edited story.
+    """
+    found = feeds.site_feeds(making.site)
+    if not found:
+        return
+    digests = feeds.feed_digests(making.site, found)
+    for feed in found:
+        if not making.keep(feed.path, digests[feed.path]):
+            yield feed.path, Keyed(digests[feed.path], feeds.feed_bytes(making.site, feed))
 
 
 def _taken(making: Making) -> Iterator[str]:
