@@ -62,10 +62,16 @@ def parse_ledger(text: str) -> dict[str, tuple[str, ...]]:
 
 def read_ledger(cfg: SiteConfig) -> dict[str, tuple[str, ...]]:
     """Return the ledger of a site; empty when there is none or it cannot be read."""
+    text = _ledger_file(cfg)
+    return parse_ledger(text) if text is not None else {}
+
+
+def _ledger_file(cfg: SiteConfig) -> str | None:
+    """Return the text of a site's ledger file; None when there is none or it cannot be read."""
     try:
-        return parse_ledger(ledger_path(cfg).read_text("utf-8"))
+        return ledger_path(cfg).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
-        return {}
+        return None
 
 
 def updated_ledger(before: Mapping[str, tuple[str, ...]], shared: Iterable[Shared],
@@ -154,16 +160,33 @@ def shared_stories(site: Site) -> list[Shared]:
     return [Shared(post.key, post.url, post.title) for post in (*site.posts, *site.pages)]
 
 
+#: What _worked_out() last gave: (the site, the ledger file's text, the ledger after the build, the shared
+#: stories). A public build asks three times (its claims, its redirect pages, the ledger it records) with one
+#: model and one file: the ledger is read each time, and worked out again only when it is another.
+_last: list[tuple[Site, str | None, dict[str, tuple[str, ...]], list[Shared]]] = []
+
+
+def _worked_out(site: Site) -> tuple[dict[str, tuple[str, ...]], list[Shared]]:
+    """Return the ledger as it stands after this public build, and the build's shared stories (never to be changed)."""
+    text = _ledger_file(site.config)
+    if _last and _last[0][0] is site and _last[0][1] == text:
+        return _last[0][2], _last[0][3]
+    shared = shared_stories(site)
+    after = updated_ledger(parse_ledger(text) if text is not None else {}, shared, site.config.content_dir)
+    _last[:] = [(site, text, after, shared)]
+    return after, shared
+
+
 def site_ledger(site: Site) -> dict[str, tuple[str, ...]]:
     """Return the ledger as it stands after this public build."""
-    return updated_ledger(read_ledger(site.config), shared_stories(site), site.config.content_dir)
+    return _worked_out(site)[0]
 
 
 def site_moves(site: Site, taken: Iterable[str]) -> list[Redirect]:
     """Return the redirects of a public build; `taken`, the paths of its pages (a live page wins)."""
     if site.audience != "public":
         return []
-    return redirects(site_ledger(site), shared_stories(site), taken)
+    return redirects(*_worked_out(site), taken)
 
 
 def site_redirects(site: Site, taken: Iterable[str]) -> Iterator[tuple[str, bytes]]:

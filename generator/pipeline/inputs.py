@@ -167,11 +167,14 @@ def public_images(entries: tuple[Entry, ...], rendered: Mapping[str, Rendered], 
 def public_images_by_entry(entries: Iterable[Entry], rendered: Mapping[str, Rendered], images_dir: Path,
                            result: BuildResult) -> tuple[dict[str, Rendered], dict[str, tuple[Problem, ...]]]:
     """Return the public renders as public_images() makes them, and the problems of each (not added to result)."""
-    from generator.outputs import images  # here: it loads Pillow, which only public builds need
-
-    sources = {e.rel: e.source for e in entries}
     safe: dict[str, Rendered] = {}
     problems: dict[str, tuple[Problem, ...]] = {}
+    if not any(item.assets for item in rendered.values()):  # no image: each render is its own public one
+        with result.timed("images"):
+            return dict(rendered), {rel: () for rel in rendered}
+    from generator.outputs import images  # here: it loads Pillow, which only public builds with images need
+
+    sources = {e.rel: e.source for e in entries}
     with result.timed("images"):
         for rel, item in rendered.items():
             safe[rel], found = images.responsive(item, images_dir, sources[rel])
