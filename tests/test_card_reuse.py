@@ -12,7 +12,7 @@ from click.testing import Result
 from generator.deploy.output import Staging
 from generator.incremental.digest import hash_bytes
 from generator.incremental.ledger import OutputLedger
-from generator.outputs import card_store, cards
+from generator.outputs import card_store, cards, sharing
 from generator.outputs.cards import CardSpec, CardStyle
 from generator.outputs.files import FileProducer
 from generator.outputs.registry import Claim, UnclaimedFile, claimed_keep
@@ -121,6 +121,24 @@ def test_a_body_edit_neither_draws_nor_reads_a_card(site: Path, run_cli: Callabl
     assert result.exit_code == 0, result.output
     assert "cards:" not in result.output
     assert [card_of(site, n).stat().st_mtime_ns for n in range(4)] == stamps
+
+
+def test_a_body_edit_works_out_no_card(site: Path, run_cli: Callable[..., Result],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    monkeypatch.setattr(sharing, "card_spec", refuse)  # the live cards are kept as the last build left them
+    body_edit(site)
+    assert run_cli("build", "--site", str(site)).exit_code == 0
+    monkeypatch.undo()
+    assert_equals_clean(site, "public", run_cli)
+
+
+def test_a_title_from_a_heading_is_on_the_card(site: Path, run_cli: Callable[..., Result]) -> None:
+    (site / "content/run-0.md").write_text(entry("slug: run-0\ndate: 2026-03-01\nvisibility: public",
+                                                 "# Up the hill\n\nRun number 0.\n"), "utf-8")
+    assert_equals_clean(site, "public", run_cli)
+    edit(site / "content/run-0.md", "# Up the hill", "# Down the hill")  # the body's heading: the title
+    assert_equals_clean(site, "public", run_cli)
 
 
 def test_a_title_edit_draws_that_card_alone(site: Path, run_cli: Callable[..., Result],

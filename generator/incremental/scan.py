@@ -34,7 +34,7 @@ UNSEEN = -1
 
 
 #: Libraries whose code shapes the output: an upgrade must not reuse what an older one made.
-LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "frontmatter")
+LIBRARIES = ("markdown_it", "mdit_py_plugins", "jinja2", "markupsafe", "yaml", "frontmatter", "feedgen", "PIL")
 
 
 def code_stamp() -> str:

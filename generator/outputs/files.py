@@ -76,4 +76,4 @@ class FileProducer:
     name: str  # e.g. "card_files"
     claims: Claims  # the paths it will write, each with its input, worked out without making anything
     files: Files  # the files themselves
-    body_free: bool = False  # its files come from settings, the theme and front matter alone, never a body
+    body_free: bool = False  # its files come from settings, the theme and entries without their bodies alone

@@ -208,4 +208,6 @@ CRAWLER_FILES = FileProducer("crawler_files", crawler_claims, crawler_files, bod
 TIMELINE_DATA = FileProducer("timeline_data", timeline_claims, timeline_files, body_free=True)
 FEED_FILES = FileProducer("feed_files", feed_claims, feed_files)
 REDIRECT_PAGES = FileProducer("redirect_pages", redirect_claims, redirect_files)
-CARD_FILES = FileProducer("card_files", card_claims, card_files)
+#: A card shows a story's title, date, distance and emotions, the site's name and hashtag: never its body (a
+#: title taken from a body's heading is part of the entry without its body, whose change is no body edit).
+CARD_FILES = FileProducer("card_files", card_claims, card_files, body_free=True)
