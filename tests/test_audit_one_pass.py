@@ -194,13 +194,13 @@ def fold_by_definition(text: str) -> str:
     if text.isascii():
         return text.lower()
     odd = normalise.odd_characters(text)
-    hidden = odd & normalise._INVISIBLE
+    hidden = odd & normalise._invisible()
     if hidden:
         text = text.translate(dict.fromkeys(map(ord, hidden)))
     if any(unicodedata.decomposition(char) for char in odd - hidden):
         text = unicodedata.normalize("NFKD", text)
         odd = normalise.odd_characters(text)
-    marks = odd & normalise._COMBINING
+    marks = odd & normalise._combining()
     if marks:
         text = text.translate(dict.fromkeys(map(ord, marks)))
     return text.casefold()

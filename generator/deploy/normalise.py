@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import cache
 
 _JSON_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
                           r"|\\x([0-9a-fA-F]{2})|\\([/\"'\\])|\\[nrtbf]")
@@ -33,12 +34,24 @@ INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data",
 #: Characters that show nothing (soft hyphen, zero-width, direction marks, BOM, variation selectors): dropped.
 _FORMAT_BLOCKS = (range(0x10000), range(0x110B0, 0x110D0), range(0x13430, 0x13460), range(0x1BCA0, 0x1BCA4),
                   range(0x1D173, 0x1D17B), range(0xE0000, 0xE01F0))
-_INVISIBLE = frozenset(chr(code) for block in _FORMAT_BLOCKS for code in block
-                       if unicodedata.category(chr(code)) == "Cf" or 0xFE00 <= code <= 0xFE0F or code == 0x034F
-                       or 0xE0100 <= code)
+
+
+@cache  # here, not at import: most text is ASCII, which never needs the table (65,000 characters looked at)
+def _invisible() -> frozenset[str]:
+    """Return the characters that show nothing (see _FORMAT_BLOCKS)."""
+    return frozenset(chr(code) for block in _FORMAT_BLOCKS for code in block
+                     if unicodedata.category(chr(code)) == "Cf" or 0xFE00 <= code <= 0xFE0F or code == 0x034F
+                     or 0xE0100 <= code)
+
+
 #: Combining marks (accents written as their own character): dropped after NFKD, so "zánzibar" reads "zanzibar".
-_COMBINING = frozenset(chr(code) for block in (range(0x300, 0x10000), range(0x1D165, 0x1D1AE))
-                       for code in block if unicodedata.combining(chr(code)))
+@cache  # here, not at import, as _invisible()
+def _combining() -> frozenset[str]:
+    """Return the combining marks."""
+    return frozenset(chr(code) for block in (range(0x300, 0x10000), range(0x1D165, 0x1D1AE))
+                     for code in block if unicodedata.combining(chr(code)))
+
+
 #: The tag of an inline element after its "<" (matched in any case).
 INLINE_PATTERN = r"/?(?:%s)(?![\w:-])[^<>]*+>" % "|".join(sorted(INLINE_TAGS, key=len, reverse=True))
 #: The tags of inline elements alone (taken out before the others).
@@ -51,13 +64,13 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()  # casefold() of ASCII, faster
     odd = odd_characters(text)
-    hidden = odd & _INVISIBLE
+    hidden = odd & _invisible()
     if hidden:
         text = text.translate(dict.fromkeys(map(ord, hidden)))
         odd -= hidden
     if any(unicodedata.decomposition(char) for char in odd):
         text, odd = _decomposed(text, odd)
-    marks = odd & _COMBINING
+    marks = odd & _combining()
     if marks:
         text = text.translate(dict.fromkeys(map(ord, marks)))
         odd -= marks
