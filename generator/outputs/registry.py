@@ -9,7 +9,7 @@ search index, made from the rendered pages with names of its own, claims its who
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.errors import Problem, error
 from generator.outputs import search
@@ -27,17 +27,15 @@ FILE_PRODUCERS: tuple[FileProducer, ...] = (THEME_STATIC, ENTRY_ASSETS, ROUTE_FI
 SEARCH_BUNDLE = f"{search.BUNDLE}/"
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """An output path, who writes it and from what."""
+class Claim(NamedTuple):
+    """An output path, who writes it and from what (a tuple: a build makes one for every file it writes)."""
 
     path: str  # output path relative to the build folder; ending in "/", a whole folder
     producer: str  # "pages" or a FileProducer's name
     origin: str | PageOrigin  # the input it is made from, as the writer knows it
 
 
-@dataclass(frozen=True, slots=True)
-class PageOrigin:
+class PageOrigin(NamedTuple):
     """What a planned page is made from, put into words only when a message needs them (str)."""
 
     making: Making
