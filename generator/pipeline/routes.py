@@ -21,7 +21,6 @@ from generator.pipeline.markdown import Audience
 from generator.pipeline.route_privacy import Privacy, load_privacy, public_segments, read_privacy
 from generator.pipeline.route_view import RouteView
 from generator.pipeline.site import is_visible
-from generator.recordings.cache import route_activity
 from generator.recordings.model import Activity, Point, RecordingError
 
 PUBLIC_NOTE = "The ends of the route and private places are left out."
@@ -40,6 +39,8 @@ def read_route(entry: Entry, cfg: SiteConfig) -> tuple[Activity | None, list[Pro
     if not path.is_file():
         return None, [error(entry.source, entry.route_line, f"the recording {entry.route!r} is not beside the entry",
                             f"put the file in {path.parent.name or 'the entry’s folder'}/ or fix the name")]
+    from generator.recordings.cache import route_activity  # here: it loads every format's reader; an edit reads none
+
     try:
         return route_activity(path, cfg.cache_dir / "recordings"), []
     except RecordingError as exc:
