@@ -74,11 +74,12 @@ class OutputWriter:
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
             give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
-            sought = None
+            ahead: list[Callable[[], Sought] | None] = []
             if not has_errors(result.problems):  # the index is made from the pages: all of them
-                sought = self._audit_ahead(site, inputs)
-                with result.timed("search"):
-                    self._stage_search(planned, ledger, inputs.config.language)
+                with result.timed("search"):  # the audit's work starts once Pagefind has all its shards
+                    self._stage_search(planned, ledger, inputs.config.language,
+                                       lambda: ahead.append(self._audit_ahead(site, inputs)))
+            sought = ahead[0] if ahead else None
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
             if sought is not None and not has_errors(result.problems):
                 from generator.deploy.staged_audit import privacy_audit
@@ -121,12 +122,13 @@ class OutputWriter:
         result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
         result.changed = sorted({*ledger.written, *removed})
 
-    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str) -> None:
-        """Stage the search index of the pages (the last one, when they did not change)."""
+    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str,
+                      meanwhile: Callable[[], object]) -> None:
+        """Stage the search index of the pages (the last one, when they did not change), doing `meanwhile` meanwhile."""
         note = f"search-index:{self.audience}"
         pages = [item.path for item in planned if item.path.endswith(".html")]
         try:
-            made = stage_search_index(ledger, pages, language, self.cache.key, self.cache.note(note))
+            made = stage_search_index(ledger, pages, language, self.cache.key, self.cache.note(note), meanwhile)
         except SearchIndexFailed as exc:
             raise ProducerFailed(index_problem(exc)) from exc
         self._search_note = (note, made)
