@@ -79,13 +79,9 @@ class OutputWriter:
                 with result.timed("search"):  # the audit's work starts once Pagefind has all its shards
                     self._stage_search(planned, ledger, inputs.config.language,
                                        lambda: ahead.append(self._audit_ahead(site, inputs)))
-            sought = ahead[0] if ahead else None
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
-            if sought is not None and not has_errors(result.problems):
-                from generator.deploy.staged_audit import privacy_audit
-
-                with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging, sought=sought()))
+            if not has_errors(result.problems):
+                self._audit(site, inputs, staging, result, (ahead or [self._audit_ahead(site, inputs)])[0])
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
@@ -105,6 +101,16 @@ class OutputWriter:
         from generator.deploy.staged_audit import audit_sought  # here: the journal never loads the audit
 
         return in_thread(lambda: audit_sought(site, inputs))
+
+    def _audit(self, site: Site, inputs: Inputs, staging: Staging, result: BuildResult,
+               sought: Callable[[], Sought] | None) -> None:
+        """Audit the staged public build for private content, with what the audit looks for worked out ahead."""
+        if sought is None:
+            return  # the journal is never audited
+        from generator.deploy.staged_audit import privacy_audit  # here: the journal never loads the audit
+
+        with result.timed("audit"):
+            result.problems.extend(privacy_audit(site, inputs, staging, sought=sought()))
 
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""
