@@ -97,7 +97,7 @@ CHANGES = {
     "tag": lambda site: edit(site / "content/run-19.md", "tags: [trail]", "tags: [road]"),
     "emotion": lambda site: edit(site / "content/run-18.md", "emotions: [calm, ", "emotions: [relieved, "),
     "made private": lambda site: edit(site / "content/run-23.md", "visibility: public", "visibility: private"),
-    "a private run": lambda site: append(site, 0, "Words nobody reads.") or (site / "content/secret.md").unlink(),
+    "a private run gone": lambda site: (site / "content/secret.md").unlink(),
     "a new story": lambda site: (site / "content/run-99.md").write_text(story(27), "utf-8"),
 }
 
