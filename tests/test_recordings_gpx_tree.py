@@ -196,7 +196,7 @@ def documents(draw: st.DrawFn) -> bytes:
     if draw(rarely(5)):
         draw(st.randoms()).shuffle(parts)
     prolog = draw(mostly(st.sampled_from(['<?xml version="1.0" encoding="UTF-8"?>\n', ""]), st.sampled_from([
-        "<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0"?>\n',
+        "<?xml version='1.0' encoding='utf-8'?>", '<?xml version="1.0"?>\n', "\n  ", "\r\n",
         '<?xml version="1.0" encoding="ISO-8859-1"?>\n', '<?xml version="1.0" standalone="yes"?>']), one_in=3))
     text = f"{prolog}<gpx {' '.join(attributes)}>{gap}{gap.join(parts)}{gap}</gpx>\n"
     if "<gpx:" in text and "xmlns:gpx=" not in text:

@@ -33,8 +33,8 @@ MAX_BLIND = 200  # elements in a subtree read without looking inside: keeps nest
 FIXES = frozenset({"none", "2d", "3d", "dgps", "pps", "3"})  # gpxpy refuses any other <fix>
 
 _DECLARATION = re.compile(r"<\?xml\s+version\s*=\s*(['\"])1\.0\1(?:\s+encoding\s*=\s*(['\"])([A-Za-z0-9._-]+)\2)?"
-                          r"(?:\s+standalone\s*=\s*(['\"])(?:yes|no)\4)?\s*\?>\s*")
-_ROOT = re.compile(r"<gpx[\s/>]")  # the root element, without a prefix
+                          r"(?:\s+standalone\s*=\s*(['\"])(?:yes|no)\4)?\s*\?>[ \t\r\n]*")
+_ROOT = re.compile(r"<gpx[ \t\r\n/>]")  # the root element, without a prefix
 _NAMESPACE = re.compile(r"xmlns(?::([A-Za-z_][A-Za-z0-9_.-]*))?=(?:\"([^\"<&]*)\"|'([^'<&]*)')")
 _GPXPY_DROPS = re.compile(r"""\sxmlns=(['"])([^'"]+)\1""")  # the declaration gpxpy removes (parser.py)
 _PLAIN_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9._~:/-]*\Z")  # one lxml's register_namespace takes
@@ -66,7 +66,7 @@ def _namespace(data: bytes, root: ET.Element) -> str | None:
         return None
     if "<!" in text or not _names_short(text):  # comments, CDATA, a DTD: lxml and expat may disagree there
         return None
-    start = 0
+    start = len(text) - len(text.lstrip(" \t\r\n"))  # white space may come before the root (no declaration)
     if text.startswith("<?"):
         declaration = _DECLARATION.match(text)
         if declaration is None or (declaration[3] or "utf-8").lower() != "utf-8":
