@@ -9,7 +9,7 @@ None and the whole file goes to gpxpy. What it must be certain of, since gpxpy (
 - refuses names over 50,000 characters, text near 10 MB and nesting deeper than 256 (libxml2's limits):
   blind subtrees are kept small (`MAX_BLIND`) and big files left to it;
 - reads every field of every point and fails the whole file on one it cannot convert, so each field
-  gpxpy converts is converted here the same way (`_FIELDS`), and a failure declines;
+  gpxpy converts is converted here the same way (`Tags`), and a failure declines;
 - reads the GPX version from the `version` attribute (not the namespace): only 1.1 gives track types,
   point extensions (heart rate) and `<metadata><time>`;
 - reads waypoints and routes too (which the activity never uses): they are checked as gpxpy converts them.
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone, tzinfo
 from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
 
 from generator.recordings.model import Activity, Point, real_time, sport_of
