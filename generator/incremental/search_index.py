@@ -8,8 +8,8 @@ their shard; a shard whose pages all kept their bytes keeps its files as they ar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from concurrent.futures import BrokenExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,10 +72,13 @@ class SearchPages:
 
 
 def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: str, salt: str,
-                       last: Any) -> dict[str, Any]:
+                       last: Any, meanwhile: Callable[[], object] = lambda: None) -> dict[str, Any]:
     """Stage the search bundle, keeping the shards and files that did not change; return the note to keep.
 
     `salt` names everything else the index depends on (the cache key: settings, code, libraries).
+    `meanwhile` is called once every shard to make is under way: work for this process while
+    Pagefind indexes. (Started before, a thread of it would slow the reading of the pages here: each
+    file read hands the interpreter to it and waits to get it back.)
     """
     last = last if isinstance(last, dict) else {}
     salt = hash_text(salt, language, search.pagefind_version())
@@ -93,7 +96,9 @@ def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: st
     pool = parallel.small_workers(SHARD_PROCESSES) if len(pages.pages) >= WORKERS_FROM and len(todo) > 1 else None
     try:
         jobs = [(shard, paths) for shard, _, paths in todo]
-        for (shard, key, _), files in zip(todo, _made_shards(pages, jobs, language, pool)):
+        made = _made_shards(pages, jobs, language, pool, _submitted(pages, jobs, language, pool))
+        meanwhile()
+        for (shard, key, _), files in zip(todo, made):
             _put(ledger, files, f"search:{key}")
             note["shards"][shard] = {"key": key, "paths": sorted(files)}
         note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"), pool)
@@ -109,24 +114,35 @@ def start_workers() -> None:
     parallel.start_small_server([search.__name__])
 
 
-def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str,
-                 pool: ProcessPoolExecutor | None) -> Iterator[dict[str, bytes]]:
-    """Yield the files of each shard to make, in order: two at a time (each is a Pagefind process of its own).
+def _submitted(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str,
+               pool: ProcessPoolExecutor | None) -> list[Future[dict[str, bytes]]]:
+    """Hand the shards to make to the small workers (`pool`, parallel.small_workers), which read the pages from disk.
 
-    Many pages are indexed by small workers of their own (`pool`, parallel.small_workers), which read
-    the pages from disk; a few, by threads of this process. A shard a broken worker lost is made here.
+    Return the futures of those handed over: all of them, or the first few when a worker could not start.
     """
+    futures: list[Future[dict[str, bytes]]] = []
     if pool is None:
-        with ThreadPoolExecutor(max_workers=SHARD_PROCESSES) as threads:
-            yield from threads.map(lambda job: search.build_shard(job[0], list(pages.contents(job[1])), language), todo)
-        return
-    futures = []
+        return futures
     try:
         for shard, paths in todo:
             files = [(path, str(pages.file(path))) for path in paths]
             futures.append(pool.submit(search.shard_of_files, shard, files, language))
     except (BrokenExecutor, OSError):
         pass  # no worker could start: the rest is made here
+    return futures
+
+
+def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str,
+                 pool: ProcessPoolExecutor | None, futures: list[Future[dict[str, bytes]]]) -> Iterator[dict[str, bytes]]:
+    """Yield the files of each shard to make, in order: two at a time (each is a Pagefind process of its own).
+
+    Many pages are indexed by the small workers their shards were handed to (`futures`); a few, by
+    threads of this process. A shard a broken worker lost is made here.
+    """
+    if pool is None:
+        with ThreadPoolExecutor(max_workers=SHARD_PROCESSES) as threads:
+            yield from threads.map(lambda job: search.build_shard(job[0], list(pages.contents(job[1])), language), todo)
+        return
     for index, (shard, paths) in enumerate(todo):
         try:
             if index < len(futures):

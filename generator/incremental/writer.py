@@ -74,17 +74,14 @@ class OutputWriter:
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
             give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
-            sought = None
+            ahead: list[Callable[[], Sought] | None] = []
             if not has_errors(result.problems):  # the index is made from the pages: all of them
-                sought = self._audit_ahead(site, inputs)
-                with result.timed("search"):
-                    self._stage_search(planned, ledger, inputs.config.language)
+                with result.timed("search"):  # the audit's work starts once Pagefind has all its shards
+                    self._stage_search(planned, ledger, inputs.config.language,
+                                       lambda: ahead.append(self._audit_ahead(site, inputs)))
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
-            if sought is not None and not has_errors(result.problems):
-                from generator.deploy.staged_audit import privacy_audit
-
-                with result.timed("audit"):
-                    result.problems.extend(privacy_audit(site, inputs, staging, sought=sought()))
+            if not has_errors(result.problems):
+                self._audit(site, inputs, staging, result, (ahead or [self._audit_ahead(site, inputs)])[0])
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
@@ -105,6 +102,16 @@ class OutputWriter:
 
         return in_thread(lambda: audit_sought(site, inputs))
 
+    def _audit(self, site: Site, inputs: Inputs, staging: Staging, result: BuildResult,
+               sought: Callable[[], Sought] | None) -> None:
+        """Audit the staged public build for private content, with what the audit looks for worked out ahead."""
+        if sought is None:
+            return  # the journal is never audited
+        from generator.deploy.staged_audit import privacy_audit  # here: the journal never loads the audit
+
+        with result.timed("audit"):
+            result.problems.extend(privacy_audit(site, inputs, staging, sought=sought()))
+
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""
         assert self.cache is not None
@@ -121,12 +128,13 @@ class OutputWriter:
         result.written, result.unchanged, result.removed = len(staging.staged), len(staging.kept), len(removed)
         result.changed = sorted({*ledger.written, *removed})
 
-    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str) -> None:
-        """Stage the search index of the pages (the last one, when they did not change)."""
+    def _stage_search(self, planned: list[PlannedPage], ledger: OutputLedger, language: str,
+                      meanwhile: Callable[[], object]) -> None:
+        """Stage the search index of the pages (the last one, when they did not change), doing `meanwhile` meanwhile."""
         note = f"search-index:{self.audience}"
         pages = [item.path for item in planned if item.path.endswith(".html")]
         try:
-            made = stage_search_index(ledger, pages, language, self.cache.key, self.cache.note(note))
+            made = stage_search_index(ledger, pages, language, self.cache.key, self.cache.note(note), meanwhile)
         except SearchIndexFailed as exc:
             raise ProducerFailed(index_problem(exc)) from exc
         self._search_note = (note, made)
