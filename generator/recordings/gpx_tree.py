@@ -198,7 +198,7 @@ def _points(element: ET.Element, tag: str, fields: dict[str, object]) -> tuple[P
     for child in element:
         if child.tag == tag:
             points.append(_point(child, fields))
-        else:
+        elif len(child):
             _blind(child)
     return tuple(points)
 
@@ -214,13 +214,15 @@ def _point(element: ET.Element, fields: dict[str, object]) -> Point:
         tag = child.tag
         kind = fields.get(tag)
         if kind is None or tag in seen:
-            _blind(child)
+            if len(child):
+                _blind(child)
             continue
         seen.add(tag)
         if kind == "extensions":
             hr = _heart_rate(child)
             continue
-        _blind(child)
+        if len(child):
+            _blind(child)
         text = child.text
         if kind == "ele":
             ele = float(text.strip()) if text is not None else None  # gpxpy's FloatConverter
@@ -258,7 +260,7 @@ def _is_heart_rate(tag: str) -> bool:
 
 def _blind(element: ET.Element) -> None:
     """Decline when a subtree read without looking inside is large enough to nest too deep for libxml2."""
-    if len(element) and sum(1 for _ in element.iter()) > MAX_BLIND:
+    if len(element) and sum(1 for _ in element.iter()) > MAX_BLIND:  # a leaf nests nothing
         raise Declined("a large subtree")
 
 
