@@ -295,6 +295,40 @@ def test_what_the_tree_reader_declines_gpxpy_reads(name: str) -> None:
     assert outcome(read_gpx, data) == outcome(plain, data)
 
 
+TRICKY = {  # name: (document, whether the tree reader reads it itself)
+    "xmlns with spaces around =": (WATCH.replace(f'xmlns="{GPX11}"'.encode(), f'xmlns = "{GPX11}"'.encode()), False),
+    "a track in the default namespace again": (WATCH.replace(b"<trk>", f'<trk xmlns="{GPX11}">'.encode()), False),
+    "a segment out of any namespace": (WATCH.replace(b"<trkseg>", b'<trkseg xmlns="">'), False),
+    "a namespace whose address holds xmlns": (WATCH.replace(b"<gpx ", b'<gpx xmlns:foaf="http://xmlns.com/foaf/0.1/" '),
+                                              False),
+    "xmlns in a name": (WATCH.replace(b"Morning Run", b' xmlns="http://www.topografix.com/GPX/1/1"'), False),
+    "a default namespace in single quotes": (WATCH.replace(f'xmlns="{GPX11}"'.encode(), f"xmlns='{GPX11}'".encode()),
+                                             True),
+    "no namespace at all": (WATCH.replace(f'xmlns="{GPX11}" '.encode(), b""), True),
+    "version 1.0 in the 1.1 namespace (no heart rate)": (WATCH.replace(b'version="1.1"', b'version="1.0"'), True),
+    "GPX 1.0 course and speed": (WATCH.replace(b'version="1.1"', b'version="1.0"').replace(
+        b"<ele>20.0</ele>", b"<ele>20.0</ele><course>12.5</course><speed> 3.1 </speed>"), True),
+    "GPX 1.0 speed gpxpy cannot read": (WATCH.replace(b'version="1.1"', b'version="1.0"').replace(
+        b"<ele>20.0</ele>", b"<ele>20.0</ele><speed>fast</speed>"), False),
+    "GPX 1.1 speed (not a 1.1 field)": (WATCH.replace(b"<ele>20.0</ele>", b"<ele>20.0</ele><speed>fast</speed>"),
+                                        True),
+    "times with offsets": (WATCH.replace(b".000Z</time>", b"+01:00</time>"), True),
+    "a second elevation gpxpy never reads": (WATCH.replace(b"<ele>20.0</ele>", b"<ele>20.0</ele><ele>x</ele>"), True),
+    "metadata nested deeper than libxml2 goes": (WATCH.replace(
+        b"<metadata>", b"<metadata><extensions>" + b"<x>" * 300 + b"</x>" * 300 + b"</extensions>"), False),
+    "a name longer than libxml2 takes": (WATCH.replace(b"<ns3:hr>140</ns3:hr>", b"<" + b"n" * 50_001 + b"/>"), False),
+    "a bad waypoint": (WATCH.replace(b"<trk>", b"<wpt lat='x' lon='1'/><trk>"), False),
+    "an empty route, as Garmin Connect writes": (WATCH.replace(b"</gpx>", b"<rte></rte></gpx>"), True),
+    "white space before the root": (WATCH[WATCH.index(b"<gpx"):].join([b"\n\n", b""]), True),
+}
+
+
+@pytest.mark.parametrize("name", TRICKY)
+def test_tricky_documents_read_as_gpxpy_reads_them(name: str) -> None:
+    data, taken = TRICKY[name]
+    assert same_as_gpxpy(data) == taken
+
+
 def test_a_declined_file_still_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     (activity,) = read_gpx(DECLINED["a comment"])
     assert len(activity.segments[0]) == 40 and activity.title == "Morning Run"
