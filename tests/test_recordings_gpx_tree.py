@@ -347,3 +347,20 @@ def test_the_tree_reader_never_sees_what_parse_xml_refuses(monkeypatch: pytest.M
         with pytest.raises(RecordingError):
             read_gpx(data)
     assert seen == []
+
+
+def test_another_gpxpy_reads_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tree reader repeats gpxpy 1.6's reading: under another gpxpy, gpxpy reads every file itself."""
+    import gpxpy
+
+    from generator.recordings import gpx_tree
+
+    assert read_tree(WATCH, parse_xml(WATCH, "GPX")) is not None
+    monkeypatch.setattr(gpxpy, "__version__", "1.7.0")
+    gpx_tree._gpxpy_known.cache_clear()
+    try:
+        assert read_tree(WATCH, parse_xml(WATCH, "GPX")) is None
+        assert outcome(read_gpx, WATCH) == outcome(plain, WATCH)
+    finally:
+        monkeypatch.undo()
+        gpx_tree._gpxpy_known.cache_clear()

@@ -26,6 +26,7 @@ from functools import lru_cache
 from generator.recordings.model import Activity, Point, real_time, sport_of
 from generator.recordings.xml import local, number
 
+GPXPY_FOLLOWED = "1.6."  # the gpxpy whose reading this reader repeats; with any other, gpxpy reads every file
 GPX_NAMESPACES = frozenset({"", "http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/1"})
 MAX_BYTES = 8_000_000  # libxml2 refuses a text node or attribute value near 10 MB; bigger files go to gpxpy
 MAX_NAME = 50_000  # libxml2 refuses longer names (expat takes them)
@@ -48,12 +49,20 @@ class Declined(Exception):
 def read_tree(data: bytes, root: ET.Element) -> list[Activity] | None:
     """Return the activity gpxpy would read from a GPX file, from parse_xml's tree; None to leave it to gpxpy."""
     namespace = _namespace(data, root)
-    if namespace is None:
+    if namespace is None or not _gpxpy_known():
         return None
     try:
         return [_activity(root, _tags(namespace, root.get("version") == "1.1"))]
     except (Declined, ValueError):
         return None
+
+
+@lru_cache(maxsize=1)
+def _gpxpy_known() -> bool:
+    """Return True when the gpxpy installed is the one this reader follows (1.6): another may read otherwise."""
+    import gpxpy
+
+    return str(gpxpy.__version__).startswith(GPXPY_FOLLOWED)
 
 
 def _namespace(data: bytes, root: ET.Element) -> str | None:
