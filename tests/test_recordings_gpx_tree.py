@@ -10,6 +10,7 @@ the repr of each time's zone, or the same error.
 from __future__ import annotations
 
 import gzip
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -319,6 +320,13 @@ TRICKY = {  # name: (document, whether the tree reader reads it itself)
     "a name longer than libxml2 takes": (WATCH.replace(b"<ns3:hr>140</ns3:hr>", b"<" + b"n" * 50_001 + b"/>"), False),
     "a bad waypoint": (WATCH.replace(b"<trk>", b"<wpt lat='x' lon='1'/><trk>"), False),
     "an empty route, as Garmin Connect writes": (WATCH.replace(b"</gpx>", b"<rte></rte></gpx>"), True),
+    "no point times: the document's time": (re.sub(rb"<time>[^<]*</time></extensions>", b"</extensions>",
+                                                   re.sub(rb"<trkpt([^>]*)><ele>([^<]*)</ele><time>[^<]*</time>",
+                                                          rb"<trkpt\1><ele>\2</ele>", WATCH)), True),
+    "GPX 1.0, no point times: the document's time": (re.sub(
+        rb"<ele>([^<]*)</ele><time>[^<]*</time>", rb"<ele>\1</ele>", WATCH.replace(b'version="1.1"', b'version="1.0"')
+        .replace(b"<metadata><time>2026-03-14T07:10:00.000Z</time></metadata>", b"<time>2026-03-14T06:00:00Z</time>")),
+        True),
     "white space before the root": (WATCH[WATCH.index(b"<gpx"):].join([b"\n\n", b""]), True),
 }
 
@@ -327,6 +335,9 @@ TRICKY = {  # name: (document, whether the tree reader reads it itself)
 def test_tricky_documents_read_as_gpxpy_reads_them(name: str) -> None:
     data, taken = TRICKY[name]
     assert same_as_gpxpy(data) == taken
+    if "document's time" in name:
+        (activity,) = read_gpx(data)
+        assert all(p.time is None for p in activity.segments[0]) and activity.start is not None
 
 
 def test_a_declined_file_still_reads(monkeypatch: pytest.MonkeyPatch) -> None:
