@@ -1,10 +1,15 @@
-"""Read GPX files (GPX 1.0 and 1.1, with Garmin's and others' heart-rate extensions) with gpxpy."""
+"""Read GPX files (GPX 1.0 and 1.1, with Garmin's and others' heart-rate extensions) with gpxpy.
+
+gpxpy is the plain path. The files watches and phones write are read from the defused tree instead
+(gpx_tree.read_tree), which takes only what it reads exactly as gpxpy does and hands the rest back.
+"""
 
 from __future__ import annotations
 
 from datetime import timezone
 from typing import TYPE_CHECKING
 
+from generator.recordings.gpx_tree import read_tree
 from generator.recordings.model import Activity, Point, RecordingError, real_time, sport_of
 from generator.recordings.xml import local, number, parse_xml
 
@@ -14,7 +19,15 @@ if TYPE_CHECKING:  # gpxpy is loaded when a GPX file is read: most builds read n
 
 def read_gpx(data: bytes) -> list[Activity]:
     """Return the activity of a GPX file (all its tracks, each track segment a stretch between pauses)."""
-    parse_xml(data, "GPX")  # refuses entity tricks before gpxpy sees the text
+    root = parse_xml(data, "GPX")  # refuses entity tricks before either reader sees the text
+    quick = read_tree(data, root)
+    if quick is not None:
+        return quick
+    return read_with_gpxpy(data)
+
+
+def read_with_gpxpy(data: bytes) -> list[Activity]:
+    """Return the activity of a GPX file as gpxpy reads it (the plain path; parse_xml has accepted the bytes)."""
     import gpxpy
     import gpxpy.gpx
 
