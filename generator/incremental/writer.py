@@ -15,7 +15,8 @@ from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.ledger import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
-from generator.incremental.parallel import give_back_free_memory, in_thread, indexed_map, workers
+from generator.incremental.parallel import (can_fork, give_back_free_memory, in_background, in_thread, indexed_map,
+                                            workers)
 from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.search_index import stage_search_index
 from generator.outputs import redirects
@@ -57,6 +58,21 @@ class OutputWriter:
         the manifest when they are being looked at already (with `dirty` only).
         """
         assert result.output_dir is not None
+        early = self._audit_early(site, inputs) if self.manifest else None  # an edit's: on the other core
+        ahead = [early] if early is not None else []  # else a thread starts once Pagefind indexes (_write)
+        try:
+            self._write(site, planned, inputs, result, ahead, dirty, produced, meanwhile, on_disk)
+        finally:
+            if ahead and ahead[0] is not None:
+                _reap(ahead[0])
+
+
+    def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
+               ahead: list[Callable[[], Sought] | None], dirty: frozenset[str] | None,
+               produced: Mapping[str, Any] | None, meanwhile: Callable[[], object] | None,
+               on_disk: Callable[[], dict[str, tuple[int, int]]] | None) -> None:
+        """Write the build (see write), with what the audit looks for being worked out in `ahead`, if begun."""
+        assert result.output_dir is not None
         making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None,
                         card_map=draw_cards)
         claimed, problems = check_claims(claims(making))
@@ -74,11 +90,10 @@ class OutputWriter:
                             result, dirty, self.progress, lambda: files.stage(meanwhile))
             give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
-            ahead: list[Callable[[], Sought] | None] = []
             if not has_errors(result.problems):  # the index is made from the pages: all of them
                 with result.timed("search"):  # the audit's work starts once Pagefind has all its shards
                     self._stage_search(planned, ledger, inputs.config.language,
-                                       lambda: ahead.append(self._audit_ahead(site, inputs)))
+                                       lambda: ahead or ahead.append(self._audit_ahead(site, inputs)))
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
             if not has_errors(result.problems):
                 self._audit(site, inputs, staging, result, (ahead or [self._audit_ahead(site, inputs)])[0])
@@ -101,6 +116,20 @@ class OutputWriter:
         from generator.deploy.staged_audit import audit_sought  # here: the journal never loads the audit
 
         return in_thread(lambda: audit_sought(site, inputs))
+
+    def _audit_early(self, site: Site, inputs: Inputs) -> Callable[[], Sought] | None:
+        """Start working out what the public audit looks for in a forked child, from the start (None: no audit).
+
+        For a build after an earlier one (an edit, mostly), whose pages are few: a thread would wait
+        for this process's work on them, and they for it. The child works on the other core, and
+        what it found comes back pickled. (A cold build has no core to spare and memory to keep: it
+        starts a thread once Pagefind indexes, see _audit_ahead.)
+        """
+        if self.audience != "public" or not can_fork():
+            return None
+        from generator.deploy.staged_audit import audit_sought  # here: the journal never loads the audit
+
+        return in_background(lambda: audit_sought(site, inputs))
 
     def _audit(self, site: Site, inputs: Inputs, staging: Staging, result: BuildResult,
                sought: Callable[[], Sought] | None) -> None:
@@ -158,3 +187,11 @@ def draw_cards(job: Callable[[int], Any], count: int) -> Iterator[Any]:
     fewer is forked than a pool of one per core has: one copy fewer of what they write.
     """
     return indexed_map(job, count, processes=workers(), in_order=True)  # a card is big: few wait to be taken
+
+
+def _reap(sought: Callable[[], Sought]) -> None:
+    """Wait for what the audit looks for, worked out ahead, whether or not the build used it: so a child is reaped."""
+    try:
+        sought()  # once taken, kept: the audit of a build that went well does not wait twice
+    except Exception:  # noqa: BLE001 - the build that failed says why; this work was for its audit only
+        pass
