@@ -57,7 +57,6 @@ class OutputWriter:
         `meanwhile`, a task for this process while the workers render; `on_disk`, the live files of
         the manifest when they are being looked at already (with `dirty` only).
         """
-        assert result.output_dir is not None
         early = self._audit_early(site, inputs) if self.manifest else None  # an edit's: on the other core
         ahead = [early] if early is not None else []  # else a thread starts once Pagefind indexes (_write)
         try:
@@ -66,13 +65,17 @@ class OutputWriter:
             if ahead and ahead[0] is not None:
                 _reap(ahead[0])
 
-
     def _write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
                ahead: list[Callable[[], Sought] | None], dirty: frozenset[str] | None,
                produced: Mapping[str, Any] | None, meanwhile: Callable[[], object] | None,
                on_disk: Callable[[], dict[str, tuple[int, int]]] | None) -> None:
         """Write the build (see write), with what the audit looks for being worked out in `ahead`, if begun."""
         assert result.output_dir is not None
+
+        def start_audit_work() -> None:  # once: in a thread, unless a child does it already
+            if not ahead:
+                ahead.append(self._audit_ahead(site, inputs))
+
         making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None,
                         card_map=draw_cards)
         claimed, problems = check_claims(claims(making))
@@ -92,11 +95,11 @@ class OutputWriter:
             result.produced = files.finish()
             if not has_errors(result.problems):  # the index is made from the pages: all of them
                 with result.timed("search"):  # the audit's work starts once Pagefind has all its shards
-                    self._stage_search(planned, ledger, inputs.config.language,
-                                       lambda: ahead or ahead.append(self._audit_ahead(site, inputs)))
+                    self._stage_search(planned, ledger, inputs.config.language, start_audit_work)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
             if not has_errors(result.problems):
-                self._audit(site, inputs, staging, result, (ahead or [self._audit_ahead(site, inputs)])[0])
+                start_audit_work()  # the public build is audited, whatever the search stage did
+                self._audit(site, inputs, staging, result, ahead[0])
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):

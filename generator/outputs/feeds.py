@@ -99,7 +99,7 @@ def site_feeds(site: Site) -> list[Feed]:
 def feed_bytes(site: Site, feed: Feed) -> bytes:
     """Return the bytes of one feed."""
     if feed.kind == "json":
-        return json_feed(site)
+        return json_feed(site, feed.posts)
     return atom_feed(site, feed.posts, f"/{feed.path}", feed.title, feed.home_url)
 
 
@@ -198,8 +198,8 @@ def _categories(post: Post, site: Site) -> Iterable[tuple[str, str, str]]:
     return [*tags, *emotions]
 
 
-def json_feed(site: Site) -> bytes:
-    """Return a JSON Feed 1.1 of the newest listed stories, newest first."""
+def json_feed(site: Site, posts: Sequence[Post]) -> bytes:
+    """Return a JSON Feed 1.1 of some stories (the newest listed ones, newest first)."""
     cfg = site.config
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION, "title": cfg.title, "home_page_url": cfg.base_url,
@@ -209,7 +209,7 @@ def json_feed(site: Site) -> bytes:
         feed["description"] = cfg.description
     if cfg.author:
         feed["authors"] = [{"name": cfg.author}]
-    feed["items"] = [_json_item(post, site) for post in newest(site.listed)]
+    feed["items"] = [_json_item(post, site) for post in posts]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
 
 

@@ -166,9 +166,9 @@ def card_claims(making: Making) -> Iterator[tuple[str, str]]:
     """Claim a share card beside every story of the public build."""
     if making.site.audience != "public":
         return
-    folder = making.inputs.config.content_dir.name  # once: entry_name would work it out for every story
+    cfg = making.inputs.config
     for post in making.site.posts:
-        yield sharing.card_path(post), f"the share card of {folder}/{post.key}"
+        yield sharing.card_path(post), f"the share card of {entry_name(cfg, post.key)}"
 
 
 def card_files(making: Making) -> Iterator[tuple[str, Data]]:
