@@ -6,45 +6,17 @@ whether the build went well or not, and the edit must be audited just the same w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-
-import pytest
-from click.testing import Result
 
 from generator.incremental import writer
 from generator.outputs.search import SearchIndexFailed
-from tests.conftest import entry
+from tests.test_audit_needle_cache import WORD, build, hidden, site, story  # noqa: F401 - site: the fixture
 from tests.test_parallel import children
-
-WORD = "gorsewinkle"  # a private entry's word, which the site's static note also holds
-
-
-def story(body: str = "An easy loop by the river with the dog.\n") -> str:
-    """Return a public story's file."""
-    return entry("title: A story to share\ndate: 2026-03-13\nvisibility: public", body)
-
-
-@pytest.fixture
-def site(make_site: Callable[..., Path]) -> Path:
-    """Return a site with a public story, a private entry, and a static note that names WORD."""
-    return make_site({
-        "content/2026/story.md": story(),
-        "content/2026/hidden.md": entry("title: Hidden\ndate: 2026-03-10\nvisibility: private",
-                                        "The quiet field behind the church.\n"),
-        "static/notes.txt": f"Notes: {WORD}.\n",
-    })
-
-
-def build(run_cli: Callable[..., Result], site: Path) -> Result:
-    """Run `footfall build` on a site."""
-    return run_cli("build", "--site", str(site))
 
 
 def leak_in_an_edit(site: Path) -> None:
     """Make the private entry name WORD, which the public site's static note holds: a leak."""
-    (site / "content/2026/hidden.md").write_text(
-        entry("title: Hidden\ndate: 2026-03-10\nvisibility: private", f"Past the {WORD} again.\n"), "utf-8")
+    (site / "content/2026/hidden.md").write_text(hidden(f"Past the {WORD} again.\n"), "utf-8")
 
 
 def test_an_edit_is_audited_by_a_forked_child_that_is_reaped(site: Path, run_cli, monkeypatch) -> None:

@@ -73,57 +73,42 @@ def edit(path: Path, text: str) -> None:
     path.write_text(text, "utf-8")
 
 
-def test_a_new_private_entry_makes_its_words_needles(site: Path, run_cli, tmp_path) -> None:
-    assert build(run_cli, site).exit_code == 0
-    edit(site / "content/2026/another.md", entry("title: Another\ndate: 2026-03-11\nvisibility: private",
-                                                  f"Past the {WORD} again.\n"))
+#: Edits around a needle: (files written, then the build's exit code), twice; then the word the second build
+#: must report (None: it passes). Each build after the first reuses what the one before it kept.
+SCENARIOS = {
+    "a new private entry makes its words needles": (
+        {}, 0, {"another.md": entry("title: Another\ndate: 2026-03-11\nvisibility: private",
+                                    f"Past the {WORD} again.\n")}, 1, WORD),
+    "a public story made private makes its words needles": (
+        {"story.md": story(f"An easy loop by the {WORD}.\n")}, 0,
+        {"story.md": story(f"An easy loop by the {WORD}.\n", visibility="private")}, 1, WORD),
+    "a private block added to a public story makes its words needles": (
+        {}, 0, {"story.md": story(f"An easy loop.\n\n::: private\nBy the {WORD}.\n:::\n")}, 1, WORD),
+    "a changed private word is looked for": (
+        {"hidden.md": hidden("The quiet field behind the windmill.\n")}, 0,
+        {"hidden.md": hidden(f"The quiet field behind the {OTHER}.\n")}, 1, OTHER),
+    "a word no public story holds any more becomes a needle": (  # first, the story shows the word: it may be public
+        {"story.md": story(f"An easy loop by the {WORD}.\n"), "hidden.md": hidden(f"The {WORD} behind the church.\n")},
+        0, {"story.md": story("An easy loop by the river.\n")}, 1, WORD),
+    "a word a public story comes to hold is no needle any more": (
+        {"hidden.md": hidden(f"The {WORD} behind the church.\n")}, 1,
+        {"story.md": story(f"An easy loop by the {WORD}.\n")}, 0, None),
+}
+
+
+@pytest.mark.parametrize("before, first, after, second, word", SCENARIOS.values(), ids=SCENARIOS)
+def test_the_kept_needles_follow_each_edit(site: Path, run_cli, tmp_path, before: dict[str, str], first: int,
+                                           after: dict[str, str], second: int, word: str | None) -> None:
+    for name, text in before.items():
+        edit(site / "content/2026" / name, text)
+    assert build(run_cli, site).exit_code == first
+    for name, text in after.items():
+        edit(site / "content/2026" / name, text)
     result = build(run_cli, site)
-    assert result.exit_code == 1 and WORD in result.output
-    assert_fresh(run_cli, site, tmp_path, 1)
-
-
-def test_a_public_story_made_private_makes_its_words_needles(site: Path, run_cli, tmp_path) -> None:
-    edit(site / "content/2026/story.md", story(f"An easy loop by the {WORD}.\n"))
-    assert build(run_cli, site).exit_code == 0
-    edit(site / "content/2026/story.md", story(f"An easy loop by the {WORD}.\n", visibility="private"))
-    result = build(run_cli, site)
-    assert result.exit_code == 1 and WORD in result.output
-    assert_fresh(run_cli, site, tmp_path, 1)
-
-
-def test_a_private_block_added_to_a_public_story_makes_its_words_needles(site: Path, run_cli, tmp_path) -> None:
-    assert build(run_cli, site).exit_code == 0
-    edit(site / "content/2026/story.md", story(f"An easy loop.\n\n::: private\nBy the {WORD}.\n:::\n"))
-    result = build(run_cli, site)
-    assert result.exit_code == 1 and WORD in result.output
-    assert_fresh(run_cli, site, tmp_path, 1)
-
-
-def test_a_changed_private_word_is_looked_for(site: Path, run_cli, tmp_path) -> None:
-    edit(site / "content/2026/hidden.md", hidden("The quiet field behind the windmill.\n"))
-    assert build(run_cli, site).exit_code == 0
-    edit(site / "content/2026/hidden.md", hidden(f"The quiet field behind the {OTHER}.\n"))
-    result = build(run_cli, site)
-    assert result.exit_code == 1 and OTHER in result.output
-    assert_fresh(run_cli, site, tmp_path, 1)
-
-
-def test_a_word_no_public_story_holds_any_more_becomes_a_needle(site: Path, run_cli, tmp_path) -> None:
-    edit(site / "content/2026/story.md", story(f"An easy loop by the {WORD}.\n"))
-    edit(site / "content/2026/hidden.md", hidden(f"The {WORD} behind the church.\n"))
-    assert build(run_cli, site).exit_code == 0  # the story shows the word: it may be public
-    edit(site / "content/2026/story.md", story("An easy loop by the river.\n"))
-    result = build(run_cli, site)
-    assert result.exit_code == 1 and WORD in result.output
-    assert_fresh(run_cli, site, tmp_path, 1)
-
-
-def test_a_word_a_public_story_comes_to_hold_is_no_needle_any_more(site: Path, run_cli, tmp_path) -> None:
-    edit(site / "content/2026/hidden.md", hidden(f"The {WORD} behind the church.\n"))
-    assert build(run_cli, site).exit_code == 1
-    edit(site / "content/2026/story.md", story(f"An easy loop by the {WORD}.\n"))
-    assert build(run_cli, site).exit_code == 0
-    assert_fresh(run_cli, site, tmp_path, 0)
+    assert result.exit_code == second
+    if word is not None:
+        assert word in result.output
+    assert_fresh(run_cli, site, tmp_path, second)
 
 
 def test_public_edits_that_move_no_private_word_keep_the_needles(site: Path, run_cli, tmp_path, monkeypatch) -> None:
