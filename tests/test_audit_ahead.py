@@ -2,13 +2,20 @@
 
 The child must find what the audit looks for as the build process would, leave no process behind
 whether the build went well or not, and the edit must be audited just the same where nothing can fork.
+The files an edit keeps are searched while Pagefind indexes its shard; a file staged after that is
+searched as staged.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import SimpleNamespace
 
+from generator.deploy import staged_audit
+from generator.deploy.output import Staging
 from generator.incremental import writer
+from generator.outputs import search
 from generator.outputs.search import SearchIndexFailed
 from tests.test_audit_needle_cache import WORD, build, hidden, site, story  # noqa: F401 - site: the fixture
 from tests.test_parallel import children
@@ -54,3 +61,53 @@ def test_an_edit_is_audited_where_nothing_can_fork(site: Path, run_cli, monkeypa
     leak_in_an_edit(site)
     result = build(run_cli, site)
     assert result.exit_code == 1 and WORD in result.output
+
+
+def test_an_edit_searches_its_kept_files_while_pagefind_indexes(site: Path, run_cli, monkeypatch) -> None:
+    assert build(run_cli, site).exit_code == 0
+    events: list[str] = []
+    taken, kept = search.StartedShard.result, staged_audit.StagedAudit.check_kept
+    monkeypatch.setattr(search.StartedShard, "result", lambda self: events.append("shard") or taken(self))
+    monkeypatch.setattr(staged_audit.StagedAudit, "check_kept", lambda self: events.append("kept") or kept(self))
+    (site / "content/2026/story.md").write_text(story("An easy loop by the river, twice.\n"), "utf-8")
+    leak_in_an_edit(site)  # the static note, a file the edit keeps as it is, now holds a private word
+    result = build(run_cli, site)
+    assert result.exit_code == 1 and WORD in result.output and "notes.txt" in result.output
+    assert events == ["kept", "shard"]  # the kept files were searched before the edit's shard was taken
+
+
+def test_a_kept_file_staged_afterwards_is_searched_as_staged(tmp_path: Path, monkeypatch) -> None:
+    searched: list[list[tuple[str, str]]] = []
+
+    class Recorder:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def check(self, files: list[tuple[str, str]]) -> None:
+            searched.append(list(files))
+
+        def problems(self, present: list[str]) -> list:
+            searched.append([(relpath, "present") for relpath in present])
+            return []
+
+    monkeypatch.setattr(staged_audit.audit, "FileAudit", Recorder)
+    live = tmp_path / "out"
+    live.mkdir()
+    (live / "a.html").write_text("old", "utf-8")
+    (live / "c.html").write_text("same", "utf-8")
+    staging = Staging(live)
+    staging.begin()
+    staging.keep("a.html")
+    staging.add("b.html", b"new")
+    staging.add("c.html", b"same")  # the live file's bytes: kept
+    inputs = SimpleNamespace(entries=(), vocabulary=None, theme=None)
+    begun = staged_audit.StagedAudit(SimpleNamespace(), inputs, staging)
+    begun.check_kept()
+    staging.add("a.html", b"changed after all")
+    assert begun.problems() == []
+    staged = f"{staging.folder}{os.sep}"
+    assert searched == [
+        [("a.html", f"{live}{os.sep}a.html"), ("c.html", f"{live}{os.sep}c.html")],
+        [("a.html", staged + "a.html"), ("b.html", staged + "b.html")],
+        [("a.html", "present"), ("b.html", "present"), ("c.html", "present")],
+    ]

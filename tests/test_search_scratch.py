@@ -75,12 +75,12 @@ def test_a_full_memory_file_system_falls_back_to_disk(make_site, run_cli, monkey
     full = tmp_path / "full"
     full.mkdir()
     monkeypatch.setattr(search, "MEMORY_FOLDERS", (str(full),))
-    real = search.run_in_scratch
 
-    def no_space(shard, pages, language, keep_runtime, base):
-        if base == str(full):
-            raise OSError(28, "No space left on device")
-        return real(shard, pages, language, keep_runtime, base)
+    class NoSpace(search.ScratchRun):
+        def __init__(self, pages, language, base):
+            if base == str(full):
+                raise OSError(28, "No space left on device")
+            super().__init__(pages, language, base)
 
-    monkeypatch.setattr(search, "run_in_scratch", no_space)
+    monkeypatch.setattr(search, "ScratchRun", NoSpace)
     assert search.build_index(pages, "en") == expected

@@ -223,24 +223,53 @@ def audit_files(files: Sequence[tuple[str, str | Path]], output: Path, site: Sit
     again (audit_record.py); without it every file is searched and nothing is recorded. `sought`,
     when given, is what `seek` returns for these entries, worked out ahead.
     """
-    cfg = site.config
-    needles, coordinates = sought or seek(entries, cfg, vocabulary, theme)
-    record = open_record(cfg.cache_dir, needle_key(needles, cfg.base_url, coordinates.values)) if remember else None
-    present = [relpath for relpath, _ in files]
-    if record is not None:  # what is known clean by its stamp is not read at all
-        files = unknown_files(record, files)
-    files = [(relpath, Path(path)) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
-    learnt: dict[str, list | None] = {}
-    held: list[tuple[str, str]] = []
-    leaks = scan(files, needles, cfg.base_url, record=record, learnt=learnt, coordinates=coordinates, held=held)
-    problems = [coordinate_problem(output / relpath, hit) for relpath, hit in held]
-    if record is None:
-        return leak_problems(leaks, output) + problems
-    for leak in leaks:
-        learnt[leak.path] = None
-    if learnt:
-        save_record(cfg.cache_dir, record, learnt, present)
-    return leak_problems(leaks, output) + problems
+    found = FileAudit(output, site, entries, vocabulary, theme, remember=remember, sought=sought)
+    found.check(files)
+    return found.problems([relpath for relpath, _ in files])
+
+
+class FileAudit:
+    """An audit of output files searched in parts (check), its problems told at the end (problems): see audit_files."""
+
+    def __init__(self, output: Path, site: Site, entries: Iterable[Entry], vocabulary: Vocabulary, theme: Theme, *,
+                 remember: bool = True, sought: Sought | None = None) -> None:
+        self.output = output
+        self.cfg = cfg = site.config
+        self.needles, self.coordinates = sought or seek(entries, cfg, vocabulary, theme)
+        key = needle_key(self.needles, cfg.base_url, self.coordinates.values)
+        self.record = open_record(cfg.cache_dir, key) if remember else None
+        self.leaks: dict[str, list[Leak]] = {}  # by file, in the order found
+        self.held: dict[str, str] = {}  # file -> the first recorded coordinate it holds
+        self.learnt: dict[str, list | None] = {}  # file -> what the record keeps of it (None: not clean)
+
+    def check(self, files: Sequence[tuple[str, str | Path]]) -> None:
+        """Search some files (path relative to the output, file on disk), again if searched before."""
+        if self.record is not None:  # what is known clean by its stamp is not read at all
+            files = unknown_files(self.record, files)
+        cfg = self.cfg
+        files = [(relpath, Path(path)) for relpath, path in files if not _search_program(relpath, path, cfg.language)]
+        learnt: dict[str, list | None] = {}
+        held: list[tuple[str, str]] = []
+        leaks = scan(files, self.needles, cfg.base_url, record=self.record, learnt=learnt,
+                     coordinates=self.coordinates, held=held)
+        for relpath, _ in files:
+            self.leaks.pop(relpath, None)
+            self.held.pop(relpath, None)
+        for leak in leaks:
+            self.leaks.setdefault(leak.path, []).append(leak)
+            learnt[leak.path] = None
+        self.held.update(held)
+        self.learnt.update(learnt)
+
+    def problems(self, present: Sequence[str]) -> list[Problem]:
+        """Return a problem per finding in the files present, in their order; keep what was learnt of them."""
+        leaks = [leak for relpath in present for leak in self.leaks.get(relpath, ())]
+        problems = [coordinate_problem(self.output / relpath, self.held[relpath])
+                    for relpath in present if relpath in self.held]
+        learnt = {relpath: self.learnt[relpath] for relpath in present if relpath in self.learnt}
+        if self.record is not None and learnt:
+            save_record(self.cfg.cache_dir, self.record, learnt, present)
+        return leak_problems(leaks, self.output) + problems
 
 
 class Sought(NamedTuple):

@@ -77,7 +77,8 @@ class PlanDigests:
         if place is not None:
             parts.append(place[1])
             return
-        if not (_WALKED.get(kind) or _walked(kind)):
+        walked = _WALKED.get(kind)
+        if not (_walked(kind) if walked is None else walked):
             self.prints.add(value, parts)  # a value no model value can be inside
             return
         made = self._made.get(id(value))

@@ -8,8 +8,9 @@ their shard; a shard whose pages all kept their bytes keeps its files as they ar
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import BrokenExecutor, Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,9 +77,10 @@ def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: st
     """Stage the search bundle, keeping the shards and files that did not change; return the note to keep.
 
     `salt` names everything else the index depends on (the cache key: settings, code, libraries).
-    `meanwhile` is called once every shard to make is under way: work for this process while
-    Pagefind indexes. (Started before, a thread of it would slow the reading of the pages here: each
-    file read hands the interpreter to it and waits to get it back.)
+    `meanwhile` is called once Pagefind indexes (every shard to make handed to the workers, or the
+    first ones started here): work for this process meanwhile. (Started before, a thread of it would
+    slow the reading of the pages here: each file read hands the interpreter to it and waits to get
+    it back.)
     """
     last = last if isinstance(last, dict) else {}
     salt = hash_text(salt, language, search.pagefind_version())
@@ -94,15 +96,19 @@ def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: st
         else:
             todo.append((shard, key, paths))
     pool = parallel.small_workers(SHARD_PROCESSES) if len(pages.pages) >= WORKERS_FROM and len(todo) > 1 else None
+    jobs = [(shard, paths) for shard, _, paths in todo]
+    here = ShardsHere(pages, jobs if pool is None else [], language)
     try:
-        jobs = [(shard, paths) for shard, _, paths in todo]
-        made = _made_shards(pages, jobs, language, pool, _submitted(pages, jobs, language, pool))
+        here.start()  # Pagefind indexes the first shards from now on
+        made = here.made() if pool is None else _made_shards(pages, jobs, language, pool,
+                                                             _submitted(pages, jobs, language, pool))
         meanwhile()
         for (shard, key, _), files in zip(todo, made):
             _put(ledger, files, f"search:{key}")
             note["shards"][shard] = {"key": key, "paths": sorted(files)}
         note["top"] = _stage_top(ledger, shards, language, salt, last.get("top"), pool)
     finally:
+        here.cancel()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         parallel.stop_small_server()  # no search worker is needed any more in this build
@@ -132,17 +138,44 @@ def _submitted(pages: SearchPages, todo: list[tuple[str, list[str]]], language: 
     return futures
 
 
-def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str,
-                 pool: ProcessPoolExecutor | None, futures: list[Future[dict[str, bytes]]]) -> Iterator[dict[str, bytes]]:
-    """Yield the files of each shard to make, in order: two at a time (each is a Pagefind process of its own).
+class ShardsHere:
+    """Shards indexed by Pagefind processes this process starts, two at a time, the first ones at once.
 
-    Many pages are indexed by the small workers their shards were handed to (`futures`); a few, by
-    threads of this process. A shard a broken worker lost is made here.
+    For a few pages (an edit's shard, a small site): writing them for Pagefind is this process's
+    work, done before it turns to other work (stage_search_index's `meanwhile`) rather than by
+    threads alongside it, which would wait for the interpreter at each file.
     """
-    if pool is None:
-        with ThreadPoolExecutor(max_workers=SHARD_PROCESSES) as threads:
-            yield from threads.map(lambda job: search.build_shard(job[0], list(pages.contents(job[1])), language), todo)
-        return
+
+    def __init__(self, pages: SearchPages, todo: list[tuple[str, list[str]]], language: str) -> None:
+        self.pages, self.language = pages, language
+        self.waiting = deque(todo)
+        self.running: deque[search.StartedShard] = deque()
+
+    def start(self) -> None:
+        """Start Pagefind on the next shards, up to SHARD_PROCESSES running."""
+        while self.waiting and len(self.running) < SHARD_PROCESSES:
+            shard, paths = self.waiting.popleft()
+            self.running.append(search.StartedShard(shard, list(self.pages.contents(paths)), self.language))
+
+    def made(self) -> Iterator[dict[str, bytes]]:
+        """Yield the files of each shard, in order."""
+        while self.running:
+            files = self.running[0].result()
+            self.running.popleft()
+            self.start()
+            yield files
+
+    def cancel(self) -> None:
+        """Stop the Pagefind processes still running (a build that failed meanwhile)."""
+        while self.running:
+            self.running.popleft().cancel()
+
+
+def _made_shards(pages: SearchPages, todo: list[tuple[str, list[str]]], language: str,
+                 pool: ProcessPoolExecutor, futures: list[Future[dict[str, bytes]]]) -> Iterator[dict[str, bytes]]:
+    """Yield the files of each shard to make, in order, from the small workers their shards were handed to
+    (`futures`), two at a time (each is a Pagefind process of its own). A shard a broken worker lost is made here.
+    """
     for index, (shard, paths) in enumerate(todo):
         try:
             if index < len(futures):

@@ -32,6 +32,7 @@ from generator.pipeline.themes import CompiledTemplates, make_environment
 
 if TYPE_CHECKING:
     from generator.deploy.audit import Sought
+    from generator.deploy.staged_audit import StagedAudit
 
 
 class OutputWriter:
@@ -76,6 +77,13 @@ class OutputWriter:
             if not ahead:
                 ahead.append(self._audit_ahead(site, inputs))
 
+        begun: list[StagedAudit | None] = []
+
+        def while_indexing() -> None:  # a child worked out what the audit seeks: search the kept files now
+            if ahead:
+                begun.append(self._audit_kept(site, inputs, staging, ahead[0]))
+            start_audit_work()
+
         making = Making(site, planned, inputs, card_cache=inputs.config.cache_dir / "cards", card_workers=None,
                         card_map=draw_cards)
         claimed, problems = check_claims(claims(making))
@@ -95,11 +103,11 @@ class OutputWriter:
             result.produced = files.finish()
             if not has_errors(result.problems):  # the index is made from the pages: all of them
                 with result.timed("search"):  # the audit's work starts once Pagefind has all its shards
-                    self._stage_search(planned, ledger, inputs.config.language, start_audit_work)
+                    self._stage_search(planned, ledger, inputs.config.language, while_indexing)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
             if not has_errors(result.problems):
                 start_audit_work()  # the public build is audited, whatever the search stage did
-                self._audit(site, inputs, staging, result, ahead[0])
+                self._audit(site, inputs, staging, result, ahead[0], begun[0] if begun else None)
         except FAILURES as exc:
             result.problems.append(getattr(exc, "problem", None) or Problem(None, None, str(exc)))
         if has_errors(result.problems):
@@ -134,15 +142,32 @@ class OutputWriter:
 
         return in_background(lambda: audit_sought(site, inputs))
 
+    def _audit_kept(self, site: Site, inputs: Inputs, staging: Staging,
+                    sought: Callable[[], Sought] | None) -> StagedAudit | None:
+        """Begin the audit of the staged public build: search the live files it keeps (None: no audit).
+
+        Done while Pagefind indexes an edit's shard: the kept files are most of the build, and
+        the build never writes them (staged_audit.StagedAudit).
+        """
+        if sought is None:
+            return None
+        from generator.deploy.staged_audit import StagedAudit  # here: the journal never loads the audit
+
+        begun = StagedAudit(site, inputs, staging, sought=sought())
+        begun.check_kept()
+        return begun
+
     def _audit(self, site: Site, inputs: Inputs, staging: Staging, result: BuildResult,
-               sought: Callable[[], Sought] | None) -> None:
-        """Audit the staged public build for private content, with what the audit looks for worked out ahead."""
+               sought: Callable[[], Sought] | None, begun: StagedAudit | None = None) -> None:
+        """Audit the staged public build for private content (the rest of it, when `begun`), with what the audit
+        looks for worked out ahead."""
         if sought is None:
             return  # the journal is never audited
-        from generator.deploy.staged_audit import privacy_audit  # here: the journal never loads the audit
+        from generator.deploy.staged_audit import StagedAudit  # here: the journal never loads the audit
 
         with result.timed("audit"):
-            result.problems.extend(privacy_audit(site, inputs, staging, sought=sought()))
+            audit = begun or StagedAudit(site, inputs, staging, sought=sought())
+            result.problems.extend(audit.problems())
 
     def _commit(self, ledger: OutputLedger, staging: Staging, result: BuildResult, site: Site) -> None:
         """Swap the staged files in, record the public URLs in the site's ledger, note the output rows in the cache."""

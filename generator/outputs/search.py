@@ -10,15 +10,16 @@ a private temporary folder; the bundle comes back as plain `{relpath: bytes}` fo
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from generator.errors import Problem, error
@@ -53,25 +54,40 @@ def is_searchable(relpath: str, page: bytes) -> bool:
 
 
 def pagefind_version() -> str:
-    """Return the version of the installed Pagefind program, or "" when it is not installed."""
+    """Return what tells the installed Pagefind program from another (its size and time), or "" when there is none.
+
+    Its file, not its package's metadata: that takes longer to find than an edit's whole search stage.
+    """
     try:
-        return metadata.version("pagefind_bin")
-    except metadata.PackageNotFoundError:
+        found = pagefind_binary().stat()
+    except (SearchIndexFailed, OSError):
         return ""
+    return f"{found.st_size}:{found.st_mtime_ns}"
+
+
+PAGEFIND_PACKAGES = ("pagefind_bin_extended", "pagefind_bin")  # where `pagefind[bin]` puts the program, in order
 
 
 def pagefind_binary() -> Path:
-    """Return the Pagefind executable that the `pagefind[bin]` package installed."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError as exc:
-        raise SearchIndexFailed("Pagefind is not installed: reinstall Footfall (`pip install footfall`)") from exc
-    try:
-        found = get_executable()
-    except FileNotFoundError as exc:
-        raise SearchIndexFailed("the Pagefind program was not found: reinstall Footfall") from exc
+    """Return the Pagefind executable, found as the `pagefind` package finds it (without loading its asyncio service).
+
+    PAGEFIND_BINARY_PATH first, then the program the `pagefind[bin]` package installed, then one on PATH.
+    """
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        return Path(named)
+    for package in PAGEFIND_PACKAGES:
+        try:
+            module = importlib.import_module(package)
+        except ImportError:
+            continue
+        try:
+            return Path(module.get_executable())
+        except (FileNotFoundError, AttributeError) as exc:
+            raise SearchIndexFailed("the Pagefind program was not found: reinstall Footfall") from exc
+    found = shutil.which("pagefind_extended") or shutil.which("pagefind")
     if found is None:
-        raise SearchIndexFailed("the Pagefind program was not found: reinstall Footfall")
+        raise SearchIndexFailed("Pagefind is not installed: reinstall Footfall (`pip install footfall`)")
     return Path(found)
 
 
@@ -178,18 +194,92 @@ def scratch_bases() -> list[str | None]:
 
 def shard_bundle(shard: str, pages: list[tuple[str, bytes]], language: str, *, keep_runtime: bool) -> dict[str, bytes]:
     """Run Pagefind over some pages and return its bundle under pagefind/<shard>/."""
-    bases = scratch_bases()
-    for base in bases:
+    return StartedShard(shard, pages, language, keep_runtime=keep_runtime).result()
+
+
+class StartedShard:
+    """One shard being indexed by a Pagefind process of its own: started when made, its bundle taken by result().
+
+    Its scratch folder goes in memory when it can (scratch_bases); should Pagefind fail there, the
+    shard is made again in the next place when its result is asked for.
+    """
+
+    def __init__(self, shard: str, pages: list[tuple[str, bytes]], language: str, *, keep_runtime: bool = False) -> None:
+        self.shard, self.pages, self.language, self.keep_runtime = shard, pages, language, keep_runtime
+        self.bases = scratch_bases()
+        self.run: ScratchRun | None = None
+        self.failure: Exception | None = None
+        self._start()
+
+    def _start(self) -> None:
+        """Start Pagefind in the next scratch place (noting why it could not start, if it could not)."""
         try:
-            made = run_in_scratch(shard, pages, language, keep_runtime, base)
-            break
-        except (OSError, SearchIndexFailed):
-            if base is bases[-1]:
-                raise
-    try:
-        return without_unused_wasm(canonical_bundle(made))
-    except (UnknownBundle, ValueError, KeyError, EOFError, OSError) as exc:
-        raise SearchIndexFailed(f"Pagefind wrote a bundle this Footfall cannot read ({exc})") from exc
+            self.run = ScratchRun(self.pages, self.language, self.bases.pop(0))
+        except (OSError, SearchIndexFailed) as exc:
+            self.run, self.failure = None, exc
+
+    def result(self) -> dict[str, bytes]:
+        """Wait for Pagefind, then return the shard's bundle under pagefind/<shard>/; raise SearchIndexFailed."""
+        made = None
+        while made is None:
+            try:
+                made = self._files()
+            except (OSError, SearchIndexFailed):
+                if not self.bases:
+                    raise
+                self._start()
+        mine = {f"{BUNDLE}/{self.shard}/{relpath}": data for relpath, data in made.items()
+                if wanted(relpath.rsplit("/", 1)[-1], self.keep_runtime)}
+        try:
+            return without_unused_wasm(canonical_bundle(mine))
+        except (UnknownBundle, ValueError, KeyError, EOFError, OSError) as exc:
+            raise SearchIndexFailed(f"Pagefind wrote a bundle this Footfall cannot read ({exc})") from exc
+
+    def _files(self) -> dict[str, bytes]:
+        """Return the files the Pagefind run made; raise what stopped it."""
+        if self.run is None:
+            assert self.failure is not None
+            raise self.failure
+        return self.run.files()
+
+    def cancel(self) -> None:
+        """Stop Pagefind, if it still runs, and remove its scratch folder."""
+        if self.run is not None:
+            self.run.close()
+
+
+class ScratchRun:
+    """Pagefind over some pages written into a scratch folder under `base`: started when made, waited for by files()."""
+
+    def __init__(self, pages: list[tuple[str, bytes]], language: str, base: str | None) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="footfall-search-", dir=base)
+        try:
+            self.site, self.bundle = Path(self.folder.name) / "site", Path(self.folder.name) / "bundle"
+            for relpath, page in pages:
+                target = self.site / relpath
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(searchable_part(page))
+            self.process = start_pagefind(self.site, self.bundle, language)
+        except BaseException:
+            self.folder.cleanup()
+            raise
+
+    def files(self) -> dict[str, bytes]:
+        """Wait for Pagefind; return the files it made by their paths in the bundle (raise SearchIndexFailed)."""
+        try:
+            finish_pagefind(self.process)
+            self.bundle.mkdir(exist_ok=True)
+            return {path.relative_to(self.bundle).as_posix(): path.read_bytes()
+                    for path in sorted(self.bundle.rglob("*")) if path.is_file()}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop Pagefind if it still runs, and remove the scratch folder."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        self.folder.cleanup()
 
 
 def searchable_part(page: bytes) -> bytes:
@@ -223,20 +313,6 @@ def element_end(page: bytes, start: re.Match[bytes]) -> int | None:
     return None
 
 
-def run_in_scratch(shard: str, pages: list[tuple[str, bytes]], language: str, keep_runtime: bool,
-                   base: str | None) -> dict[str, bytes]:
-    """Write the pages into a scratch folder under base, run Pagefind there and return the files it made."""
-    with tempfile.TemporaryDirectory(prefix="footfall-search-", dir=base) as folder:
-        site, bundle = Path(folder) / "site", Path(folder) / "bundle"
-        for relpath, page in pages:
-            target = site / relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(searchable_part(page))
-        run_pagefind(site, bundle, language)
-        return {f"{BUNDLE}/{shard}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-                for path in sorted(bundle.rglob("*")) if path.is_file() and wanted(path.name, keep_runtime)}
-
-
 def without_unused_wasm(bundle: dict[str, bytes]) -> dict[str, bytes]:
     """Return a shard without the search programs of languages its entry file does not name."""
     entries = [json.loads(data) for relpath, data in bundle.items() if relpath.endswith("/pagefind-entry.json")]
@@ -252,18 +328,27 @@ def wanted(name: str, keep_runtime: bool) -> bool:
     return keep_runtime or name not in RUNTIME_NAMES
 
 
-def run_pagefind(site: Path, bundle: Path, language: str) -> None:
-    """Index the HTML files under site into bundle, offline; raise SearchIndexFailed on failure."""
+def start_pagefind(site: Path, bundle: Path, language: str) -> subprocess.Popen[str]:
+    """Start indexing the HTML files under site into bundle, offline (finish_pagefind waits); raise SearchIndexFailed."""
     command = [str(pagefind_binary()), "--site", str(site), "--output-path", str(bundle),
                "--force-language", language or "en", "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         raise SearchIndexFailed(f"Pagefind did not run: {exc}") from exc
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
+
+
+def finish_pagefind(process: subprocess.Popen[str]) -> None:
+    """Wait for a Pagefind run; raise SearchIndexFailed when it fails or takes too long."""
+    try:
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.communicate()
+        raise SearchIndexFailed(f"Pagefind did not run: {exc}") from exc
+    if process.returncode != 0:
+        said = (err or out).strip().splitlines()
         raise SearchIndexFailed("Pagefind failed" + (f": {said[-1]}" if said else ""))
-    bundle.mkdir(exist_ok=True)
 
 
 def index_problem(exc: SearchIndexFailed) -> Problem:
