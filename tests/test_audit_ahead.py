@@ -111,3 +111,19 @@ def test_a_kept_file_staged_afterwards_is_searched_as_staged(tmp_path: Path, mon
         [("a.html", staged + "a.html"), ("b.html", staged + "b.html")],
         [("a.html", "present"), ("b.html", "present"), ("c.html", "present")],
     ]
+
+
+def test_an_edit_that_cannot_be_patched_in_stops_the_work_begun_and_is_audited(site: Path, run_cli,
+                                                                                  monkeypatch) -> None:
+    assert build(run_cli, site).exit_code == 0
+    forked: list[bool] = []
+    started = writer.in_background
+    monkeypatch.setattr(writer, "in_background", lambda job: forked.append(True) or started(job))
+    before = children()
+    story_file = site / "content/2026/story.md"
+    story_file.write_text(story().replace("A story to share", "A story renamed"), "utf-8")  # front matter: no patch
+    leak_in_an_edit(site)
+    result = build(run_cli, site)
+    assert result.exit_code == 1 and WORD in result.output
+    assert forked == [True, True]  # begun before the model loaded, stopped; begun again by the full build's write
+    assert children() <= before

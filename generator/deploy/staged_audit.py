@@ -11,9 +11,9 @@ from generator.pipeline.inputs import Inputs
 from generator.pipeline.site import Site
 
 
-def audit_sought(site: Site, inputs: Inputs) -> audit.Sought:
+def audit_sought(inputs: Inputs) -> audit.Sought:
     """Return what the audit of a build looks for, worked out from its sources alone (not from its output)."""
-    return audit.seek(inputs.entries, site.config, inputs.vocabulary, inputs.theme)
+    return audit.seek(inputs.entries, inputs.config, inputs.vocabulary, inputs.theme)
 
 
 def privacy_audit(site: Site, inputs: Inputs, staging: Staging, *, remember: bool = True,

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:  # imported when first needed: small builds never start a pool
     from concurrent.futures import ProcessPoolExecutor
@@ -270,15 +271,15 @@ def in_thread(job: Callable[[], T]) -> Callable[[], T]:
     return result
 
 
-def in_background(job: Callable[[], T]) -> Callable[[], T]:
-    """Start a pure job in a forked child while this process goes on; return the function that waits for its result.
+def in_background(job: Callable[[], T]) -> Background[T]:
+    """Start a pure job in a forked child while this process goes on; return what waits for its result.
 
     Only the (small) result travels back, pickled through a pipe. Where the child cannot be forked
     or fails, the job is done here when its result is asked for. Ask for it in any case, once at
-    least: that is when the child is reaped.
+    least, or cancel it: that is when the child is reaped.
     """
     if not can_fork():
-        return job
+        return Background(job)
     import pickle
 
     reading, writing = os.pipe()
@@ -287,7 +288,7 @@ def in_background(job: Callable[[], T]) -> Callable[[], T]:
     except OSError:
         os.close(reading)
         os.close(writing)
-        return job
+        return Background(job)
     if child == 0:  # the child: do the job, send the result, leave without running any clean-up of the parent's
         os.close(reading)
         try:
@@ -298,14 +299,32 @@ def in_background(job: Callable[[], T]) -> Callable[[], T]:
         finally:
             os._exit(0)
     os.close(writing)
-    waited: list[T] = []
+    return Background(job, child, reading)
 
-    def result() -> T:
-        if not waited:
-            waited.append(_background_result(child, reading, job))
-        return waited[0]
 
-    return result
+class Background(Generic[T]):
+    """A job started by in_background: call it for its result (once worked out, kept), or cancel it."""
+
+    def __init__(self, job: Callable[[], T], child: int | None = None, reading: int = -1) -> None:
+        self.job = job
+        self.child = child  # the child working on it, until reaped (None: done here when asked)
+        self.reading = reading  # the pipe its result comes through
+        self.waited: list[T] = []
+
+    def __call__(self) -> T:
+        """Return the job's result, waiting for the child if need be."""
+        if not self.waited:
+            child, self.child = self.child, None
+            self.waited.append(self.job() if child is None else _background_result(child, self.reading, self.job))
+        return self.waited[0]
+
+    def cancel(self) -> None:
+        """Stop the child, if it still works, and reap it: its result is not wanted."""
+        child, self.child = self.child, None
+        if child is not None:
+            os.kill(child, signal.SIGKILL)
+            os.close(self.reading)
+            os.waitpid(child, 0)
 
 
 def _background_result(child: int, reading: int, job: Callable[[], T]) -> T:

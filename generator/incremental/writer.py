@@ -15,8 +15,8 @@ from generator.incremental.digest import hash_bytes
 from generator.incremental.file_staging import FAILURES, FilesAlongside
 from generator.incremental.ledger import OutputLedger
 from generator.incremental.page_staging import Progress, environment_key, stage_pages
-from generator.incremental.parallel import (can_fork, give_back_free_memory, in_background, in_thread, indexed_map,
-                                            workers)
+from generator.incremental.parallel import (Background, can_fork, give_back_free_memory, in_background, in_thread,
+                                            indexed_map, workers)
 from generator.incremental.partials import FootfallEnvironment
 from generator.incremental.search_index import stage_search_index
 from generator.outputs import redirects
@@ -46,6 +46,7 @@ class OutputWriter:
         self.manifest: dict[str, OutputRow] = cache.outputs(audience)  # the last good build's rows
         self._env: tuple[str, jinja2.Environment] | None = None
         self._search_note: tuple[str, dict[str, Any]] | None = None  # the search index staged, noted on commit
+        self._early: Background[Sought] | None = None  # the next write's audit work, begun by audit_from_now
 
     def write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
                dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
@@ -58,7 +59,9 @@ class OutputWriter:
         `meanwhile`, a task for this process while the workers render; `on_disk`, the live files of
         the manifest when they are being looked at already (with `dirty` only).
         """
-        early = self._audit_early(site, inputs) if self.manifest else None  # an edit's: on the other core
+        early, self._early = self._early, None
+        if early is None and self.manifest:
+            early = self._audit_early(inputs)  # a build after another (an edit, mostly): on the other core
         ahead = [early] if early is not None else []  # else a thread starts once Pagefind indexes (_write)
         try:
             self._write(site, planned, inputs, result, ahead, dirty, produced, meanwhile, on_disk)
@@ -75,7 +78,7 @@ class OutputWriter:
 
         def start_audit_work() -> None:  # once: in a thread, unless a child does it already
             if not ahead:
-                ahead.append(self._audit_ahead(site, inputs))
+                ahead.append(self._audit_ahead(inputs))
 
         begun: list[StagedAudit | None] = []
 
@@ -115,7 +118,22 @@ class OutputWriter:
             return
         self._commit(ledger, staging, result, site)
 
-    def _audit_ahead(self, site: Site, inputs: Inputs) -> Callable[[], Sought] | None:
+    def audit_from_now(self, inputs: Inputs) -> None:
+        """Start working out what the next write's audit looks for, in a forked child, now (see _audit_early).
+
+        An edit's build calls it before it loads its model: the process forks small, and the other
+        core, idle while the model loads, does the work. Call drop_audit() if no write follows.
+        """
+        if self._early is None and self.manifest:
+            self._early = self._audit_early(inputs)
+
+    def drop_audit(self) -> None:
+        """Stop the work audit_from_now began, when no write is to use it."""
+        early, self._early = self._early, None
+        if early is not None:
+            early.cancel()
+
+    def _audit_ahead(self, inputs: Inputs) -> Callable[[], Sought] | None:
         """Start working out what the public audit looks for in a thread, while Pagefind indexes (None: no audit).
 
         The needles and the recorded coordinates come from the sources alone, and Pagefind runs as
@@ -126,10 +144,10 @@ class OutputWriter:
             return None
         from generator.deploy.staged_audit import audit_sought  # here: the journal never loads the audit
 
-        return in_thread(lambda: audit_sought(site, inputs))
+        return in_thread(lambda: audit_sought(inputs))
 
-    def _audit_early(self, site: Site, inputs: Inputs) -> Callable[[], Sought] | None:
-        """Start working out what the public audit looks for in a forked child, from the start (None: no audit).
+    def _audit_early(self, inputs: Inputs) -> Background[Sought] | None:
+        """Start working out what the public audit looks for in a forked child (None: no audit).
 
         For a build after an earlier one (an edit, mostly), whose pages are few: a thread would wait
         for this process's work on them, and they for it. The child works on the other core, and
@@ -140,7 +158,7 @@ class OutputWriter:
             return None
         from generator.deploy.staged_audit import audit_sought  # here: the journal never loads the audit
 
-        return in_background(lambda: audit_sought(site, inputs))
+        return in_background(lambda: audit_sought(inputs))
 
     def _audit_kept(self, site: Site, inputs: Inputs, staging: Staging,
                     sought: Callable[[], Sought] | None) -> StagedAudit | None:
