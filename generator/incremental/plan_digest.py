@@ -39,7 +39,8 @@ def model_places(shared: Mapping[str, Any]) -> dict[int, tuple[object, str]]:
             continue
         if kind is tuple or kind is list:
             places[id(value)] = (value, place)
-            todo.extend((item, f"{place}[{index}]") for index, item in reversed(list(enumerate(value))))
+            todo.extend((item, f"{place}[{index}]") for index, item in reversed(list(enumerate(value)))
+                        if type(item) not in SCALARS and id(item) not in places)  # what the loop would skip, unnamed
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             places[id(value)] = (value, place)
             if not (holds_no_model_values(kind) or self_contained(kind)):
