@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.incremental import page_staging
 from generator.incremental.builder import build
 from generator.pipeline.inputs import make_model, read_inputs
 from generator.pipeline.result import BuildResult
@@ -114,23 +113,6 @@ def test_a_body_edit_checks_few_pages_and_ends_like_a_clean_build(site: AgedSite
         assert all(r.checked < 15 < r.pages for r in results.values()), {a: r.checked for a, r in results.items()}
     journal = (site.root / "output/journal").rglob("index.html")
     assert any(new.encode() in path.read_bytes() for path in journal)
-
-
-@pytest.mark.parametrize(("old", "new"), [
-    ("More words about the run.", "More words, and a new closing line."),
-    ("First paragraph of run 5.", "A new opening, so a new summary."),
-])
-def test_the_touched_pages_worked_out_on_two_cores_are_those_worked_out_on_one(
-        site: AgedSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> None:
-    forked: list[bool] = []
-    started = page_staging.in_background
-    monkeypatch.setattr(page_staging, "SPLIT_FROM", 2)  # the fixture's few pages are split as a big site's are
-    monkeypatch.setattr(page_staging, "in_background", lambda job: forked.append(True) or started(job))
-    site.replace("content/runs/r05.md", old, new)
-    results = {audience: build(site.root, audience) for audience in AUDIENCES}
-    assert all(r.ok and r.checked < 15 < r.pages for r in results.values())
-    assert forked == [True, True]
-    assert_like_clean(site, tmp_path / "clean")
 
 
 def test_front_matter_edits_take_the_full_check(site: AgedSite, tmp_path: Path) -> None:

@@ -199,10 +199,6 @@ class Builder:
         assert result.output_dir is not None
         held = self._snapshot if self._snapshot is not None and self._snapshot.token == token else None
         on_disk = None if held is not None else manifest_on_disk(result.output_dir, self._manifest())  # while it loads
-        cfg, theme, vocabulary = setup
-        inputs = Inputs(cfg, theme, vocabulary, (), static_files(theme))  # no entries: the audit reads them
-        assert self._writer is not None
-        self._writer.audit_from_now(inputs)  # the public audit's work: on the other core, while the model loads
         try:
             with result.timed("snapshot"):
                 made = held or snapshot.load(self._cache.folder, token, self._cache.key, scan.setup, self._cache.problems,
@@ -210,21 +206,17 @@ class Builder:
                 changed = made.changed(scan.content, setup[0].content_dir) if made is not None else None
             if made is None or not changed:  # nothing changed, yet no no-op: the usual way sees to the output
                 return None
-            return self._patch_and_write(made, changed, inputs, scan, last, result, on_disk)
+            return self._patch_and_write(made, changed, setup, scan, last, result, on_disk)
         finally:
-            self._writer.drop_audit()  # if no write took it
             if on_disk is not None:
                 on_disk()  # reaps the child, if the build did not ask for its result
 
-    def _patch_and_write(self, made: Snapshot, changed: list[str], inputs: Inputs, scan: InputScan,
+    def _patch_and_write(self, made: Snapshot, changed: list[str], setup: Setup, scan: InputScan,
                          last: dict[str, Any], result: BuildResult,
                          on_disk: Callable[[], dict[str, tuple[int, int]]] | None) -> Snapshot | None:
-        """Parse the changed files into the snapshot and write what changed; None when their front matter did not fit.
-
-        `inputs` holds no entries: the audit reads them itself.
-        """
+        """Parse the changed files into the snapshot and write what changed; None when their front matter did not fit."""
         assert self._store is not None and self._cache is not None
-        cfg = inputs.config
+        cfg, theme, vocabulary = setup
         with result.timed("entries"):
             records = self._store.parse([SourceFile(cfg.content_dir / rel, rel) for rel in changed], cfg,
                                         self.audience, scan.content)
@@ -248,8 +240,8 @@ class Builder:
         result.problems.extend(problems)
         result.entries, result.pages = len(site.posts), len(planned)
         produced = last.get("produced")
-        self._write(site, planned, inputs, result, frozenset(changed), produced if isinstance(produced, dict) else {},
-                    on_disk=on_disk)
+        self._write(site, planned, Inputs(cfg, theme, vocabulary, (), static_files(theme)), result, frozenset(changed),
+                    produced if isinstance(produced, dict) else {}, on_disk=on_disk)  # no entries: the audit reads them
         return made
 
     def _open(self, key: str, cfg: SiteConfig) -> Cache:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 import jinja2
 
 from generator.errors import Problem
-from generator.incremental.cache import Cache, OutputRow
+from generator.incremental.cache import Cache
 from generator.incremental.changes import TouchedPages
 from generator.incremental.digest import hash_text
 from generator.incremental.ledger import OutputLedger, StagedFile
 from generator.incremental.page_digests import PageDigests, watch_context
 from generator.incremental.template_digests import TemplateDigests
-from generator.incremental.parallel import in_background, indexed_map
+from generator.incremental.parallel import indexed_map
 from generator.pipeline.build import TEMPLATE_ERRORS
 from generator.pipeline.inputs import Inputs, shared_context
 from generator.pipeline.markdown import Audience
@@ -24,7 +24,6 @@ from generator.pipeline.themes import render_page, template_problem
 
 Progress = Callable[[str, int, int], None]  # (what is being done, how many done, how many in all)
 MOST_PROBLEMS = 50  # a build stops rendering after this many template problems
-SPLIT_FROM = 2000  # pages: from this many, a body edit's check of which pages it touches is split over two cores
 
 
 def stage_pages(env: jinja2.Environment, cache: Cache, audience: Audience, site: Site, planned: list[PlannedPage],
@@ -71,24 +70,11 @@ def unchanged_pages(planned: list[PlannedPage], ledger: OutputLedger, digests: P
     known = [(item, row) for item, row in rows if row is not None]
     kept: set[str] = set()
     if touched is not None:
-        touching = _touching(known, touched)
-        kept = {item.path for (item, row), touches in zip(known, touching) if not touches and ledger.keep(item.path, row)}
+        kept = {item.path for item, row in known if not touched.touches(item, row) and ledger.keep(item.path, row)}
         known = [(item, row) for item, row in known if item.path not in kept]
     made = indexed_map(lambda index: digests.page(known[index][0], known[index][1].reads), len(known))
     kept.update(item.path for (item, _), digest in zip(known, made) if ledger.reuse_page(item.path, digest))
     return [item for item in planned if item.path not in kept], len(known)
-
-
-def _touching(known: list[tuple[PlannedPage, OutputRow]], touched: TouchedPages) -> list[bool]:
-    """Return whether each page may show what the body edit changed (TouchedPages.touches).
-
-    For many pages, a forked child works out the second half meanwhile: the other core is free
-    by now (the audit's work began before the model was loaded).
-    """
-    half = len(known) // 2 if len(known) >= SPLIT_FROM else len(known)
-    rest = in_background(lambda: [touched.touches(item, row) for item, row in known[half:]]) if half < len(known) else None
-    mine = [touched.touches(item, row) for item, row in known[:half]]
-    return mine + (rest() if rest is not None else [])
 
 
 def listings_first(pages: list[PlannedPage]) -> list[PlannedPage]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -276,7 +275,7 @@ def in_background(job: Callable[[], T]) -> Background[T]:
 
     Only the (small) result travels back, pickled through a pipe. Where the child cannot be forked
     or fails, the job is done here when its result is asked for. Ask for it in any case, once at
-    least, or cancel it: that is when the child is reaped.
+    least: that is when the child is reaped.
     """
     if not can_fork():
         return Background(job)
@@ -303,7 +302,7 @@ def in_background(job: Callable[[], T]) -> Background[T]:
 
 
 class Background(Generic[T]):
-    """A job started by in_background: call it for its result (once worked out, kept), or cancel it."""
+    """A job started by in_background: call it for its result (worked out once, then kept)."""
 
     def __init__(self, job: Callable[[], T], child: int | None = None, reading: int = -1) -> None:
         self.job = job
@@ -318,13 +317,6 @@ class Background(Generic[T]):
             self.waited.append(self.job() if child is None else _background_result(child, self.reading, self.job))
         return self.waited[0]
 
-    def cancel(self) -> None:
-        """Stop the child, if it still works, and reap it: its result is not wanted."""
-        child, self.child = self.child, None
-        if child is not None:
-            os.kill(child, signal.SIGKILL)
-            os.close(self.reading)
-            os.waitpid(child, 0)
 
 
 def _background_result(child: int, reading: int, job: Callable[[], T]) -> T:

@@ -46,7 +46,6 @@ class OutputWriter:
         self.manifest: dict[str, OutputRow] = cache.outputs(audience)  # the last good build's rows
         self._env: tuple[str, jinja2.Environment] | None = None
         self._search_note: tuple[str, dict[str, Any]] | None = None  # the search index staged, noted on commit
-        self._early: Background[Sought] | None = None  # the next write's audit work, begun by audit_from_now
 
     def write(self, site: Site, planned: list[PlannedPage], inputs: Inputs, result: BuildResult,
                dirty: frozenset[str] | None = None, produced: Mapping[str, Any] | None = None,
@@ -59,9 +58,7 @@ class OutputWriter:
         `meanwhile`, a task for this process while the workers render; `on_disk`, the live files of
         the manifest when they are being looked at already (with `dirty` only).
         """
-        early, self._early = self._early, None
-        if early is None and self.manifest:
-            early = self._audit_early(inputs)  # a build after another (an edit, mostly): on the other core
+        early = self._audit_early(inputs) if self.manifest else None  # an edit's: on the other core
         ahead = [early] if early is not None else []  # else a thread starts once Pagefind indexes (_write)
         try:
             self._write(site, planned, inputs, result, ahead, dirty, produced, meanwhile, on_disk)
@@ -117,21 +114,6 @@ class OutputWriter:
             staging.abandon()
             return
         self._commit(ledger, staging, result, site)
-
-    def audit_from_now(self, inputs: Inputs) -> None:
-        """Start working out what the next write's audit looks for, in a forked child, now (see _audit_early).
-
-        An edit's build calls it before it loads its model: the process forks small, and the other
-        core, idle while the model loads, does the work. Call drop_audit() if no write follows.
-        """
-        if self._early is None and self.manifest:
-            self._early = self._audit_early(inputs)
-
-    def drop_audit(self) -> None:
-        """Stop the work audit_from_now began, when no write is to use it."""
-        early, self._early = self._early, None
-        if early is not None:
-            early.cancel()
 
     def _audit_ahead(self, inputs: Inputs) -> Callable[[], Sought] | None:
         """Start working out what the public audit looks for in a thread, while Pagefind indexes (None: no audit).
