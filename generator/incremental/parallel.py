@@ -318,7 +318,6 @@ class Background(Generic[T]):
         return self.waited[0]
 
 
-
 def _background_result(child: int, reading: int, job: Callable[[], T]) -> T:
     """Return what the child sent through the pipe; do the job here if it sent nothing whole."""
     import pickle

@@ -102,7 +102,7 @@ class OutputWriter:
             give_back_free_memory()  # what rendering freed, before the card workers fork (and for the rest)
             result.produced = files.finish()
             if not has_errors(result.problems):  # the index is made from the pages: all of them
-                with result.timed("search"):  # the audit's work starts once Pagefind has all its shards
+                with result.timed("search"):  # the audit's work starts once Pagefind indexes (while_indexing)
                     self._stage_search(planned, ledger, inputs.config.language, while_indexing)
             result.cards = (int(making.cards_drawn.get("count", 0)), making.cards_drawn.get("seconds", 0.0))
             if not has_errors(result.problems):
