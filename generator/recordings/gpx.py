@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from generator.recordings.gpx_tree import read_tree
 from generator.recordings.model import Activity, Point, RecordingError, real_time, sport_of
-from generator.recordings.xml import local, number, parse_xml
+from generator.recordings.xml import is_heart_rate, number, parse_xml
 
 if TYPE_CHECKING:  # gpxpy is loaded when a GPX file is read: most builds read none, and loading it costs
     import gpxpy.gpx
@@ -66,7 +66,7 @@ def _heart_rate(extensions: list[object]) -> int | None:
     """Return the heart rate in a point's extensions (gpxtpx:hr, ns3:hr, or a plain <hr>)."""
     for element in extensions:
         for node in element.iter():  # type: ignore[attr-defined]
-            if local(node.tag).lower() in ("hr", "heartrate"):
+            if is_heart_rate(node.tag):
                 value = number(node.text)
                 if value and 20 <= value <= 255:
                     return int(value)

@@ -24,7 +24,7 @@ from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
 
 from generator.recordings.model import Activity, Point, real_time, sport_of
-from generator.recordings.xml import local, number
+from generator.recordings.xml import is_heart_rate, number
 
 GPXPY_FOLLOWED = "1.6."  # the gpxpy whose reading this reader repeats; with any other, gpxpy reads every file
 GPX_NAMESPACES = frozenset({"", "http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/1"})
@@ -162,7 +162,7 @@ def _activity(root: ET.Element, tags: Tags) -> Activity:
     head = _first(root, q["metadata"]) if tags.v11 else root
     if head is not None:
         _check_bounds(_first(head, q["bounds"]))
-        doc_time = _time_of(_first(head, q["time"]))
+        doc_time = _time(_text(_first(head, q["time"])))
     segments = tuple(s for track in tracks for s in track[2] if s)
     if not segments:
         raise Declined("no track points: gpxpy says so")
@@ -252,19 +252,13 @@ def _heart_rate(extensions: ET.Element) -> int | None:
     found, count = None, 0
     for node in extensions.iter():
         count += 1
-        if found is None and _is_heart_rate(node.tag) and node is not extensions:
+        if found is None and is_heart_rate(node.tag) and node is not extensions:
             value = number(node.text)
             if value and 20 <= value <= 255:
                 found = int(value)
     if count > MAX_BLIND:
         raise Declined("a large extension")
     return found
-
-
-@lru_cache(maxsize=64)
-def _is_heart_rate(tag: str) -> bool:
-    """Return True for the tag of a heart rate (gpxtpx:hr, ns3:hr, a plain <hr>, <heartrate>)."""
-    return local(tag).lower() in ("hr", "heartrate")
 
 
 def _blind(element: ET.Element) -> None:
@@ -289,11 +283,6 @@ def _check_bounds(bounds: ET.Element | None) -> None:
         value = bounds.get(name) if bounds is not None else None
         if value is not None:
             float(value.strip())
-
-
-def _time_of(element: ET.Element | None) -> datetime | None:
-    """Return the time in an element's text, as gpxpy reads it."""
-    return _time(element.text) if element is not None else None
 
 
 def _time(text: str | None) -> datetime | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
 import defusedxml
 import defusedxml.ElementTree as safe_tree
@@ -23,6 +24,12 @@ def parse_xml(data: bytes, kind: str) -> ET.Element:
 def local(tag: str) -> str:
     """Return an element's tag without its namespace."""
     return tag.rsplit("}", 1)[-1]
+
+
+@lru_cache(maxsize=64)
+def is_heart_rate(tag: str) -> bool:
+    """Return True for the tag of a heart rate in a point's extensions (gpxtpx:hr, ns3:hr, a plain <hr>, <heartrate>)."""
+    return local(tag).lower() in ("hr", "heartrate")
 
 
 def child_text(element: ET.Element, *path: str) -> str | None:
