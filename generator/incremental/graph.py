@@ -1,7 +1,9 @@
 """Frozen model values as plain JSON data, shared values kept shared: how the snapshot is stored.
 
 A value becomes a list of nodes, each made only of text, numbers and references to earlier nodes
-(`[index]`); a node names its kind in its first item: `t` a tuple, `l` a list, `m` a mapping,
+(a negative number: -1 the first node, -2 the next; a negative number of the value itself is stored
+as `[number]`, which is rare, so that reading back makes few small lists); a node names its kind in
+its first item: `t` a tuple, `l` a list, `m` a mapping,
 `T` a datetime, `d` a date, `p` a path, `c` a frozen dataclass by its place in a list of class
 names. Reading it back only ever calls the constructor of a class the reader allows (the model's own
 frozen dataclasses), with the values stored: a crafted file can make wrong values, never run code.
@@ -58,20 +60,22 @@ class Encoder:
         self.allowed = allowed
         self.nodes: list[list[Any]] = []
         self.classes: list[str] = []
-        self._seen: dict[int, tuple[object, list[int]]] = {}  # id -> (the value, kept alive; its reference)
+        self._seen: dict[int, tuple[object, int]] = {}  # id -> (the value, kept alive; its reference)
         self._class_at: dict[type, int] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def ref(self, value: Any) -> Any:
         """Return a value as it is stored where it is used: a scalar itself, anything else a reference."""
         kind = type(value)
+        if kind is int and value < 0:
+            return [value]  # a number, not a reference
         if kind in _SCALARS:
             return value
         hit = self._seen.get(id(value))
         if hit is not None:
             return hit[1]
         node = self._node(value, kind)
-        reference = [len(self.nodes)]
+        reference = reference_to(len(self.nodes))
         self.nodes.append(node)
         self._seen[id(value)] = (value, reference)
         return reference
@@ -116,18 +120,18 @@ def decode(nodes: Any, classes: Any, allowed: Mapping[str, type], config: SiteCo
     made: list[Any] = []
 
     def get(item: Any) -> Any:
-        if type(item) is list:
-            if len(item) != 1 or type(item[0]) is not int or not 0 <= item[0] < len(made):
+        if type(item) is int and item < 0:
+            if -item > len(made):
                 raise GraphError("a reference to no earlier value")
-            return made[item[0]]
+            return made[-1 - item]
         if type(item) not in _SCALARS:
-            raise GraphError("a value of no known kind")
+            return _negative(item)
         return item
 
     def values(items: list[Any]) -> list[Any]:  # get() for each item, inline (most nodes are dataclasses)
         try:
-            return [made[item[0]] if type(item) is list and len(item) == 1 and type(item[0]) is int and item[0] >= 0
-                    else item if type(item) in _SCALARS else _no_kind() for item in items]
+            return [made[-1 - item] if type(item) is int and item < 0
+                    else item if type(item) in _SCALARS else _negative(item) for item in items]
         except IndexError:
             raise GraphError("a reference to no earlier value") from None
 
@@ -147,9 +151,21 @@ def decode(nodes: Any, classes: Any, allowed: Mapping[str, type], config: SiteCo
     return made
 
 
-def _no_kind() -> Any:
-    """Raise the error for an item of a node that is neither a scalar nor a reference."""
-    raise GraphError("a value of no known kind or a reference to no earlier value")
+def reference_to(index: int) -> int:
+    """Return how a node refers to the node at `index`."""
+    return -1 - index
+
+
+def referred_to(reference: Any) -> int | None:
+    """Return the index of the node a reference names (None: not a reference)."""
+    return -1 - reference if type(reference) is int and reference < 0 else None
+
+
+def _negative(item: Any) -> int:
+    """Return the negative number an item stores (`[number]`); raise GraphError for any other item."""
+    if type(item) is list and len(item) == 1 and type(item[0]) is int and item[0] < 0:
+        return item[0]
+    raise GraphError("a value of no known kind")
 
 
 def _make(node: Any, kinds: list[type | None], get: Callable[[Any], Any], config: SiteConfig,

@@ -34,7 +34,7 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.errors import Problem, warning
 from generator.incremental.changes import BODY_FIELDS, Shapes, entry_shapes
-from generator.incremental.graph import GraphError, allowed_classes, decode, encode_all
+from generator.incremental.graph import GraphError, allowed_classes, decode, encode_all, referred_to
 from generator.incremental.records import EntryRecord, Stamp, content_digest, decode_problem, encode_problem
 from generator.incremental.scan import settle_stamps
 from generator.pipeline.markdown import Audience, Rendered
@@ -43,7 +43,7 @@ from generator.pipeline.planned import PlannedPage
 from generator.incremental.memory import paused_gc
 from generator.pipeline.site import Post, Site
 
-FORMAT = "footfall-snapshot 3"
+FORMAT = "footfall-snapshot 4"
 FILE_NAME = "model-journal.json"
 PENDING_NAME = ".model-journal.json.pending"
 #: What the public snapshot's file holds: its model, and what names it (the rest is in SIDE_NOTE).
@@ -134,7 +134,7 @@ class Snapshot:
         reference, nodes, classes = self.graph
         with paused_gc():
             made = decode(nodes, classes, ALLOWED, config, patch)
-            at = reference[0] if isinstance(reference, list) and len(reference) == 1 else None
+            at = referred_to(reference)
             site = made[at] if type(at) is int and 0 <= at < len(made) else None
             if not isinstance(site, Site) or site.audience != self.audience:
                 raise GraphError("the stored model is not a site of this audience")
