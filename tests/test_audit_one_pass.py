@@ -105,6 +105,8 @@ def test_the_one_pass_search_finds_what_the_plain_search_finds(text: str) -> Non
 
 @pytest.mark.parametrize("text, found", [
     ("zan<b></b>zibar", "zanzibar"),  # a word joined through an inline tag: only the view without markup
+    ("ZAN<B></B>ZIBAR", "zanzibar"),  # tags in upper case: the text is folded before tags are looked for
+    ("zan<SPAN Class=x>zi</Span>bar", "zanzibar"),
     ("we ran to the <em>mill</em> by the river", "to the mill"),  # a phrase across markup
     ("to the mi<i>ll</i> by", "to the mill"),  # a short word joined through markup, in a phrase
     ("we ran to the mill by", "the mill by"),
