@@ -37,6 +37,13 @@ class Split:
 
 def split_private(text: str) -> Split:
     """Return the public and the private parts of a Markdown text."""
+    if COMMENT_OPEN not in text and ":::" not in text:
+        return Split(text, "")  # no comment and no container: every line is public, as split_lines finds
+    return split_lines(text)
+
+
+def split_lines(text: str) -> Split:
+    """Return the public and the private parts of a Markdown text, line by line (see split_private)."""
     public: list[str] = []
     private: list[str] = []
     pos, size = 0, len(text)

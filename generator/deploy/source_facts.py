@@ -24,6 +24,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from generator.config import SiteConfig
@@ -114,6 +115,12 @@ def group(text: str, what: str, minimum: int, origin: str) -> Group:
     return Group(what, minimum, " ".join(sorted(long)), " ".join(sorted(short)), origin)
 
 
+@lru_cache(maxsize=4096)
+def name_group(name: str) -> Group:
+    """Return the words of a private entry's title, tag or emotion that could be needles (the same names recur)."""
+    return group(name, "a private name", MIN_NAME_WORD, name)
+
+
 def term_folders(entry: Entry, vocabulary: Vocabulary) -> Iterator[str]:
     """Yield the URLs of the tag and emotion pages an entry would be listed on."""
     for tag in entry.tags:
@@ -128,7 +135,7 @@ def facts_of(entry: Entry, text: str, cfg: SiteConfig, vocabulary: Vocabulary) -
     url = url_of(entry, cfg)
     if private:
         groups = [group(text, "a private entry", MIN_WORD, WHOLE)]
-        groups += [group(name, "a private name", MIN_NAME_WORD, name) for name in (entry.title, *entry.emotions, *entry.tags)]
+        groups += [name_group(name) for name in (entry.title, *entry.emotions, *entry.tags)]
         allowed, images = "", image_names(text)
     else:
         split = split_private(text)
