@@ -152,6 +152,30 @@ def test_the_index_after_edits_is_the_index_of_a_clean_build(site: Path, run_cli
 
 
 @pytest.mark.parametrize("flags", [(), ("--journal",)])
+def test_the_index_reads_no_page_the_build_made_to_learn_its_shard(make_site, run_cli, tmp_path: Path,
+                                                                  monkeypatch, flags) -> None:
+    """Each page's shard is worked out as it is made; the index is the one made by reading every page."""
+    root = make_site(journal_files())
+    read = tmp_path / "read"
+    shutil.copytree(root, read)
+    read_for_shard: list[str] = []  # the pages the index reads to learn their shards
+    real_shard = search_index.page_shard
+    monkeypatch.setattr(search_index, "page_shard", lambda path, page: read_for_shard.append(path) or real_shard(path, page))
+    assert run_cli("build", "--site", str(root), *flags).exit_code == 0
+    assert read_for_shard == []
+    monkeypatch.setattr(search_index.OutputLedger, "record", forgetting_shards(search_index.OutputLedger.record))
+    assert run_cli("build", "--site", str(read), *flags).exit_code == 0
+    assert read_for_shard  # every page read, as for pages an earlier build made
+    audience = "journal" if flags else "public"
+    assert snapshot(read / "output" / audience) == snapshot(root / "output" / audience)
+
+
+def forgetting_shards(record):
+    """Return OutputLedger.record taking in staged files as if their shards were never worked out."""
+    return lambda self, staged: record(self, staged._replace(shard=None))
+
+
+@pytest.mark.parametrize("flags", [(), ("--journal",)])
 def test_shards_made_by_small_workers_are_the_shards_made_by_threads(make_site, run_cli, tmp_path: Path,
                                                                      monkeypatch, flags) -> None:
     root = make_site(journal_files())

@@ -28,6 +28,7 @@ class StagedFile(NamedTuple):
     path: str
     row: OutputRow
     written: bool
+    shard: str | None = None  # a page's shard of the search index, when worked out as it was made (search_index)
 
 
 class OutputLedger:
@@ -49,6 +50,7 @@ class OutputLedger:
             self.on_disk = on_disk() if on_disk is not None else stat_files(staging.target, manifest)
         self.rows: dict[str, OutputRow] = {}  # this build's rows, by output path
         self._written: dict[str, OutputRow] = {}  # rows of the files written to staging, taken in on commit
+        self.shards: dict[str, str] = {}  # page -> its shard of the search index, as worked out when it was made
         self._reads: dict[tuple[str, ...], tuple[str, ...]] = {}  # each list of read paths made, as one tuple: pages
         # share a handful of them, so the rows sent back by workers carry each once per batch (pickle sees the same)
 
@@ -127,6 +129,8 @@ class OutputLedger:
         if row.reads is not shared:
             row = row._replace(reads=shared)
         self.staging.note(staged.path, staged.written)
+        if staged.shard is not None:
+            self.shards[staged.path] = staged.shard
         if staged.written:
             self._written[staged.path] = row
         else:

@@ -14,6 +14,7 @@ from generator.incremental.ledger import OutputLedger, StagedFile
 from generator.incremental.page_digests import PageDigests, watch_context
 from generator.incremental.template_digests import TemplateDigests
 from generator.incremental.parallel import indexed_map
+from generator.incremental.search_index import page_shard
 from generator.pipeline.build import TEMPLATE_ERRORS
 from generator.pipeline.inputs import Inputs, shared_context
 from generator.pipeline.markdown import Audience
@@ -104,13 +105,14 @@ def stage_one(env: jinja2.Environment, item: PlannedPage, digests: PageDigests,
     """Render one page and write it into staging; return what was staged, or the template problem.
 
     It runs in forked workers, so that writing the files is spread over the cores too, and only
-    a small row travels back; the parent records it.
+    a small row travels back; the parent records it. The page's shard of the search index is worked
+    out here too, from the bytes in hand: the index need not read the page again.
     """
     made = render_one(env, item, digests)
     if isinstance(made, Problem):
         return made
     digest, html, reads = made
-    return ledger.stage(item.path, digest, html, reads)
+    return ledger.stage(item.path, digest, html, reads)._replace(shard=page_shard(item.path, html))
 
 
 def environment_key(inputs: Inputs, files: list[tuple[str, str]]) -> str:

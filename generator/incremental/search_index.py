@@ -39,11 +39,8 @@ class SearchPages:
             if content is not None and isinstance(before, list) and len(before) == 2 and before[0] == content:
                 self.pages[path] = before
             else:
-                self.pages[path] = [content or "", self._shard(path, self.read(path))]
-
-    def _shard(self, path: str, page: bytes) -> str:
-        """Return the shard of a page's bytes (NOT_SEARCHABLE when the theme did not mark it)."""
-        return search.shard_of(page) if search.is_searchable(path, page) else NOT_SEARCHABLE
+                shard = ledger.shards.get(path)  # a page made in this build: its shard, worked out then
+                self.pages[path] = [content or "", page_shard(path, self.read(path)) if shard is None else shard]
 
     def read(self, path: str) -> bytes:
         """Return a page's bytes as this build leaves it (written to staging, or kept live)."""
@@ -70,6 +67,11 @@ class SearchPages:
         """Yield some pages with their bytes."""
         for path in paths:
             yield path, self.read(path)
+
+
+def page_shard(path: str, page: bytes) -> str:
+    """Return the shard of a page's bytes (NOT_SEARCHABLE when the theme did not mark it)."""
+    return search.shard_of(page) if search.is_searchable(path, page) else NOT_SEARCHABLE
 
 
 def stage_search_index(ledger: OutputLedger, page_paths: list[str], language: str, salt: str,
