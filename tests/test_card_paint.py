@@ -93,6 +93,39 @@ def test_a_canvas_must_be_whole_bands_of_the_frame(style: CardStyle) -> None:
     assert decoded(card_png.encode_png(frame, None, 0)).getpixel((0, 0)) == (1, 2, 3)
 
 
+def idat_rows(data: bytes) -> bytes:
+    """Return the inflated image data of a PNG of one IDAT chunk (zlib checks its adler32)."""
+    at = data.index(b"IDAT")
+    length = int.from_bytes(data[at - 4:at], "big")
+    return zlib.decompress(data[at + 4:at + 4 + length])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_bands_like_the_frame_between_changed_ones_are_the_frame_own(seed: int) -> None:
+    rng = random.Random(seed)
+    width, height = rng.choice([(40, 35), (12, 60), (1200, 630)])
+    backdrop = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+    frame = card_png.frame_rows(backdrop)
+    bands = -(-height // card_png.BAND_ROWS)
+    first = rng.randrange(bands)
+    last = rng.randrange(first + 1, bands + 1)
+    top, bottom = first * card_png.BAND_ROWS, min(last * card_png.BAND_ROWS, height)
+    card = backdrop.copy()
+    for band in range(first, last):  # some bands differ, the others are the frame's
+        if rng.random() < 0.5:
+            row = band * card_png.BAND_ROWS + rng.randrange(min(card_png.BAND_ROWS, height - band * card_png.BAND_ROWS))
+            card.putpixel((rng.randrange(width), row), (rng.randrange(256), 0, 7))
+    data = card_png.encode_png(frame, card.crop((0, top, width, bottom)), top)
+    assert idat_rows(data) == card_png.png_rows(card)
+    assert decoded(data).tobytes() == card.tobytes()
+    assert card_png.is_whole_png(data, (width, height))
+
+
+@pytest.mark.parametrize("spec", SPECS[:3], ids=["plain", "again", "wrapped"])
+def test_a_card_stream_inflates_to_the_rows_of_drawing_it_whole(style: CardStyle, spec: CardSpec) -> None:
+    assert idat_rows(draw_card(spec, style)) == card_png.png_rows(whole_card(spec, style))
+
+
 def test_text_that_cannot_be_stamped_is_drawn_in_place(style: CardStyle, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(card_canvas.Words, "stamp", lambda self: None)  # as for a font that is not FreeType
     for spec in SPECS[:3]:

@@ -1,9 +1,10 @@
 """Encode share cards as PNG: no metadata, the frame's rows compressed once, a card's own rows quickly.
 
-A card differs from its frame only in a run of bands of rows. Its PNG stream is the frame's bands
-before that run, the run itself (compressed with zlib-ng's quick deflate when it is installed,
-else zlib's), then the frame's bands after it: raw deflate blocks that each end on a byte boundary, so
-that they join into one zlib stream. Its checksum is put together from the parts' checksums.
+A card differs from its frame only in some bands of rows. Its PNG stream is the frame's own bands
+where the card has the frame's rows, and the runs of bands it differs in, each compressed on its own
+(with zlib-ng's quick deflate when it is installed, else zlib's): raw deflate blocks that each end on
+a byte boundary, so that they join into one zlib stream. Its checksum is put together from the
+parts' checksums.
 """
 
 from __future__ import annotations
@@ -62,30 +63,63 @@ def frame_rows(image: Image.Image) -> FrameRows:
 def encode_png(frame: FrameRows, canvas: Image.Image | None, top: int) -> bytes:
     """Encode a card: the frame, with its rows from `top` on replaced by the canvas's (None: none).
 
-    The canvas is as wide as the frame, and starts and ends on a band (or at the frame's bottom).
+    The canvas is as wide as the frame, and starts and ends on a band (or at the frame's bottom). Its
+    bands that differ from the frame's are compressed in runs; every other band is the frame's own.
     """
     width, height = frame.size
     step = BAND_ROWS * (width * 3 + 1)
-    first, last, piece = 0, 0, memoryview(b"")
+    runs: list[tuple[int, int, memoryview]] = []
     if canvas is not None:
         bottom = top + canvas.height
         if canvas.width != width or top % BAND_ROWS or (bottom % BAND_ROWS and bottom != height) or bottom > height:
             raise ValueError(f"a canvas of {canvas.size} at row {top} is not a run of whole bands")
-        rows, start = png_rows(canvas), top * (width * 3 + 1)
-        changed = [offset for offset in range(0, len(rows), step)
-                   if not frame.raw.startswith(rows[offset : offset + step], start + offset)]
-        if changed:
-            low, high = changed[0], min(changed[-1] + step, len(rows))
-            first, last, piece = (start + low) // step, -(-(start + high) // step), memoryview(rows)[low:high]
-    if not piece:
-        parts, checksum = list(frame.packed), frame.before[-1]
-    else:
-        parts = [*frame.packed[:first], _deflate(FAST, 1, piece), *frame.packed[last:]]
-        checksum = adler32_combine(frame.before[first], FAST.adler32(piece), len(piece))
-        checksum = adler32_combine(checksum, frame.after[last], len(frame.raw) - min(last * step, len(frame.raw)))
+        runs = changed_runs(frame, png_rows(canvas), top // BAND_ROWS)
+    parts: list[bytes] = []
+    checksum, done = 1, 0  # the adler32 of the rows so far (of none: 1), and the bands they make
+    for first, last, piece in runs:
+        parts.extend(frame.packed[done:first])
+        checksum = _with_frame_bands(frame, checksum, done, first)
+        parts.append(_deflate(FAST, 1, piece))
+        checksum, done = adler32_combine(checksum, FAST.adler32(piece), len(piece)), last
+    parts.extend(frame.packed[done:])
+    checksum = _with_frame_bands(frame, checksum, done, len(frame.packed))
     stream = b"".join([b"\x78\x01", *parts, b"\x03\x00", struct.pack(">I", checksum)])  # then an empty last block
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
     return SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
+
+
+def changed_runs(frame: FrameRows, rows: bytes, first_band: int) -> list[tuple[int, int, memoryview]]:
+    """Return the runs of bands in which rows (starting at band `first_band`) differ from the frame's.
+
+    Each run is (its first band, the band after it, its rows), bands counted from the frame's top.
+    """
+    step = BAND_ROWS * (frame.size[0] * 3 + 1)
+    start = first_band * step
+    runs: list[tuple[int, int, memoryview]] = []
+    whole = memoryview(rows)
+    for offset in range(0, len(rows), step):
+        if frame.raw.startswith(rows[offset : offset + step], start + offset):
+            continue
+        band = first_band + offset // step
+        if runs and runs[-1][1] == band:  # the run goes on
+            low = (runs[-1][0] - first_band) * step
+            runs[-1] = (runs[-1][0], band + 1, whole[low : offset + step])
+        else:
+            runs.append((band, band + 1, whole[offset : offset + step]))
+    return runs
+
+
+def _with_frame_bands(frame: FrameRows, checksum: int, first: int, last: int) -> int:
+    """Return the adler32 `checksum` of rows followed by the frame's own bands first..last-1."""
+    if first >= last:
+        return checksum
+    step = BAND_ROWS * (frame.size[0] * 3 + 1)
+    low, high = first * step, min(last * step, len(frame.raw))
+    if first == 0:
+        return frame.before[last]
+    if last == len(frame.packed):
+        return adler32_combine(checksum, frame.after[first], high - low)
+    return adler32_combine(checksum, FAST.adler32(memoryview(frame.raw)[low:high]), high - low)
 
 
 def is_whole_png(data: bytes, size: tuple[int, int]) -> bool:

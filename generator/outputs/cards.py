@@ -13,7 +13,7 @@ from PIL import ImageColor, ImageFont, features
 from generator.outputs import card_canvas
 from generator.outputs.card_canvas import HEIGHT, MARGIN, WIDTH, Colour, Font, Mark, Pill, Words
 
-CARD_VERSION = 2  # bump whenever drawing changes, so that every cached card is redrawn
+CARD_VERSION = 3  # bump whenever drawing changes, so that every cached card is redrawn
 TEXT_WIDTH = WIDTH - 2 * MARGIN
 TITLE_SIZES = (76, 68, 62, 56, 50, 46)  # tried largest first
 TITLE_LINES, TITLE_CHARS, LEADING = 3, 600, 1.12  # more than TITLE_CHARS never fits 3 lines
