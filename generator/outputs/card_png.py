@@ -116,7 +116,7 @@ def _with_frame_bands(frame: FrameRows, checksum: int, first: int, last: int) ->
     step = BAND_ROWS * (frame.size[0] * 3 + 1)
     low, high = first * step, min(last * step, len(frame.raw))
     if first == 0:
-        return frame.before[last]
+        return adler32_combine(checksum, frame.before[last], high - low)
     if last == len(frame.packed):
         return adler32_combine(checksum, frame.after[first], high - low)
     return adler32_combine(checksum, FAST.adler32(memoryview(frame.raw)[low:high]), high - low)
