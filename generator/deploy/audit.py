@@ -213,8 +213,8 @@ def folder_files(folder: Path) -> list[tuple[str, Path]]:
 
 
 def audit_files(files: Sequence[tuple[str, str | Path]], output: Path, site: Site, entries: Iterable[Entry],
-                vocabulary: Vocabulary, theme: Theme, config_path: Path | None = None, *,
-                remember: bool = True, sought: Sought | None = None) -> list[Problem]:
+                vocabulary: Vocabulary, theme: Theme, *, remember: bool = True,
+                sought: Sought | None = None) -> list[Problem]:
     """Return a problem for everything in the public output files that must not be there.
 
     Only the site's settings are taken from `site`; the entries are read again from content/ when

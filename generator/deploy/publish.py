@@ -195,6 +195,5 @@ def audit_public(root: Path) -> BuildResult:
         with result.timed("audit"):
             files = audit.folder_files(result.output_dir)
             result.problems.extend(audit.audit_files(files, result.output_dir, site, inputs.entries,
-                                                     inputs.vocabulary, inputs.theme, inputs.config.path,
-                                                     remember=False))
+                                                     inputs.vocabulary, inputs.theme, remember=False))
     return result
