@@ -48,7 +48,7 @@ def engine() -> str:
 def frame_rows(image: Image.Image) -> FrameRows:
     """Return a frame's PNG rows in bands, each compressed once, well."""
     raw = png_rows(image)
-    step = BAND_ROWS * (image.width * 3 + 1)
+    step = band_bytes(image.width)
     bands = [raw[i : i + step] for i in range(0, len(raw), step)]
     before, after, length = [1], [1], 0
     for band in bands:
@@ -67,7 +67,6 @@ def encode_png(frame: FrameRows, canvas: Image.Image | None, top: int) -> bytes:
     bands that differ from the frame's are compressed in runs; every other band is the frame's own.
     """
     width, height = frame.size
-    step = BAND_ROWS * (width * 3 + 1)
     runs: list[tuple[int, int, memoryview]] = []
     if canvas is not None:
         bottom = top + canvas.height
@@ -93,7 +92,7 @@ def changed_runs(frame: FrameRows, rows: bytes, first_band: int) -> list[tuple[i
 
     Each run is (its first band, the band after it, its rows), bands counted from the frame's top.
     """
-    step = BAND_ROWS * (frame.size[0] * 3 + 1)
+    step = band_bytes(frame.size[0])
     start = first_band * step
     runs: list[tuple[int, int, memoryview]] = []
     whole = memoryview(rows)
@@ -113,13 +112,18 @@ def _with_frame_bands(frame: FrameRows, checksum: int, first: int, last: int) ->
     """Return the adler32 `checksum` of rows followed by the frame's own bands first..last-1."""
     if first >= last:
         return checksum
-    step = BAND_ROWS * (frame.size[0] * 3 + 1)
+    step = band_bytes(frame.size[0])
     low, high = first * step, min(last * step, len(frame.raw))
     if first == 0:
         return adler32_combine(checksum, frame.before[last], high - low)
     if last == len(frame.packed):
         return adler32_combine(checksum, frame.after[first], high - low)
     return adler32_combine(checksum, FAST.adler32(memoryview(frame.raw)[low:high]), high - low)
+
+
+def band_bytes(width: int) -> int:
+    """Return the bytes of one band of PNG rows of that width (each row after its filter byte)."""
+    return BAND_ROWS * (width * 3 + 1)
 
 
 def is_whole_png(data: bytes, size: tuple[int, int]) -> bool:
