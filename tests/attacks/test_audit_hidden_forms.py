@@ -55,6 +55,7 @@ HIDDEN_TEXT = {
     "url-encoded-soft-hyphen": "gorse%C2%ADwinkle",
     "json-escaped": json_escaped(CANARY),
     "markup-split": "gorse<b></b>wink<span>le</span>",
+    "markup-split-upper-case": "GORSE<B></B>WINK<SPAN Class=x>LE</SPAN>",  # tags found in folded text
     "full-width": "ｇｏｒｓｅｗｉｎｋｌｅ",
     "accents": "go\u0301rsewi\u0308nkle",
     "upper-case": "GORSEWINKLE",
