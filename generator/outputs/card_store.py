@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -169,16 +170,23 @@ def _read_cached(cache_dir: Path | None, key: str) -> bytes | None:
 
 
 def _store(cache_dir: Path | None, key: str, data: bytes) -> None:
-    """Write a card into the cache atomically; a cache that cannot be written is skipped."""
+    """Write a card into the cache atomically; a cache that cannot be written is skipped.
+
+    The card is written under a name of this process and thread's own, then renamed into place, so
+    that two drawing the same card never write into one file.
+    """
     if cache_dir is None:
         return
-    temp = None
+    temp = cache_dir / f".{key}.{os.getpid()}-{threading.get_ident()}.tmp"
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache_dir, prefix=f".{key}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
+        try:
+            out = open(temp, "wb")
+        except FileNotFoundError:  # the first card, or the cache folder was removed since
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            out = open(temp, "wb")
+        with out:
             out.write(data)
         os.replace(temp, cache_dir / f"{key}.png")
     except OSError:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
