@@ -95,9 +95,9 @@ def changed_runs(frame: FrameRows, rows: bytes, first_band: int) -> list[tuple[i
     step = band_bytes(frame.size[0])
     start = first_band * step
     runs: list[tuple[int, int, memoryview]] = []
-    whole = memoryview(rows)
+    whole = memoryview(rows)  # bands compared and taken as views: no band is copied
     for offset in range(0, len(rows), step):
-        if frame.raw.startswith(rows[offset : offset + step], start + offset):
+        if frame.raw.startswith(whole[offset : offset + step], start + offset):
             continue
         band = first_band + offset // step
         if runs and runs[-1][1] == band:  # the run goes on
