@@ -2,12 +2,14 @@
 
 Peak memory is the larger of two figures: `ru_maxrss` from wait4 (the largest single process of
 the tree, what `/usr/bin/time -v` reports) and the summed PSS of every process in the tree,
-sampled every 0.1 s while the tree has more than one process (workers running side by side).
-Linux only: it reads /proc.
+sampled every 0.1 s while the tree has more than one process (workers running side by side). A
+child that shares its parent's address space (started by vfork, not yet running its program) is
+left out of the sum: it would count the parent's memory twice. Linux only: it reads /proc.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import signal
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -35,17 +38,43 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def _tree(pid: int) -> list[int]:
-    """Return a process and all its descendants."""
-    seen: list[int] = []
-    todo = [pid]
+def _tree(pid: int) -> list[tuple[int, int | None]]:
+    """Return a process and all its descendants, each with its parent (None for the process itself)."""
+    seen: list[tuple[int, int | None]] = []
+    known: set[int] = set()
+    todo: list[tuple[int, int | None]] = [(pid, None)]
     while todo:
-        p = todo.pop()
-        if p in seen:
+        p, parent = todo.pop()
+        if p in known:
             continue
-        seen.append(p)
-        todo.extend(_children(p))
+        known.add(p)
+        seen.append((p, parent))
+        todo.extend((child, p) for child in _children(p))
     return seen
+
+
+KCMP_VM = 1  # kcmp(2): do two processes share one address space?
+SYS_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())
+
+
+def _shares_memory(one: int, other: int) -> bool:
+    """Return True when two processes share one address space: a child started by vfork, before it runs
+    its program, shows its parent's memory as its own. False when kcmp(2) cannot tell."""
+    syscall = _syscall()
+    return syscall is not None and syscall(SYS_KCMP, one, other, KCMP_VM, 0, 0) == 0
+
+
+@functools.cache
+def _syscall() -> Callable[..., int] | None:
+    """Return the C library's syscall(), where kcmp(2) can be asked for through it."""
+    if SYS_KCMP is None:
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).syscall  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
 
 
 def _pss_kib(pid: int) -> int:
@@ -79,9 +108,10 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         """Sample until `done` is set."""
         while not self.done.wait(self.interval):
-            pids = _tree(self.pid)
-            self.max_procs = max(self.max_procs, len(pids))
-            if len(pids) > 1:
+            tree = _tree(self.pid)
+            self.max_procs = max(self.max_procs, len(tree))
+            if len(tree) > 1:  # a vforked child that has not run its program yet is its parent's memory again
+                pids = [p for p, parent in tree if parent is None or not _shares_memory(parent, p)]
                 self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in pids))
 
 
