@@ -289,14 +289,17 @@ def searchable_part(page: bytes) -> bytes:
     the header, navigation and footer around it cost it a fifth of its time. The cut is made only when
     nothing of Pagefind's is outside the element and nothing inside it could hide a tag from a count.
     """
-    found = BODY_START.search(page)
-    if found is None or page.count(MARKER) != 1:
+    if page.count(MARKER) != 1:
+        return page
+    found = BODY_START.search(page, page.rfind(b">", 0, page.find(MARKER)) + 1)  # its tag holds the one marker
+    if found is None:
         return page
     end = element_end(page, found)
     if end is None or b"data-pagefind" in page[:found.start()] or b"data-pagefind" in page[end:]:
         return page
     part = page[found.start():end]
-    if any(unsure in part.lower() for unsure in UNSURE_INSIDE):
+    lowered = part.lower()
+    if any(unsure in lowered for unsure in UNSURE_INSIDE):
         return page
     return BARE_PAGE[0] + part + BARE_PAGE[1]
 
