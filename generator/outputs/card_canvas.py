@@ -189,7 +189,7 @@ def _solid(width: int, height: int, outlined: bool, inside: Box) -> bool:
 def _text_tile(stamp: Stamp, ink: Colour, under: Colour) -> Image.Image:
     """Return a small stamp (chip label, date, distance) inked on one colour, as Pillow would ink it there."""
     tile = Image.new("RGB", stamp.mask.size, under)
-    tile.paste(ink, (0, 0), stamp.mask)
+    _ink(tile, ink, (0, 0), stamp.mask)
     return tile
 
 
@@ -197,7 +197,7 @@ def _text_tile(stamp: Stamp, ink: Colour, under: Colour) -> Image.Image:
 def _pill_tile(width: int, height: int, outlined: bool, colour: Colour, under: Colour) -> Image.Image:
     """Return a pill drawn on one colour, as Pillow would draw it on a canvas of that colour."""
     tile = Image.new("RGB", (width, height), under)
-    tile.paste(colour, (0, 0), pill_mask(width, height, outlined))
+    _ink(tile, colour, (0, 0), pill_mask(width, height, outlined))
     return tile
 
 
