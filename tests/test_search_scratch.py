@@ -50,6 +50,8 @@ def test_the_cut_keeps_the_whole_element_with_nested_tags_of_its_name() -> None:
     PAGE.replace(b"<p>text</p>", b"<ARTICLE>unclosed"),  # never closes
     PAGE.replace(b"</body>", b'<div data-pagefind-body>two</div></body>'),  # two searchable elements
     b"<html><body><p>no marker</p></body></html>",
+    PAGE.replace(b" data-pagefind-body", b' title="data-pagefind-body"'),  # the one marker, in no searchable tag
+    PAGE.replace(b" data-pagefind-body", b"").replace(b"<h1>", b"<h1>data-pagefind-body "),  # the one marker, in text
 ])
 def test_a_page_the_cut_is_not_sure_of_is_given_whole(page: bytes) -> None:
     assert search.searchable_part(page) == page
