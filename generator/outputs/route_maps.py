@@ -45,10 +45,11 @@ def _project(segments: list[list[Point]]) -> list[list[tuple[float, float]]]:
     mid = math.radians((max(lats) + min(lats)) / 2)  # type: ignore[type-var]
     raw = [[(p.lon * math.cos(mid), -p.lat) for p in s] for s in segments]  # type: ignore[operator]
     xs, ys = [x for s in raw for x, _ in s], [y for s in raw for _, y in s]
-    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * (WIDTH - 2 * PAD) / (MAP_H - 2 * PAD), 1e-9)
+    west, north = min(xs), min(ys)  # once: a track has thousands of points
+    span = max(max(xs) - west, (max(ys) - north) * (WIDTH - 2 * PAD) / (MAP_H - 2 * PAD), 1e-9)
     scale = (WIDTH - 2 * PAD) / span
-    left = PAD + (WIDTH - 2 * PAD - (max(xs) - min(xs)) * scale) / 2
-    return [[(left + (x - min(xs)) * scale, PAD + (y - min(ys)) * scale) for x, y in s] for s in raw]
+    left = PAD + (WIDTH - 2 * PAD - (max(xs) - west) * scale) / 2
+    return [[(left + (x - west) * scale, PAD + (y - north) * scale) for x, y in s] for s in raw]
 
 
 def _map_height(xy: list[list[tuple[float, float]]]) -> float:
