@@ -284,3 +284,52 @@ def test_the_coordinate_search_finds_the_numbers_its_pattern_finds(text: str) ->
     from generator.outputs.route_needles import _DECIMAL, decimal_numbers
 
     assert list(decimal_numbers(text)) == [match.groups() for match in _DECIMAL.finditer(text)]
+
+
+def coordinate_story(point: tuple[float, float]) -> str:
+    """Return a public story whose text holds a place as decimal degrees (a leak the audit must stop)."""
+    lat, lon = point
+    return entry({"date": "2026-03-20", "visibility": "public", "slug": "note"},
+                 f"We met at {lat:.5f} N {abs(lon):.5f} W, by the fountain.\n")
+
+
+def test_the_coordinates_are_kept_and_a_changed_recording_is_searched_for_again(
+        make_site: Callable[..., Path], run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.incremental import writer
+    from generator.outputs import route_needles
+
+    read: list[str] = []
+    places = route_needles.route_places
+    monkeypatch.setattr(route_needles, "route_places", lambda path, cache: read.append(path.name) or places(path, cache))
+    monkeypatch.setattr(writer, "can_fork", lambda: False)  # what the audit seeks is worked out here, where `read` is
+    root, _ = canary_site(make_site)
+    assert run_cli("build", "--site", str(root)).exit_code == 0
+    assert sorted(read) == ["a.gpx", "b.gpx"]
+    kept = list((root / ".footfall-cache/recordings").glob("coordinates-*.f64"))
+    assert len(kept) == 1
+    read.clear()
+    leak = out_and_back(2.5, -0.3)[200]  # a point of the private run
+    (root / "content/2026/note.md").write_text(coordinate_story(leak), "utf-8")
+    built = run_cli("build", "--site", str(root))
+    assert built.exit_code == 1 and f"the file holds {leak[0]:.5f}, a coordinate of a recorded route" in built.output
+    assert read == []  # the kept coordinates: no recording read again
+    moved_run = out_and_back(1.6, 0.2, out=2000.0)  # the private run, recorded again along another way
+    (root / "content/2026/b.gpx").write_text(gpx(moved_run), "utf-8")
+    (root / "content/2026/note.md").write_text(coordinate_story(moved_run[120]), "utf-8")
+    built = run_cli("build", "--site", str(root))
+    assert built.exit_code == 1 and f"the file holds {moved_run[120][0]:.5f}" in built.output
+    assert read and set(read) <= {"a.gpx", "b.gpx"}
+    assert [path.name for path in (root / ".footfall-cache/recordings").glob("coordinates-*.f64")] != [kept[0].name]
+    assert len(list((root / ".footfall-cache/recordings").glob("coordinates-*.f64"))) == 1  # the old one let go
+
+
+def test_damaged_kept_coordinates_are_worked_out_again(make_site: Callable[..., Path], run_cli: Run) -> None:
+    root, _ = canary_site(make_site)
+    assert run_cli("build", "--site", str(root)).exit_code == 0
+    [kept] = (root / ".footfall-cache/recordings").glob("coordinates-*.f64")
+    kept.write_bytes(kept.read_bytes()[:-3])  # cut short
+    leak = out_and_back(0.7, 0.4)[150]
+    (root / "content/2026/note.md").write_text(coordinate_story(leak), "utf-8")
+    built = run_cli("build", "--site", str(root))
+    assert built.exit_code == 1 and f"the file holds {leak[0]:.5f}, a coordinate of a recorded route" in built.output
+    assert len(kept.read_bytes()) % 8 == 0

@@ -236,7 +236,7 @@ class FileAudit:
         self.output = output
         self.cfg = cfg = site.config
         self.needles, self.coordinates = sought or seek(entries, cfg, vocabulary, theme)
-        key = needle_key(self.needles, cfg.base_url, self.coordinates.values)
+        key = needle_key(self.needles, cfg.base_url, self.coordinates)
         self.record = open_record(cfg.cache_dir, key) if remember else None
         self.leaks: dict[str, list[Leak]] = {}  # by file, in the order found
         self.held: dict[str, str] = {}  # file -> the first recorded coordinate it holds
@@ -284,12 +284,12 @@ def seek(entries: Iterable[Entry], cfg: SiteConfig, vocabulary: Vocabulary, them
     return Sought(derive(entries, cfg, vocabulary, theme), site_search(cfg))
 
 
-def needle_key(needles: Needles, base_url: str, coordinates: Iterable[float]) -> str:
+def needle_key(needles: Needles, base_url: str, coordinates: CoordinateSearch) -> str:
     """Return the digest of everything the audit looks for (and of its code): what a clean verdict holds under."""
     return key_of([needles.words.keys() if len(needles.words) else (), needles.urls.keys() if len(needles.urls) else (),
                    needles.pages, needles.page_ends, needles.folders, needles.names,
                    (f"{size}:{digest}" for size, digest in needles.files), (base_url.casefold(),),
-                   (repr(value) for value in coordinates)])
+                   (coordinates.digest(),)])
 
 
 def file_texts(data: bytes, relpath: str) -> str:
